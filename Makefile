@@ -1,0 +1,53 @@
+# mamori: two commands on a fresh Debian 12 machine, as root:
+#   make demo   installs what is missing, builds, runs the main job
+#   make test   installs what is missing, builds, runs every test
+BUILD   ?= build
+ASAN    ?= build-asan
+FUZZ    ?= build-fuzz
+JOBS    ?= 2
+SEEDS   ?= ../shared/seeds
+PKGS    := $(shell grep -v '^\#' deps/debian-packages.txt | grep -v '^$$')
+CMAKE_FLAGS := -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
+
+.PHONY: deps build demo test test-asan fuzz bench clean
+
+# Installs only the packages that are missing, so a prepared machine pays nothing.
+deps:
+	@missing=$$(for p in $(PKGS); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "== installing: $$missing"; \
+	  if [ "$$(id -u)" != 0 ]; then echo "E-SETUP-001: root が必要です (sudo make ...)。不足: $$missing" >&2; exit 2; fi; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
+$(BUILD)/build.ninja: | deps
+	cmake -S . -B $(BUILD) $(CMAKE_FLAGS)
+
+build: deps $(BUILD)/build.ninja
+	cmake --build $(BUILD) -j $(JOBS)
+
+demo: build
+	@./scripts/demo.sh $(BUILD)/mamori $(SEEDS)
+
+test: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+# The same tests under AddressSanitizer + UndefinedBehaviorSanitizer.
+test-asan: deps
+	cmake -S . -B $(ASAN) $(CMAKE_FLAGS) -DCMAKE_BUILD_TYPE=Debug -DMAMORI_SANITIZE=ON
+	cmake --build $(ASAN) -j $(JOBS)
+	cd $(ASAN) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ctest --output-on-failure -j $(JOBS)
+
+# libFuzzer over the parser for a bounded time (FUZZ_SECONDS, default 60).
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	CC=clang CXX=clang++ cmake -S . -B $(FUZZ) $(CMAKE_FLAGS) -DMAMORI_FUZZ=ON
+	cmake --build $(FUZZ) -j $(JOBS) --target fuzz_reiki_parse
+	mkdir -p $(FUZZ)/corpus && cp $(SEEDS)/*.txt $(FUZZ)/corpus/
+	$(FUZZ)/fuzz_reiki_parse -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -rss_limit_mb=2048 $(FUZZ)/corpus
+
+bench: build
+	$(BUILD)/mamori_bench --benchmark_counters_tabular=true
+
+clean:
+	rm -rf $(BUILD) $(ASAN) $(FUZZ)

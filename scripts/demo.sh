@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The demo: read the five seed policies and print each one's outline and counts.
+set -euo pipefail
+bin=${1:-build/mamori}
+seeds=${2:-../shared/seeds}
+if ! ls "$seeds"/*.txt >/dev/null 2>&1; then
+  echo "E-DEMO-001: 例規のテキストが見つかりません: $seeds（shared/ をリポジトリの隣に置いてください）" >&2
+  exit 2
+fi
+for f in "$seeds"/*.txt; do
+  echo "================================================================"
+  echo "$(basename "$f")"
+  "$bin" reiki parse --format outline "$f"
+done

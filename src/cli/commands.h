@@ -1,0 +1,15 @@
+// Subcommand registration. Each Add*Command installs its callbacks on the app;
+// the callbacks record the process exit code, read back by ExitCode().
+#pragma once
+
+namespace CLI {
+class App;
+}
+
+namespace mamori::cli {
+
+void AddReikiCommand(CLI::App& app);
+int ExitCode();
+void SetExitCode(int code);
+
+}  // namespace mamori::cli
