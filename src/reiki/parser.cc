@@ -109,7 +109,7 @@ class Builder {
     node.raw += line.raw;
   }
   // Appends sentence text to `node`, deciding how it joins what is there.
-  void AppendText(Node& node, const std::string& text, bool after_blank);
+  void AppendText(Node& node, const std::string& text);
 
   void FrontMatter(std::size_t& i);
   void Toc(std::size_t& i);
@@ -167,7 +167,7 @@ Node& Builder::Receiver() {
   return Container();
 }
 
-void Builder::AppendText(Node& node, const std::string& text, bool after_blank) {
+void Builder::AppendText(Node& node, const std::string& text) {
   if (node.text.empty()) {
     node.text = text;
     return;
@@ -186,16 +186,20 @@ void Builder::AppendText(Node& node, const std::string& text, bool after_blank) 
   if (label_alone || sentence_end) {
     node.text += '\n';
   }
-  (void)after_blank;
   node.text += text;
 }
 
 void Builder::FrontMatter(std::size_t& i) {
   Node* preamble = nullptr;
   bool amendments = false;
+  int blocks = 0;
   auto ensure_preamble = [&] {
-    if (!preamble) preamble = &AddChild(reg_.root, NodeKind::kPreamble, "preamble");
+    if (preamble) return;
+    ++blocks;
+    preamble = &AddChild(reg_.root, NodeKind::kPreamble,
+                         blocks == 1 ? "preamble" : "preamble" + std::to_string(blocks));
   };
+
   std::string first_title;
   for (; i < lines_.size(); ++i) {
     const Line& l = lines_[i];
@@ -227,6 +231,9 @@ void Builder::FrontMatter(std::size_t& i) {
       appendix_ = nullptr;
       continue;
     }
+    // Text after a front-matter table opens a new preamble block, so that the
+    // document order of text and tables survives.
+    if (preamble && !preamble->children.empty() && last_line_was_table_) preamble = nullptr;
     last_line_was_table_ = 0;
     ensure_preamble();
     Own(*preamble, l);
@@ -270,8 +277,10 @@ void Builder::Toc(std::size_t& i) {
     }
     Node& e = AddChild(toc, NodeKind::kTocEntry, "toc.e" + std::to_string(++entry));
     Own(e, l);
-    e.num_text = l.num_text;
-    e.num = l.num;
+    if (l.kind == LineKind::kHeading) {
+      e.num_text = l.num_text;
+      e.num = l.num;
+    }
     e.depth = l.kind == LineKind::kHeading ? l.rank : -1;
     e.title = l.kind == LineKind::kHeading ? l.rest : std::string(utf8::TrimSpaces(l.body));
     e.text = l.range;  // the article range the 目次 gives, if any
@@ -514,7 +523,7 @@ void Builder::Body(std::size_t& i) {
       pending_caption_ = nullptr;
       Node& r = text_sink_ ? *text_sink_ : Receiver();
       Own(r, *c);
-      AppendText(r, RepairText(c->body), true);
+      AppendText(r, RepairText(c->body));
     }
     switch (l.kind) {
       case LineKind::kHeading:
@@ -535,7 +544,7 @@ void Builder::Body(std::size_t& i) {
         headings_.clear();
         Node& s = AddChild(reg_.root, NodeKind::kSupplProvision,
                            "suppl" + std::to_string(++suppl_count_));
-        s.num_text = l.num_text;
+        s.num_text = std::string(utf8::TrimSpaces(l.body));  // "附　則　（…）抄" as written
         s.title = l.rest;
         Own(s, l);
         suppl_ = &s;
@@ -578,8 +587,8 @@ void Builder::Body(std::size_t& i) {
         // Wrapped text continues the node that last took text, which is the
         // receiver except right after a table.
         Node& sink = (text_sink_ && was_table == 0) ? *text_sink_ : r;
+        AppendText(sink, RepairText(l.body));
         Own(sink, l);
-        AppendText(sink, RepairText(l.body), after_blank);
         break;
       }
     }
@@ -588,7 +597,7 @@ void Builder::Body(std::size_t& i) {
   if (pending_caption_) {
     Node& r = text_sink_ ? *text_sink_ : Receiver();
     Own(r, *pending_caption_);
-    AppendText(r, RepairText(pending_caption_->body), true);
+    AppendText(r, RepairText(pending_caption_->body));
     pending_caption_ = nullptr;
   }
 }

@@ -146,8 +146,9 @@ Regulation ParseFile(const std::string& path, const ParseOptions& options = {});
 // --- output ---------------------------------------------------------------
 std::string ToJson(const Regulation& reg, int indent = 2);
 std::string ToXml(const Regulation& reg);  // e-Gov 法令標準XML (stdLaw.xsd)
-// A readable rendering with labels. With `faithful`, it prints 〃 as written and
-// omits inherited captions, so that it carries exactly the input's characters.
+// A readable rendering with labels. With `faithful`, tables are printed as
+// written and inherited captions omitted, so that the output carries exactly the
+// input's characters in the input's order (the nothing-lost test relies on it).
 std::string ToText(const Regulation& reg, bool faithful = false);
 // The outline (編章節款 headings, articles per unit) and counts, for the demo.
 std::string Outline(const Regulation& reg);

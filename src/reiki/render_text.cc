@@ -47,11 +47,17 @@ void Render(const Node& n, bool faithful, int indent, std::string& out) {
       out += n.num_text + " " + n.text + "\n";
       break;
     case NodeKind::kTable:
+      // Faithful output keeps rows as written: a row a page break split is
+      // joined in the cells, which would reorder the input's characters.
+      if (faithful) {
+        out += n.raw + "\n";
+        break;
+      }
       for (const auto& row : n.table->rows) {
         Indent(out, indent);
         for (std::size_t k = 0; k < row.size(); ++k) {
           if (k) out += '\t';
-          std::string cell = faithful && row[k].ditto ? "〃" : row[k].text;
+          std::string cell = row[k].text;
           for (char& c : cell) if (c == '\n') c = ' ';
           out += cell;
         }
@@ -135,7 +141,7 @@ void OutlineOf(const Node& n, int depth, std::string& out) {
       OutlineOf(c, depth + 1, out);
     } else if (c.kind == NodeKind::kSupplProvision) {
       Indent(out, depth);
-      out += c.num_text + (c.title.empty() ? "" : " (" + c.title + ")") + "\n";
+      out += c.num_text + "\n";
     } else if (c.kind == NodeKind::kAppendix) {
       Indent(out, depth);
       out += c.num_text + c.title + "\n";
