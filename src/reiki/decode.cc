@@ -71,7 +71,7 @@ Error TooLarge(std::size_t size, std::size_t max_bytes) {
 
 Decoded Decode(std::string_view bytes, const ParseOptions& options) {
   if (bytes.size() > options.max_bytes) throw TooLarge(bytes.size(), options.max_bytes);
-  if (utf8::TrimSpaces(bytes).find_first_not_of("\r\n") == std::string_view::npos) {
+  if (bytes.find_first_not_of(" \t\r\n\f") == std::string_view::npos) {
     throw Error("E-REIKI-001", "ファイルが空です。例規の本文を含むテキストファイルを指定してください。");
   }
   if (LooksBinary(bytes)) {

@@ -614,8 +614,14 @@ void FinishNode(Node& n, Regulation& reg) {
   n.line_begin = lo;
   n.line_end = hi;
   if (n.kind == NodeKind::kSupplProvision) {
-    std::string all = n.text;
-    for (const Node& c : n.children) all += c.text;
+    std::string all;
+    std::vector<const Node*> stack{&n};
+    while (!stack.empty()) {
+      const Node* x = stack.back();
+      stack.pop_back();
+      all += x->text;
+      for (auto it = x->children.rbegin(); it != x->children.rend(); ++it) stack.push_back(&*it);
+    }
     std::size_t at = all.find("から施行");
     if (at != std::string::npos) {
       if (auto d = FindEraDate(std::string_view(all).substr(0, at))) reg.effective_dates.push_back(*d);
