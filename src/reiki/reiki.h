@@ -153,6 +153,7 @@ std::string ToText(const Regulation& reg, bool faithful = false);
 // The outline (編章節款 headings, articles per unit) and counts, for the demo.
 std::string Outline(const Regulation& reg);
 
+// Units of the main provision (本則); 附則 are counted but not looked into.
 struct Counts {
   int parts = 0, chapters = 0, sections = 0, subsections = 0, articles = 0;
   int branch_articles = 0, paragraphs = 0, items = 0, subitems = 0;

@@ -113,14 +113,27 @@ void Tally(const Node& n, Counts& c) {
     case NodeKind::kAppendix: ++c.appendices; break;
     default: break;
   }
-  if (n.kind == NodeKind::kToc) return;  // the 目次 is not the body
+  // The 目次 is not the body, and 附則 articles are numbered apart from the
+  // main provision: counts are of the 本則, as a 例規 index would give them.
+  if (n.kind == NodeKind::kToc || n.kind == NodeKind::kSupplProvision) return;
   for (const Node& ch : n.children) Tally(ch, c);
 }
 
 void OutlineOf(const Node& n, int depth, std::string& out) {
+  // Articles outside any heading (texts without 章) are summarised as one run.
+  std::vector<const Node*> loose;
+  for (const Node& c : n.children)
+    if (c.kind == NodeKind::kArticle) loose.push_back(&c);
+  if (!loose.empty() && (n.kind == NodeKind::kRoot || n.kind == NodeKind::kSupplProvision)) {
+    Indent(out, depth);
+    out += n.kind == NodeKind::kRoot ? "本則 " : "";
+    out += loose.front()->num_text;
+    if (loose.size() > 1) out += "—" + loose.back()->num_text;
+    out += "（" + std::to_string(loose.size()) + "条）\n";
+  }
   for (const Node& c : n.children) {
     if (IsHeading(c.kind)) {
-      int first = 0, count = 0;
+      int count = 0;
       std::string first_label, last_label;
       std::vector<const Node*> stack{&c};
       while (!stack.empty()) {
@@ -133,7 +146,6 @@ void OutlineOf(const Node& n, int depth, std::string& out) {
         }
         for (auto it = x->children.rbegin(); it != x->children.rend(); ++it) stack.push_back(&*it);
       }
-      (void)first;
       Indent(out, depth);
       out += c.num_text + " " + c.title;
       if (count) out += "（" + first_label + (count > 1 ? "—" + last_label : "") + "、" + std::to_string(count) + "条）";
@@ -142,6 +154,7 @@ void OutlineOf(const Node& n, int depth, std::string& out) {
     } else if (c.kind == NodeKind::kSupplProvision) {
       Indent(out, depth);
       out += c.num_text + "\n";
+      OutlineOf(c, depth + 1, out);
     } else if (c.kind == NodeKind::kAppendix) {
       Indent(out, depth);
       out += c.num_text + c.title + "\n";
