@@ -1,5 +1,6 @@
 #include "reiki/lines.h"
 
+#include <cctype>
 #include <optional>
 
 #include "reiki/reiki.h"
@@ -250,8 +251,11 @@ bool MatchSuppl(const std::string& b, Line& line) {
   return true;
 }
 
+// 別表 / 別記 / 様式 headings: "別表（第6関係） 委員会の組織", "様式第1号（第3条関係）".
 bool MatchAppendix(const std::string& b, Line& line) {
-  if (!StartsWith(b, "別表") || b.find("。") != std::string::npos) return false;
+  if (!(StartsWith(b, "別表") || StartsWith(b, "別記") || StartsWith(b, "様式")) ||
+      b.find("。") != std::string::npos)
+    return false;
   std::size_t i = 6;
   std::vector<int> num;
   if (StartsWith(b, "第", i)) {
@@ -260,6 +264,7 @@ bool MatchAppendix(const std::string& b, Line& line) {
     if (!n) return false;
     num = {*n};
     i = k;
+    if (StartsWith(b, "号", i)) i += 3;  // 様式第1号
   }
   std::string_view rest = utf8::TrimSpaces(std::string_view(b).substr(i));
   // 別表に掲げる… is prose; a heading is bare or carries （…関係）.
@@ -272,6 +277,21 @@ bool MatchAppendix(const std::string& b, Line& line) {
   line.num_text = b.substr(0, i);
   line.rest = std::string(rest);
   return true;
+}
+
+// The element names a converted 例規 page carries (lists, tables, inline styling).
+bool IsHtmlTag(const std::u32string& cps, std::size_t at) {
+  if (at < cps.size() && cps[at] == U'/') ++at;
+  std::string name;
+  while (at < cps.size() && cps[at] < 0x80 && std::isalnum(static_cast<int>(cps[at])))
+    name += static_cast<char>(std::tolower(static_cast<int>(cps[at++])));
+  if (at < cps.size() && cps[at] != U'>' && cps[at] != U' ' && cps[at] != U'/') return false;
+  static constexpr std::string_view kNames[] = {
+      "ul", "ol", "li", "br", "p", "span", "div", "table", "tr", "td", "th", "tbody", "thead",
+      "b", "i", "u", "em", "strong", "font", "a", "sup", "sub", "hr", "dl", "dt", "dd"};
+  for (auto n : kNames)
+    if (name == n) return true;
+  return false;
 }
 
 bool IsTableRule(std::string_view s) {
@@ -376,11 +396,12 @@ std::string RepairText(std::string_view s) {
   auto is_alpha = [](char32_t c) { return (c >= U'A' && c <= U'Z') || (c >= U'a' && c <= U'z'); };
   for (std::size_t i = 0; i < cps.size(); ++i) {
     char32_t c = cps[i];
-    // HTML tag left by a web-page conversion: <ul style="…"> or </li>.
+    // HTML tag left by a web-page conversion: <ul style="…"> or </li>. Only the
+    // names of HTML elements count, so that "x<y" or "<C>" in prose survives.
     if (c == U'<' && i + 1 < cps.size() && (is_alpha(cps[i + 1]) || cps[i + 1] == U'/')) {
       std::size_t j = i + 1;
       while (j < cps.size() && cps[j] != U'>' && cps[j] != U'<' && cps[j] != U'\n') ++j;
-      if (j < cps.size() && cps[j] == U'>') {
+      if (j < cps.size() && cps[j] == U'>' && IsHtmlTag(cps, i + 1)) {
         i = j;
         while (i + 1 < cps.size() && cps[i + 1] == U' ') ++i;
         continue;

@@ -556,8 +556,13 @@ void Builder::Body(std::size_t& i) {
         suppl_ = nullptr;
         headings_.clear();
         ++appendix_count_;
-        Node& a = AddChild(reg_.root, NodeKind::kAppendix,
-                           "appdx" + (l.num.empty() ? std::to_string(appendix_count_) : NumId(l.num)));
+        // 別表, 様式 and 別記 are numbered in separate series.
+        std::string prefix = l.num_text.rfind("様式", 0) == 0   ? "form"
+                             : l.num_text.rfind("別記", 0) == 0 ? "annex"
+                                                                : "appdx";
+        std::string id = prefix + (l.num.empty() ? std::to_string(appendix_count_) : NumId(l.num));
+        if (int uses = id_uses_[id]++; uses > 0) id += "~" + std::to_string(uses + 1);
+        Node& a = AddChild(reg_.root, NodeKind::kAppendix, id);
         a.num_text = l.num_text;
         a.num = l.num;
         a.title = l.rest;

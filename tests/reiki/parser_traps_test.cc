@@ -206,6 +206,22 @@ TEST(Tables, DittoMergedCellsHtmlAndSplitRows) {
   EXPECT_EQ(t.table->rows[4][1].text, "途中で切れた行");  // page break after a blank line
 }
 
+TEST(Appendices, TablesFormsAndHtmlLookalikes) {
+  Regulation reg = Parse(
+      "第1条 別表に掲げる者及びx<yの場合並びに<C>を含む。\n"
+      "別表（第1条関係） 委員\n"
+      "職\t人数\n"
+      "課長\t1\n"
+      "様式第1号（第1条関係）\n"
+      "申請書\n");
+  // Prose that starts like a heading, and angle brackets that are not HTML.
+  EXPECT_EQ(Get(reg, "a1.p1").text, "別表に掲げる者及びx<yの場合並びに<C>を含む。");
+  EXPECT_EQ(Get(reg, "appdx1").title, "（第1条関係） 委員");
+  EXPECT_EQ(Get(reg, "appdx1.t1").table->rows.size(), 2u);
+  EXPECT_EQ(Get(reg, "form1").num_text, "様式第1号");
+  EXPECT_EQ(Get(reg, "form1").text, "申請書");
+}
+
 TEST(Robustness, DuplicateArticleKeepsBothWithDistinctIds) {
   Regulation reg = Parse("第1条 一つ目。\n第1条 二つ目。\n");
   EXPECT_TRUE(Has(reg, "a1"));
