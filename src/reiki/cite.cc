@@ -12,40 +12,16 @@
 #include <string_view>
 #include <vector>
 
+#include "reiki/lines.h"
 #include "reiki/reiki.h"
 #include "reiki/utf8.h"
 
 namespace mamori::reiki {
 namespace {
 
-// Kept here rather than shared with lines.cc: the citation code must keep
-// decoding references the same way even if the line classifier's tables change.
-constexpr std::u32string_view kAiueo =
-    U"アイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワヰヱヲン";
-
 constexpr std::string_view kExamples = "例: 第27条第2項、第2条第3号、第31条の2、第9第3号イ、附則第2条";
 
-int AiueoIndex(char32_t c) {
-  auto pos = kAiueo.find(c);
-  return pos == std::u32string_view::npos ? 0 : static_cast<int>(pos) + 1;
-}
-
-int CircledValue(char32_t c) {
-  if (c >= U'①' && c <= U'⑳') return static_cast<int>(c - U'①') + 1;
-  if (c >= U'㉑' && c <= U'㉟') return static_cast<int>(c - U'㉑') + 21;
-  return 0;
-}
-
-bool IsNumeralChar(char32_t c) {
-  if (c >= U'0' && c <= U'9') return true;
-  switch (c) {
-    case U'〇': case U'一': case U'二': case U'三': case U'四': case U'五':
-    case U'六': case U'七': case U'八': case U'九': case U'十': case U'百': case U'千':
-      return true;
-    default:
-      return false;
-  }
-}
+int AiueoIndexOf(char32_t c) { return KatakanaIndex(c, false); }
 
 bool IsSpaceLike(char32_t c) { return utf8::IsSpace(c) || c == U'\n' || c == U'\r'; }
 
@@ -57,10 +33,6 @@ std::string ToUtf8(std::u32string_view s) {
 
 std::string Num(int n) { return std::to_string(n); }
 
-bool IsHeading(NodeKind k) {
-  return k == NodeKind::kPart || k == NodeKind::kChapter || k == NodeKind::kSection ||
-         k == NodeKind::kSubsection || k == NodeKind::kDivision;
-}
 
 // --- reading a reference ------------------------------------------------------
 
@@ -105,7 +77,7 @@ class RefReader {
     if (!AtEnd()) {
       std::string where = ToUtf8(std::u32string_view(s_).substr(0, pos_));
       std::string rest = ToUtf8(std::u32string_view(s_).substr(pos_));
-      if (r.item == 0 && !rest.empty() && AiueoIndex(s_[pos_]))
+      if (r.item == 0 && !rest.empty() && AiueoIndexOf(s_[pos_]))
         Fail("ア・イ などの細目は号の後に書きます（第9第3号イ）。「" + where + "」の後の「" + rest + "」は読めません。");
       Fail("「" + where + "」の後には 第N項・第N号・細目（ア、(ア)、a など）のいずれかが必要ですが、「" + rest +
            "」があります。");
@@ -184,9 +156,9 @@ class RefReader {
   }
 
   static int SimpleLabel(char32_t c) {
-    if (int k = AiueoIndex(c)) return k;
+    if (int k = AiueoIndexOf(c)) return k;
     if (c >= U'a' && c <= U'z') return static_cast<int>(c - U'a') + 1;
-    return CircledValue(c);
+    return CircledIndex(c);
   }
 
   std::string_view original_;
@@ -201,7 +173,7 @@ class RefReader {
 void CollectArticles(const Node& n, std::vector<const Node*>& out) {
   for (const Node& c : n.children) {
     if (c.kind == NodeKind::kArticle) out.push_back(&c);
-    else if (IsHeading(c.kind)) CollectArticles(c, out);
+    else if (IsHeadingKind(c.kind)) CollectArticles(c, out);
   }
 }
 
@@ -261,7 +233,7 @@ int SubitemKey(const Node& s) {
   std::string label = utf8::FoldWidth(CleanLabel(s.num_text));
   for (std::size_t i = 0; i < label.size();) {
     char32_t c = utf8::Next(label, i);
-    if (int k = AiueoIndex(c)) return k;
+    if (int k = AiueoIndexOf(c)) return k;
   }
   return s.num.empty() ? 0 : s.num[0];
 }
@@ -277,11 +249,11 @@ std::string SubitemLabelLike(int key, const std::vector<const Node*>& siblings) 
     if (d != U'(' && d != U')') { c = d; break; }
   }
   std::string body;
-  if (AiueoIndex(c) && key >= 1 && key <= static_cast<int>(kAiueo.size())) {
-    utf8::Append(body, kAiueo[key - 1]);
+  if (AiueoIndexOf(c) && KatakanaAt(key, false)) {
+    utf8::Append(body, KatakanaAt(key, false));
   } else if (c >= U'a' && c <= U'z' && key >= 1 && key <= 26) {
     utf8::Append(body, U'a' + static_cast<char32_t>(key - 1));
-  } else if (CircledValue(c) && key >= 1 && key <= 20) {
+  } else if (CircledIndex(c) && key >= 1 && key <= 20) {
     utf8::Append(body, U'①' + static_cast<char32_t>(key - 1));
     paren = false;
   } else {

@@ -26,10 +26,6 @@
 namespace mamori::reiki {
 namespace {
 
-bool IsHeading(NodeKind k) {
-  return k == NodeKind::kPart || k == NodeKind::kChapter || k == NodeKind::kSection ||
-         k == NodeKind::kSubsection || k == NodeKind::kDivision;
-}
 
 // Kinds whose content is compared. The preamble (title, 制定文, 改正 history)
 // and the 目次 are left out: a 改正 always rewrites the 改正 history lines and
@@ -45,7 +41,7 @@ bool IsDiffable(NodeKind k) {
     case NodeKind::kAppendix:
       return true;
     default:
-      return IsHeading(k);
+      return IsHeadingKind(k);
   }
 }
 
@@ -138,7 +134,7 @@ std::string OwnContent(const Node& n) {
       return s;
     }
     default:
-      if (IsHeading(n.kind)) return n.title;
+      if (IsHeadingKind(n.kind)) return n.title;
       return n.text;
   }
 }
@@ -344,7 +340,7 @@ bool UnderReported(const Entry& e, const Index& idx,
                    const std::vector<bool>& reported) {
   for (std::size_t i = 0; i + 1 < e.path.size(); ++i) {
     const Node* anc = e.path[i];
-    if (IsHeading(anc->kind)) continue;
+    if (IsHeadingKind(anc->kind)) continue;
     auto it = idx.pos.find(anc);
     if (it != idx.pos.end() && reported[it->second]) return true;
   }
@@ -365,9 +361,9 @@ std::vector<Change> Diff(const Regulation& old_reg, const Regulation& new_reg) {
     auto it = oi.by_key.find(ni.keys[i]);
     if (it == oi.by_key.end()) {
       added[i] = true;
-      if (!IsHeading(e.node->kind) && UnderReported(e, ni, added)) continue;
+      if (!IsHeadingKind(e.node->kind) && UnderReported(e, ni, added)) continue;
       at_new[i].push_back(Change{ChangeKind::kAdded, e.node->kind, CitationOf(e.path), "",
-                                 IsHeading(e.node->kind) ? OwnContent(*e.node)
+                                 IsHeadingKind(e.node->kind) ? OwnContent(*e.node)
                                                          : SubtreeText(*e.node, ParentOf(e))});
       continue;
     }
@@ -395,10 +391,10 @@ std::vector<Change> Diff(const Regulation& old_reg, const Regulation& new_reg) {
       continue;
     }
     removed[i] = true;
-    if (!IsHeading(e.node->kind) && UnderReported(e, oi, removed)) continue;
+    if (!IsHeadingKind(e.node->kind) && UnderReported(e, oi, removed)) continue;
     removed_after[anchor].push_back(Change{
         ChangeKind::kRemoved, e.node->kind, CitationOf(e.path),
-        IsHeading(e.node->kind) ? OwnContent(*e.node) : SubtreeText(*e.node, ParentOf(e)), ""});
+        IsHeadingKind(e.node->kind) ? OwnContent(*e.node) : SubtreeText(*e.node, ParentOf(e)), ""});
   }
 
   std::vector<Change> out;

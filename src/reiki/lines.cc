@@ -10,21 +10,9 @@ namespace mamori::reiki {
 namespace {
 
 constexpr std::u32string_view kAiueo =
-    U"アイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワヲン";
+    U"アイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワヰヱヲン";
 constexpr std::u32string_view kIroha =
     U"イロハニホヘトチリヌルヲワカヨタレソツネナラムウヰノオクヤマケフコエテアサキユメミシヱヒモセス";
-
-bool IsNumeralChar(char32_t c) {
-  c = utf8::FoldWidth(c);
-  if (c >= U'0' && c <= U'9') return true;
-  switch (c) {
-    case U'〇': case U'一': case U'二': case U'三': case U'四': case U'五':
-    case U'六': case U'七': case U'八': case U'九': case U'十': case U'百': case U'千':
-      return true;
-    default:
-      return false;
-  }
-}
 
 bool IsLabelSep(char32_t c) { return c == U' ' || c == U'\u3000'; }
 
@@ -327,6 +315,23 @@ int KatakanaIndex(char32_t c, bool iroha) {
   auto series = iroha ? kIroha : kAiueo;
   auto pos = series.find(c);
   return pos == std::u32string_view::npos ? 0 : static_cast<int>(pos) + 1;
+}
+
+bool IsNumeralChar(char32_t c) {
+  c = utf8::FoldWidth(c);
+  if (c >= U'0' && c <= U'9') return true;
+  switch (c) {
+    case U'〇': case U'一': case U'二': case U'三': case U'四': case U'五':
+    case U'六': case U'七': case U'八': case U'九': case U'十': case U'百': case U'千':
+      return true;
+    default:
+      return false;
+  }
+}
+
+char32_t KatakanaAt(int index, bool iroha) {
+  auto series = iroha ? kIroha : kAiueo;
+  return index >= 1 && index <= static_cast<int>(series.size()) ? series[index - 1] : 0;
 }
 
 int CircledIndex(char32_t c) {

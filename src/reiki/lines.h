@@ -59,9 +59,13 @@ std::vector<Line> ClassifyLines(std::string_view text, bool no_jo_articles);
 // True when some line of the text starts an article in the 第N条 form.
 bool UsesJoArticles(std::string_view text);
 
-// Position of a label character in its series (1-based); 0 when not in it.
+// Position of a label character in its series (1-based); 0 when not in it,
+// and the character at a position (0 when out of range).
 int KatakanaIndex(char32_t c, bool iroha);
+char32_t KatakanaAt(int index, bool iroha);
 int CircledIndex(char32_t c);
+// ASCII or full-width digit, or a kanji numeral character (一…九, 〇, 十, 百, 千).
+bool IsNumeralChar(char32_t c);
 
 // Text repair on a whole joined sentence: closes up spaced capitals (C I S O ->
 // CISO, L GWAN -> LGWAN) and removes HTML tags left by a web-page conversion.

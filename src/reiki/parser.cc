@@ -654,10 +654,7 @@ void CheckToc(Regulation& reg) {
     for (auto& [rank, entry] : path) {
       const Node* next = nullptr;
       for (const Node& c : unit->children) {
-        bool heading = c.kind == NodeKind::kPart || c.kind == NodeKind::kChapter ||
-                       c.kind == NodeKind::kSection || c.kind == NodeKind::kSubsection ||
-                       c.kind == NodeKind::kDivision;
-        if (heading && c.num == entry->num &&
+        if (IsHeadingKind(c.kind) && c.num == entry->num &&
             static_cast<int>(c.kind) - static_cast<int>(NodeKind::kPart) == rank) {
           next = &c;
           break;

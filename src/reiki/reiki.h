@@ -42,6 +42,7 @@ enum class NodeKind {
 };
 
 std::string_view KindName(NodeKind kind);  // "article", "paragraph", ...
+bool IsHeadingKind(NodeKind kind);         // 編 / 章 / 節 / 款 / 目
 
 // One cell of a table. `text` is what it means; `raw` is what was written.
 struct Cell {

@@ -7,10 +7,6 @@
 namespace mamori::reiki {
 namespace {
 
-bool IsHeading(NodeKind k) {
-  return k == NodeKind::kPart || k == NodeKind::kChapter || k == NodeKind::kSection ||
-         k == NodeKind::kSubsection || k == NodeKind::kDivision;
-}
 
 void Indent(std::string& out, int n) { out.append(static_cast<std::size_t>(n) * 2, ' '); }
 
@@ -70,7 +66,7 @@ void Render(const Node& n, bool faithful, int indent, std::string& out) {
       if (!n.text.empty()) out += n.text + "\n";
       break;
     default:
-      if (IsHeading(n.kind)) out += "\n" + n.num_text + " " + n.title + "\n";
+      if (IsHeadingKind(n.kind)) out += "\n" + n.num_text + " " + n.title + "\n";
       if (!n.text.empty()) out += n.text + "\n";
       break;
   }
@@ -132,7 +128,7 @@ void OutlineOf(const Node& n, int depth, std::string& out) {
     out += "（" + std::to_string(loose.size()) + "条）\n";
   }
   for (const Node& c : n.children) {
-    if (IsHeading(c.kind)) {
+    if (IsHeadingKind(c.kind)) {
       int count = 0;
       std::string first_label, last_label;
       std::vector<const Node*> stack{&c};
@@ -163,6 +159,11 @@ void OutlineOf(const Node& n, int depth, std::string& out) {
 }
 
 }  // namespace
+
+bool IsHeadingKind(NodeKind k) {
+  return k == NodeKind::kPart || k == NodeKind::kChapter || k == NodeKind::kSection ||
+         k == NodeKind::kSubsection || k == NodeKind::kDivision;
+}
 
 std::string_view KindName(NodeKind kind) {
   switch (kind) {

@@ -14,28 +14,12 @@
 #include <string>
 
 #include "reiki/reiki.h"
+#include "seed_util.h"
 
 namespace mamori::reiki {
 namespace {
 
-namespace fs = std::filesystem;
-
-std::string SeedPath(const std::string& prefix) {
-  for (const auto& e : fs::directory_iterator(MAMORI_SEEDS_DIR)) {
-    std::string name = e.path().filename().string();
-    if (name.rfind(prefix + "_", 0) == 0 && e.path().extension() == ".txt") return e.path().string();
-  }
-  ADD_FAILURE() << "seed " << prefix << " not found in " << MAMORI_SEEDS_DIR;
-  return "";
-}
-
-const Regulation& Seed(const std::string& prefix) {
-  // Parsed once per seed: the 000 text is 1300 lines and most tests use it.
-  static std::map<std::string, Regulation> cache;
-  auto it = cache.find(prefix);
-  if (it == cache.end()) it = cache.emplace(prefix, ParseFile(SeedPath(prefix))).first;
-  return it->second;
-}
+using namespace mamori::reiki::test_util;
 
 const Node& Cite(const Regulation& reg, const std::string& ref) { return Resolve(reg, ParseReference(ref)); }
 

@@ -10,57 +10,12 @@
 #include <sstream>
 
 #include "reiki/reiki.h"
+#include "seed_util.h"
 
 namespace mamori::reiki {
 namespace {
 
-namespace fs = std::filesystem;
-
-std::string SeedPath(const std::string& prefix) {
-  for (const auto& e : fs::directory_iterator(MAMORI_SEEDS_DIR)) {
-    if (e.path().filename().string().rfind(prefix, 0) == 0) return e.path().string();
-  }
-  ADD_FAILURE() << "seed " << prefix << " not found in " << MAMORI_SEEDS_DIR;
-  return "";
-}
-
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-const Regulation& Seed(const std::string& prefix) {
-  static std::map<std::string, Regulation> cache;
-  auto it = cache.find(prefix);
-  if (it == cache.end()) it = cache.emplace(prefix, ParseFile(SeedPath(prefix))).first;
-  return it->second;
-}
-
-const Node* FindId(const Node& n, const std::string& id) {
-  if (n.id == id) return &n;
-  for (const Node& c : n.children)
-    if (const Node* f = FindId(c, id)) return f;
-  return nullptr;
-}
-
-const Node& Get(const Regulation& reg, const std::string& id) {
-  const Node* n = FindId(reg.root, id);
-  if (!n) throw std::runtime_error("no node " + id);
-  return *n;
-}
-
-int CountKind(const Node& n, NodeKind kind) {
-  int c = n.kind == kind;
-  for (const Node& ch : n.children) c += CountKind(ch, kind);
-  return c;
-}
-
-void Walk(const Node& n, const std::function<void(const Node&)>& f) {
-  f(n);
-  for (const Node& c : n.children) Walk(c, f);
-}
+using namespace mamori::reiki::test_util;
 
 // --- nothing lost ----------------------------------------------------------
 

@@ -6,24 +6,12 @@
 #include <functional>
 
 #include "reiki/reiki.h"
+#include "seed_util.h"
 
 namespace mamori::reiki {
 namespace {
 
-const Node* FindId(const Node& n, const std::string& id) {
-  if (n.id == id) return &n;
-  for (const Node& c : n.children)
-    if (const Node* f = FindId(c, id)) return f;
-  return nullptr;
-}
-
-const Node& Get(const Regulation& reg, const std::string& id) {
-  const Node* n = FindId(reg.root, id);
-  if (!n) throw std::runtime_error("no node " + id + "\n" + ToJson(reg));
-  return *n;
-}
-
-bool Has(const Regulation& reg, const std::string& id) { return FindId(reg.root, id) != nullptr; }
+using namespace mamori::reiki::test_util;
 
 // A national law as e-Gov prints it: kanji numerals, U+3000 separators, イロハ.
 constexpr const char* kNationalLaw =

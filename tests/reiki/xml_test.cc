@@ -10,19 +10,14 @@
 #include <string>
 
 #include "reiki/reiki.h"
+#include "seed_util.h"
 
 namespace fs = std::filesystem;
 namespace reiki = mamori::reiki;
 
 namespace {
 
-std::string SeedPath(const std::string& prefix) {
-  for (const auto& e : fs::directory_iterator(MAMORI_SEEDS_DIR)) {
-    std::string name = e.path().filename().string();
-    if (name.rfind(prefix + "_", 0) == 0 && e.path().extension() == ".txt") return e.path().string();
-  }
-  return {};
-}
+using mamori::reiki::test_util::SeedPath;
 
 std::string SeedXml(const std::string& prefix) {
   std::string path = SeedPath(prefix);
