@@ -45,6 +45,18 @@ bool LooksBinary(std::string_view bytes) {
   return controls > 0 && controls * 100 > bytes.size();
 }
 
+Error Empty() {
+  return Error("E-REIKI-001", "ファイルが空です（空白しかありません）。例規の本文を含むテキストファイルを指定してください。");
+}
+
+bool IsBlank(std::string_view s) {
+  for (std::size_t i = 0; i < s.size();) {
+    char32_t c = utf8::Next(s, i);
+    if (!utf8::IsSpace(c) && c != U'\n') return false;
+  }
+  return true;
+}
+
 std::string FoldNewlines(std::string_view s) {
   std::string out;
   out.reserve(s.size());
@@ -71,9 +83,7 @@ Error TooLarge(std::size_t size, std::size_t max_bytes) {
 
 Decoded Decode(std::string_view bytes, const ParseOptions& options) {
   if (bytes.size() > options.max_bytes) throw TooLarge(bytes.size(), options.max_bytes);
-  if (bytes.find_first_not_of(" \t\r\n\f") == std::string_view::npos) {
-    throw Error("E-REIKI-001", "ファイルが空です。例規の本文を含むテキストファイルを指定してください。");
-  }
+  if (bytes.find_first_not_of(" \t\r\n\f") == std::string_view::npos) throw Empty();
   if (LooksBinary(bytes)) {
     throw Error("E-REIKI-002",
                 "テキストファイルではありません（バイナリデータを含みます）。"
@@ -89,11 +99,13 @@ Decoded Decode(std::string_view bytes, const ParseOptions& options) {
   }
   if (utf8::IsValid(body)) {
     d.text = FoldNewlines(body);
-    return d;
-  }
-  if (auto cp932 = FromCp932(bytes)) {
+  } else if (auto cp932 = FromCp932(bytes)) {
     d.text = FoldNewlines(*cp932);
     d.encoding = "CP932";
+  }
+  if (!d.text.empty()) {
+    // Only ideographic spaces (U+3000) is as empty as no bytes at all.
+    if (IsBlank(d.text)) throw Empty();
     return d;
   }
   throw Error("E-REIKI-003",

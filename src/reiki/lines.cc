@@ -300,6 +300,7 @@ std::string CleanBody(std::string_view raw) {
       s = utf8::TrimSpaces(s);
     }
   }
+  if (s.find("**") == std::string_view::npos) return std::string(s);
   std::string out;
   out.reserve(s.size());
   for (std::size_t i = 0; i < s.size(); ++i) {
@@ -338,19 +339,6 @@ int CircledIndex(char32_t c) {
   if (c >= U'①' && c <= U'⑳') return static_cast<int>(c - U'①') + 1;
   if (c >= U'㉑' && c <= U'㉟') return static_cast<int>(c - U'㉑') + 21;
   return 0;
-}
-
-bool UsesJoArticles(std::string_view text) {
-  std::size_t pos = 0;
-  while (pos < text.size()) {
-    std::size_t nl = text.find('\n', pos);
-    if (nl == std::string_view::npos) nl = text.size();
-    std::string body = CleanBody(text.substr(pos, nl - pos));
-    Line l;
-    if (MatchArticle(body, false, l)) return true;
-    pos = nl + 1;
-  }
-  return false;
 }
 
 std::vector<Line> ClassifyLines(std::string_view text, bool no_jo_articles) {
@@ -392,7 +380,27 @@ std::vector<Line> ClassifyLines(std::string_view text, bool no_jo_articles) {
   return lines;
 }
 
+// True when RepairText would change nothing: no tag, no list bullet after a
+// space, no capital-space-capital, no outer whitespace. Nearly every line of a
+// regulation is like this, and the byte scan is far cheaper than the repair.
+bool NeedsRepair(std::string_view s) {
+  if (s.empty()) return false;
+  auto outer_space = [](char c) { return c == ' ' || c == '\t'; };
+  if (outer_space(s.front()) || outer_space(s.back())) return true;
+  if (s.substr(0, 3) == "\u3000" || (s.size() >= 3 && s.substr(s.size() - 3) == "\u3000")) return true;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (c == '<') return true;
+    if (c == ' ' && i + 1 < s.size()) {
+      if (s.compare(i + 1, 3, "・") == 0) return true;
+      if (i > 0 && s[i - 1] >= 'A' && s[i - 1] <= 'Z' && s[i + 1] >= 'A' && s[i + 1] <= 'Z') return true;
+    }
+  }
+  return false;
+}
+
 std::string RepairText(std::string_view s) {
+  if (!NeedsRepair(s)) return std::string(s);
   std::u32string cps;
   cps.reserve(s.size());
   for (std::size_t i = 0; i < s.size();) cps.push_back(utf8::Next(s, i));

@@ -56,9 +56,6 @@ struct Line {
 // (without 条) count as an article: only for texts that never write 第N条 so.
 std::vector<Line> ClassifyLines(std::string_view text, bool no_jo_articles);
 
-// True when some line of the text starts an article in the 第N条 form.
-bool UsesJoArticles(std::string_view text);
-
 // Position of a label character in its series (1-based); 0 when not in it,
 // and the character at a position (0 when out of range).
 int KatakanaIndex(char32_t c, bool iroha);

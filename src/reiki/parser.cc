@@ -96,6 +96,10 @@ class Builder {
 
  private:
   // Helpers to open nodes.
+  // Appending may move the parent's earlier children (vector growth), so no
+  // pointer to a sibling of the new node may be used afterwards: every caller
+  // either drops such pointers first or only holds pointers deeper down, which
+  // survive because moving a Node keeps its children's storage.
   Node& AddChild(Node& parent, NodeKind kind, std::string id) {
     parent.children.emplace_back();
     Node& n = parent.children.back();
@@ -124,7 +128,7 @@ class Builder {
   Node& Container();  // where new articles, 附則 and 別表 go
   Node& Receiver();   // the deepest open node: receives text and tables
   bool NextIsArticle(std::size_t i) const;
-  bool TakeFusedCaption(Node& article);
+  bool TakeFusedCaption(const std::string& label, std::string& caption, std::string& caption_raw);
 
   std::vector<Line> lines_;
   Regulation& reg_;
@@ -316,7 +320,8 @@ void Builder::OpenHeading(const Line& line) {
 // A caption fused to the end of the line before the article:
 // "(3) …のシステム（職員等の遵守義務）" then "第5条 …". Only taken when the
 // text in front of it did not end a sentence, so a closing "（…。）" stays put.
-bool Builder::TakeFusedCaption(Node& article) {
+bool Builder::TakeFusedCaption(const std::string& label, std::string& caption,
+                               std::string& caption_raw) {
   if (!text_sink_ || !last_caption_set_) return false;
   std::string& t = text_sink_->text;
   if (!EndsWith(t, "）")) return false;
@@ -328,17 +333,21 @@ bool Builder::TakeFusedCaption(Node& article) {
     return false;
   std::string_view before = std::string_view(t).substr(0, open);
   if (EndsWith(before, "。") || EndsWith(before, "\n")) return false;
-  article.caption = inner;
-  article.caption_raw = t.substr(open);
+  caption = inner;
+  caption_raw = t.substr(open);
   t.resize(open);
   reg_.notices.push_back({"I-REIKI-104", text_sink_->raw_lines.empty() ? 0 : text_sink_->raw_lines.back(),
-                          "前の行の末尾に付いていた見出し「" + inner + "」を" + article.num_text +
+                          "前の行の末尾に付いていた見出し「" + inner + "」を" + label +
                               "の見出しとして扱いました。"});
   return true;
 }
 
 void Builder::OpenArticle(const Line& line) {
-  Node* prev_sink = text_sink_;
+  // The fused caption sits in the node that took text last; read it before
+  // AddChild, which may move that node if it is a sibling of the new article.
+  std::string fused, fused_raw;
+  bool has_fused = !pending_caption_ && TakeFusedCaption(line.num_text, fused, fused_raw);
+  text_sink_ = nullptr;
   CloseArticle();
   appendix_ = nullptr;
   Node& parent = Container();
@@ -351,13 +360,15 @@ void Builder::OpenArticle(const Line& line) {
   Node& a = AddChild(parent, NodeKind::kArticle, id);
   a.num_text = line.num_text;
   a.num = line.num;
-  text_sink_ = prev_sink;
   if (pending_caption_) {
     Own(a, *pending_caption_);
     a.caption = pending_caption_->rest;
     a.caption_raw = std::string(utf8::TrimSpaces(pending_caption_->body));
     pending_caption_ = nullptr;
-  } else if (!TakeFusedCaption(a) && last_caption_set_ && !suppl_) {
+  } else if (has_fused) {
+    a.caption = std::move(fused);
+    a.caption_raw = std::move(fused_raw);
+  } else if (last_caption_set_ && !suppl_) {
     a.caption = last_caption_;
     a.caption_inherited = true;
   }
@@ -711,20 +722,19 @@ bool HasNumberedUnit(const Node& n) {
   return false;
 }
 
-}  // namespace
-
-Regulation Parse(std::string_view utf8_text, std::string source_name, const ParseOptions& options) {
-  if (utf8_text.size() > options.max_bytes) throw TooLarge(utf8_text.size(), options.max_bytes);
-  if (!utf8::IsValid(utf8_text)) {
-    throw Error("E-REIKI-003", "UTF-8 として正しくない文字列です。");
-  }
+// Parse without re-validating: ParseFile's Decode has already checked the text.
+Regulation ParseValid(std::string_view utf8_text, std::string source_name) {
   Regulation reg;
   reg.source_name = std::move(source_name);
   reg.encoding = "UTF-8";
   reg.root.kind = NodeKind::kRoot;
   reg.root.id = "root";
-  bool jo = UsesJoArticles(utf8_text);
-  auto lines = ClassifyLines(utf8_text, !jo);
+  // 第N without 条 (花巻市) counts as an article only in a text that never
+  // writes 第N条; classifying twice is cheaper than a separate scan for the
+  // common case, where the first pass already finds 条.
+  auto lines = ClassifyLines(utf8_text, false);
+  if (std::none_of(lines.begin(), lines.end(), [](const Line& l) { return l.kind == LineKind::kArticle; }))
+    lines = ClassifyLines(utf8_text, true);
   reg.line_count = static_cast<int>(lines.size());
   if (!lines.empty() && lines.back().raw.empty()) reg.line_count -= 1;
   Builder(std::move(lines), reg).Run();
@@ -733,6 +743,16 @@ Regulation Parse(std::string_view utf8_text, std::string source_name, const Pars
                 "条文が見つかりません。「第1条 …」または「第1 …」で始まる行を含む例規のテキストを指定してください。");
   }
   return reg;
+}
+
+}  // namespace
+
+Regulation Parse(std::string_view utf8_text, std::string source_name, const ParseOptions& options) {
+  if (utf8_text.size() > options.max_bytes) throw TooLarge(utf8_text.size(), options.max_bytes);
+  if (!utf8::IsValid(utf8_text)) {
+    throw Error("E-REIKI-003", "UTF-8 として正しくない文字列です。UTF-8 で保存し直してください。");
+  }
+  return ParseValid(utf8_text, std::move(source_name));
 }
 
 Regulation ParseFile(const std::string& path, const ParseOptions& options) {
@@ -748,7 +768,7 @@ Regulation ParseFile(const std::string& path, const ParseOptions& options) {
   in.read(bytes.data(), static_cast<std::streamsize>(size));
   Decoded d = Decode(bytes, options);
   std::string name = path.substr(path.find_last_of('/') + 1);
-  Regulation reg = Parse(d.text, name, options);
+  Regulation reg = ParseValid(d.text, name);
   reg.encoding = d.encoding;
   if (d.encoding == "CP932") {
     reg.notices.insert(reg.notices.begin(),

@@ -219,6 +219,21 @@ TEST(Robustness, DuplicateArticleKeepsBothWithDistinctIds) {
   EXPECT_TRUE(warned);
 }
 
+// Inputs the fuzzer found. An appendix followed by an article once made the
+// builder read a node that vector growth had moved (heap-use-after-free under ASan).
+TEST(Robustness, FuzzerFindingsParseCleanly) {
+  Regulation reg = Parse("(0n)\n第1\n別表\n第７\n");
+  EXPECT_EQ(Get(reg, "a7").num_text, "第７");
+  EXPECT_EQ(Get(reg, "appdx1").kind, NodeKind::kAppendix);
+  for (const auto& e : std::filesystem::directory_iterator(MAMORI_TESTDATA_DIR "/fuzz-crashes")) {
+    try {
+      (void)ToJson(ParseFile(e.path().string()));
+    } catch (const Error& err) {
+      EXPECT_EQ(err.code().rfind("E-REIKI-", 0), 0u) << e.path();
+    }
+  }
+}
+
 TEST(Robustness, NoArticleIsAnError) {
   try {
     Parse("これは例規ではありません。\nただの文章です。\n");
