@@ -43,8 +43,13 @@ FUZZ_SECONDS ?= 60
 fuzz: deps
 	CC=clang CXX=clang++ cmake -S . -B $(FUZZ) $(CMAKE_FLAGS) -DMAMORI_FUZZ=ON
 	cmake --build $(FUZZ) -j $(JOBS) --target fuzz_reiki_parse
-	mkdir -p $(FUZZ)/corpus && cp $(SEEDS)/*.txt $(FUZZ)/corpus/
-	$(FUZZ)/fuzz_reiki_parse -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -rss_limit_mb=2048 $(FUZZ)/corpus
+	mkdir -p $(FUZZ)/corpus $(FUZZ)/artifacts && cp $(SEEDS)/*.txt $(FUZZ)/corpus/
+	@# Crash inputs go to $(FUZZ)/artifacts/, not the repository root; a hang
+	@# (an input over 10 s) counts as a crash too. Inputs that once crashed
+	@# (tests/reiki/data/fuzz-crashes/) are read first, as regression seeds.
+	$(FUZZ)/fuzz_reiki_parse -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -rss_limit_mb=2048 \
+	  -timeout=10 -print_final_stats=1 -artifact_prefix=$(FUZZ)/artifacts/ \
+	  $(FUZZ)/corpus $(wildcard tests/reiki/data/fuzz-crashes)
 
 bench: build
 	$(BUILD)/mamori_bench --benchmark_counters_tabular=true
