@@ -149,7 +149,11 @@ void OutlineOf(const Node& n, int depth, std::string& out) {
       OutlineOf(c, depth + 1, out);
     } else if (c.kind == NodeKind::kSupplProvision) {
       Indent(out, depth);
-      out += c.num_text + "\n";
+      out += c.num_text;
+      // A 附則 without an amendment label is known by its first sentence
+      // (この基準は、平成14年12月27日から施行する。).
+      if (c.title.empty() && !c.text.empty()) out += " " + c.text.substr(0, c.text.find('\n'));
+      out += "\n";
       OutlineOf(c, depth + 1, out);
     } else if (c.kind == NodeKind::kAppendix) {
       Indent(out, depth);
