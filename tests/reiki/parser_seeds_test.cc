@@ -133,8 +133,14 @@ TEST(Yasuda, TocRangesEqualTheBody) {
   // 第1章 and the 31 款 and the 節 that have no 款 (1, 2) carry ranges.
   EXPECT_EQ(reg.toc_checks.size(), 34u);
   // The 目次 is not part of the body: no article lives under it.
-  for (const Node& c : reg.root.children)
-    if (c.kind == NodeKind::kToc) EXPECT_EQ(CountKind(c, NodeKind::kArticle), 0);
+  int tocs = 0;
+  for (const Node& c : reg.root.children) {
+    if (c.kind != NodeKind::kToc) continue;
+    ++tocs;
+    EXPECT_EQ(CountKind(c, NodeKind::kArticle), 0);
+    EXPECT_EQ(CountKind(c, NodeKind::kTocEntry), 43);  // 2 章 + 9 節 + 31 款 + 付則
+  }
+  EXPECT_EQ(tocs, 1);
 }
 
 TEST(Yasuda, ClassificationTableOfArticle19) {
