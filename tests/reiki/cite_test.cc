@@ -14,6 +14,7 @@
 #include <string>
 
 #include "reiki/reiki.h"
+#include "cli_util.h"
 #include "seed_util.h"
 
 namespace mamori::reiki {
@@ -304,35 +305,12 @@ TEST(CiteSynthetic, SupplementaryArticles) {
 
 // --- the CLI, end to end -----------------------------------------------------------
 
-struct RunResult {
-  int status = -1;
-  std::string out, err;
-};
-
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-RunResult RunCite(const std::string& file, const std::string& ref) {
-  // Named after the running test, so that tests run in parallel do not share files.
-  std::string dir = testing::TempDir();
-  std::string base = dir + "/" + testing::UnitTest::GetInstance()->current_test_info()->name();
-  std::string out = base + ".out", err = base + ".err";
-  std::string cmd = std::string("'") + MAMORI_BINARY + "' reiki cite '" + file + "' '" + ref + "' >'" + out +
-                    "' 2>'" + err + "'";
-  int raw = std::system(cmd.c_str());
-  RunResult r;
-  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-  r.out = Slurp(out);
-  r.err = Slurp(err);
-  return r;
+mamori::test_util::CliResult RunCite(const std::string& file, const std::string& ref) {
+  return mamori::test_util::RunMamori({"reiki", "cite", file, ref}, mamori::test_util::ScratchDir("mamori_cite_test"));
 }
 
 TEST(CiteCli, PrintsClauseText) {
-  RunResult r = RunCite(SeedPath("000"), "第27条第2項");
+  auto r = RunCite(SeedPath("000"), "第27条第2項");
   EXPECT_EQ(r.status, 0) << r.err;
   EXPECT_NE(r.out.find("第27条第2項"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("機密性2以上の情報資産を運搬する者は、情報セキュリティ責任者に許可を得なければならない。"),
@@ -341,11 +319,11 @@ TEST(CiteCli, PrintsClauseText) {
 }
 
 TEST(CiteCli, UnknownReferenceExits2) {
-  RunResult r = RunCite(SeedPath("000"), "第999条");
+  auto r = RunCite(SeedPath("000"), "第999条");
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.err.find("E-CITE-002"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("第142条"), std::string::npos) << r.err;
-  RunResult bad = RunCite(SeedPath("000"), "abc");
+  auto bad = RunCite(SeedPath("000"), "abc");
   EXPECT_EQ(bad.status, 2);
   EXPECT_NE(bad.err.find("E-CITE-001"), std::string::npos) << bad.err;
 }

@@ -22,7 +22,7 @@
 #include <string>
 #include <vector>
 
-extern char** environ;
+#include "cli_util.h"
 
 namespace {
 
@@ -31,17 +31,8 @@ namespace fs = std::filesystem;
 const char* const kSeed000 = MAMORI_SEEDS_DIR "/000_a8706ca1f599c390.txt";
 const char* const kSeed004 = MAMORI_SEEDS_DIR "/004_4446990c548b3efd.txt";
 
-struct Result {
-  bool exited = false;   // false: killed by a signal
-  int status = -1;       // exit status when exited
-  int signal = 0;        // the signal otherwise
-  std::string out, err;
-};
-
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
+using Result = mamori::test_util::CliResult;
+using mamori::test_util::ReadFileBytes;
 
 void WriteFile(const fs::path& path, const std::string& bytes) {
   std::ofstream out(path, std::ios::binary);
@@ -52,49 +43,12 @@ void WriteFile(const fs::path& path, const std::string& bytes) {
 // A fresh directory per test, so that tests can run in parallel under ctest.
 class CliTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::temp_directory_path() /
-           ("mamori_cli_test_" + std::to_string(::getpid()) + "_" + info->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
+  void SetUp() override { dir_ = mamori::test_util::ScratchDir("mamori_cli_test"); }
   void TearDown() override { fs::remove_all(dir_); }
 
   fs::path Path(const std::string& name) const { return dir_ / name; }
 
-  // Runs MAMORI_BINARY with `args`; stdout and stderr go through files so a
-  // large output cannot block the child on a full pipe.
-  Result Run(const std::vector<std::string>& args) {
-    const fs::path out_path = Path("stdout"), err_path = Path("stderr");
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    std::vector<std::string> argv_s{MAMORI_BINARY};
-    argv_s.insert(argv_s.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (auto& a : argv_s) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    pid_t pid = 0;
-    int rc = posix_spawn(&pid, MAMORI_BINARY, &actions, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    Result r;
-    if (rc != 0) {
-      ADD_FAILURE() << "posix_spawn " << MAMORI_BINARY << ": " << std::strerror(rc);
-      return r;
-    }
-    int wstatus = 0;
-    while (::waitpid(pid, &wstatus, 0) < 0 && errno == EINTR) {
-    }
-    r.exited = WIFEXITED(wstatus);
-    if (r.exited) r.status = WEXITSTATUS(wstatus);
-    if (WIFSIGNALED(wstatus)) r.signal = WTERMSIG(wstatus);
-    r.out = ReadFile(out_path);
-    r.err = ReadFile(err_path);
-    return r;
-  }
+  Result Run(const std::vector<std::string>& args) { return mamori::test_util::RunMamori(args, dir_); }
 
   // The shared expectation for every refusal.
   void ExpectRefused(const Result& r, const std::string& code) {
@@ -203,7 +157,7 @@ TEST_F(CliTest, UnknownFormatIsRefused) {
 }
 
 TEST_F(CliTest, Cp932FileReadsLikeItsUtf8Original) {
-  const std::string utf8 = ReadFile(kSeed004);
+  const std::string utf8 = ReadFileBytes(kSeed004);
   ASSERT_FALSE(utf8.empty()) << kSeed004;
   WriteFile(Path("004_cp932.txt"), ToCp932(utf8));
 

@@ -1,10 +1,7 @@
 // Tests for the 改正 diff: a realistic amendment of a seed text must be reported
 // as exactly the clauses that were touched, at the finest level, with
 // conventional citations.
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -14,6 +11,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "cli_util.h"
 #include "reiki/reiki.h"
 
 namespace mamori::reiki {
@@ -178,44 +176,25 @@ TEST(DiffTest, TextAndJsonRendering) {
   EXPECT_EQ(json[3]["new_text"], "");
 }
 
-// Runs a command and returns its stdout; `status` gets the exit code.
-std::string RunCommand(const std::string& command, int& status) {
-  std::string out;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (!pipe) {
-    status = -1;
-    return out;
-  }
-  char buf[4096];
-  std::size_t n;
-  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) out.append(buf, n);
-  int rc = pclose(pipe);
-  status = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-  return out;
-}
-
 TEST(DiffCliTest, DiffCommandPrintsTextAndJson) {
   namespace fs = std::filesystem;
-  fs::path dir = fs::temp_directory_path() /
-                 ("mamori_diff_test_" + std::to_string(::getpid()));
-  fs::create_directories(dir);
+  fs::path dir = mamori::test_util::ScratchDir("mamori_diff_test");
   std::string old_text = ReadSeed(kSeed000);
   {
     std::ofstream(dir / "old.txt", std::ios::binary) << old_text;
     std::ofstream(dir / "new.txt", std::ios::binary) << Amend000(old_text);
   }
-  std::string base = std::string("'") + MAMORI_BINARY + "' reiki diff '" +
-                     (dir / "old.txt").string() + "' '" + (dir / "new.txt").string() + "'";
+  std::vector<std::string> args{"reiki", "diff", (dir / "old.txt").string(), (dir / "new.txt").string()};
 
-  int status = 0;
-  std::string text = RunCommand(base + " 2>/dev/null", status);
-  EXPECT_EQ(status, 0);
-  EXPECT_NE(text.find("変更 第27条第2項"), std::string::npos) << text;
+  auto text = mamori::test_util::RunMamori(args, dir);
+  EXPECT_EQ(text.status, 0) << text.err;
+  EXPECT_NE(text.out.find("変更 第27条第2項"), std::string::npos) << text.out;
 
-  std::string json_out = RunCommand(base + " --format json 2>/dev/null", status);
-  EXPECT_EQ(status, 0);
-  auto json = nlohmann::json::parse(json_out, nullptr, /*allow_exceptions=*/false);
-  ASSERT_TRUE(json.is_array()) << json_out;
+  args.insert(args.end(), {"--format", "json"});
+  auto json_run = mamori::test_util::RunMamori(args, dir);
+  EXPECT_EQ(json_run.status, 0) << json_run.err;
+  auto json = nlohmann::json::parse(json_run.out, nullptr, /*allow_exceptions=*/false);
+  ASSERT_TRUE(json.is_array()) << json_run.out;
   EXPECT_EQ(json.size(), 4u);
 
   fs::remove_all(dir);
