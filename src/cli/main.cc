@@ -8,6 +8,8 @@
 int main(int argc, char** argv) {
   CLI::App app{"mamori（守り）: 情報セキュリティポリシーを動かす仕組み"};
   app.require_subcommand(1);
+  // Set before subcommands are added: they copy the parent's help flag.
+  app.set_help_flag("-h,--help", "このヘルプを表示して終了");
   app.set_help_all_flag("--help-all", "すべてのサブコマンドのヘルプを表示");
   mamori::cli::AddReikiCommand(app);
   try {
