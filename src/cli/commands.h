@@ -9,6 +9,7 @@ class App;
 namespace mamori::cli {
 
 void AddReikiCommand(CLI::App& app);
+void AddPackCommand(CLI::App& app);
 int ExitCode();
 void SetExitCode(int code);
 

@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
   app.set_help_flag("-h,--help", "このヘルプを表示して終了");
   app.set_help_all_flag("--help-all", "すべてのサブコマンドのヘルプを表示");
   mamori::cli::AddReikiCommand(app);
+  mamori::cli::AddPackCommand(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

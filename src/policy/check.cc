@@ -1,0 +1,340 @@
+// Holding a pack to its regulation: citations resolve, references between
+// entries name things that exist, rules do not contradict each other, every
+// action × level is decided, and every article is accounted for.
+#include <algorithm>
+#include <filesystem>
+#include <functional>
+#include <set>
+#include <sstream>
+#include <unordered_map>
+
+#include "policy/policy.h"
+
+namespace mamori::policy {
+namespace {
+
+std::string Place(const Source& s) {
+  return s.file + ":" + std::to_string(s.line) + ":" + std::to_string(s.col);
+}
+
+// Visits every citation of the pack with the kind of entry it belongs to.
+void ForEachCite(const Pack& p, const std::function<void(const Citation&, bool declaratory)>& f) {
+  auto all = [&](const Cites& cs) {
+    for (const Citation& c : cs) f(c, false);
+  };
+  all(p.regulation.cite);
+  for (const auto& x : p.roles) all(x.cite);
+  for (const auto& x : p.person_categories) all(x.cite);
+  all(p.classification.cite);
+  all(p.classification.media_highest_cite);
+  for (const auto& a : p.classification.axes) {
+    all(a.cite);
+    for (const auto& l : a.levels) all(l.cite);
+  }
+  for (const auto& x : p.facets) all(x.cite);
+  for (const auto& x : p.actions) all(x.cite);
+  for (const auto& x : p.obligations) all(x.cite);
+  for (const auto& x : p.rules) {
+    all(x.cite);
+    if (x.escape) all(x.escape->cite);
+  }
+  for (const auto& x : p.zones) all(x.cite);
+  for (const auto& x : p.flows) all(x.cite);
+  all(p.sod.cite);
+  for (const auto& x : p.duties) all(x.cite);
+  for (const auto& x : p.checklist) all(x.cite);
+  for (const auto& x : p.parameters) all(x.cite);
+  for (const auto& x : p.gaps) all(x.cite);
+  for (const auto& x : p.declaratory)
+    for (const Citation& c : x.cite) f(c, true);
+}
+
+// Main-provision articles in order, and for every node the article it lies in.
+struct ArticleIndex {
+  std::vector<const reiki::Node*> articles;
+  std::unordered_map<const reiki::Node*, const reiki::Node*> article_of;
+
+  explicit ArticleIndex(const reiki::Regulation& reg) { Walk(reg.root, nullptr); }
+
+  void Walk(const reiki::Node& n, const reiki::Node* article) {
+    if (n.kind == reiki::NodeKind::kToc || n.kind == reiki::NodeKind::kSupplProvision) return;
+    if (n.kind == reiki::NodeKind::kArticle) {
+      article = &n;
+      articles.push_back(&n);
+    }
+    if (article) article_of[&n] = article;
+    for (const reiki::Node& c : n.children) Walk(c, article);
+  }
+};
+
+class Checker {
+ public:
+  Checker(const Pack& p, const reiki::Regulation& reg, CheckReport& out) : p_(p), reg_(reg), out_(out) {
+    for (const auto& r : p.roles) roles_.insert(r.id);
+    for (const auto& a : p.actions) actions_.insert(a.id);
+    for (const auto& o : p.obligations) obligations_.insert(o.id);
+    for (const auto& z : p.zones) zones_.insert(z.id);
+    for (const auto& f : p.facets) facets_.insert(f.id);
+    for (const auto& c : p.person_categories) categories_.insert(c.id);
+    for (const auto& r : p.rules) rules_.insert(r.id);
+    for (const auto& a : p.classification.axes) {
+      auto& levels = levels_[a.id];
+      for (const auto& l : a.levels) levels.insert(l.id);
+    }
+  }
+
+  void Run() {
+    Citations();
+    References();
+    Conflicts();
+    Completeness();
+  }
+
+ private:
+  void Error(const std::string& code, const Source& at, const std::string& message) {
+    out_.errors.push_back({code, at, message});
+  }
+
+  void Known(const std::set<std::string>& known, const std::string& id, const std::string& code,
+             const std::string& what, const Source& at, const std::string& where_to_define) {
+    if (id.empty() || known.count(id)) return;
+    Error(code, at, what + "「" + id + "」は定義されていません。" + where_to_define + " に定義するか、綴りを確認してください。");
+  }
+  void Role(const std::string& id, const Source& at, const std::string& field) {
+    Known(roles_, id, "E-PACK-011", field + " の役割", at, "[[roles]]");
+  }
+
+  void Citations() {
+    ArticleIndex index(reg_);
+    std::set<const reiki::Node*> bound, declaratory;
+    ForEachCite(p_, [&](const Citation& c, bool is_declaratory) {
+      try {
+        const reiki::Node& n = reiki::Resolve(reg_, reiki::ParseReference(c.ref));
+        auto it = index.article_of.find(&n);
+        if (it == index.article_of.end()) return;  // 附則 or a heading: binds no article
+        (is_declaratory ? declaratory : bound).insert(it->second);
+      } catch (const reiki::Error& e) {
+        Error("E-PACK-010", c.where, "引用「" + c.ref + "」が規程の本文で見つかりません: " + e.what());
+      }
+    });
+    Coverage& cov = out_.coverage;
+    cov.articles = static_cast<int>(index.articles.size());
+    for (const reiki::Node* a : index.articles) {
+      if (bound.count(a)) {
+        ++cov.bound;
+      } else if (declaratory.count(a)) {
+        ++cov.declaratory;
+      } else {
+        cov.missing.push_back(reiki::CitationOf(reg_, *a));
+        Error("E-PACK-030", p_.regulation.where,
+              reiki::CitationOf(reg_, *a) + "（" + a->caption + "）がどの規定にも結び付いておらず、宣言的（declaratory）ともされていません。");
+      }
+    }
+  }
+
+  void References() {
+    for (const auto& r : p_.roles) {
+      const RoleFill& f = r.fill;
+      Role(f.by, r.where, "roles「" + r.id + "」の fill.by");
+      Role(f.chair, r.where, "roles「" + r.id + "」の fill.chair");
+      Role(f.vice_chair, r.where, "roles「" + r.id + "」の fill.vice_chair");
+      for (const auto& m : f.members) Role(m, r.where, "roles「" + r.id + "」の fill.members");
+    }
+    for (const auto& rule : p_.rules) {
+      const std::string what = "rules「" + rule.id + "」";
+      Known(actions_, rule.action, "E-PACK-012", what + " の行為", rule.where, "[[actions]]");
+      for (const auto& a : rule.approvers) Role(a, rule.where, what + " の approvers");
+      for (const auto& o : rule.obligations)
+        Known(obligations_, o, "E-PACK-013", what + " の義務", rule.where, "[[obligations]]");
+      for (const auto& o : rule.overrides)
+        Known(rules_, o, "E-PACK-016", what + " の overrides の規則", rule.where, "[[rules]]");
+      if (rule.escape) Role(rule.escape->by, rule.escape->where, what + " の escape.by");
+      const Matcher& m = rule.when;
+      for (const auto& z : m.from_zone) Known(zones_, z, "E-PACK-014", what + " の from_zone のゾーン", m.where, "[[zones]]");
+      for (const auto& z : m.to_zone) Known(zones_, z, "E-PACK-014", what + " の to_zone のゾーン", m.where, "[[zones]]");
+      for (const auto& f : m.facets) Known(facets_, f, "E-PACK-015", what + " の facets", m.where, "[[facets]]");
+      for (const auto& s : m.subject)
+        Known(categories_, s, "E-PACK-015", what + " の subject の区分", m.where, "[[person_categories]]");
+      for (const auto& [axis, levels] : m.levels) {
+        auto it = levels_.find(axis);
+        if (it == levels_.end()) {
+          Error("E-PACK-015", m.where, what + " の when にある「" + axis + "」は分類軸でも既知の条件でもありません。");
+          continue;
+        }
+        for (const auto& l : levels)
+          Known(it->second, l, "E-PACK-015", what + " の分類「" + axis + "」の段階", m.where, "[[classification.axes.levels]]");
+      }
+    }
+    for (const auto& f : p_.flows) {
+      Known(zones_, f.from, "E-PACK-014", "flows の from のゾーン", f.where, "[[zones]]");
+      Known(zones_, f.to, "E-PACK-014", "flows の to のゾーン", f.where, "[[zones]]");
+      for (const auto& o : f.requires_what) Known(obligations_, o, "E-PACK-013", "flows の requires の義務", f.where, "[[obligations]]");
+    }
+    if (p_.sod.present) Role(p_.sod.fallback_by, p_.sod.where, "[separation_of_duties] の fallback_by");
+    for (const auto& d : p_.duties) Role(d.role, d.where, "duties「" + d.id + "」の role");
+    for (const auto& c : p_.checklist) Role(c.role, c.where, "checklist「" + c.id + "」の role");
+    for (const auto& x : p_.parameters) Role(x.owner, x.where, "parameters「" + x.id + "」の owner");
+  }
+
+  // Whether two matchers can both hold for one case: every key both constrain
+  // must allow a common value.
+  static bool Overlap(const Matcher& a, const Matcher& b) {
+    auto lists = [](const std::vector<std::string>& x, const std::vector<std::string>& y) {
+      if (x.empty() || y.empty()) return true;
+      for (const auto& v : x)
+        if (std::find(y.begin(), y.end(), v) != y.end()) return true;
+      return false;
+    };
+    for (const auto& [axis, levels] : a.levels) {
+      auto it = b.levels.find(axis);
+      if (it != b.levels.end() && !lists(levels, it->second)) return false;
+    }
+    for (const auto& [flag, value] : a.flags) {
+      auto it = b.flags.find(flag);
+      if (it != b.flags.end() && it->second != value) return false;
+    }
+    // Facets are a conjunction: any two facet sets can hold together.
+    return lists(a.subject, b.subject) && lists(a.from_zone, b.from_zone) && lists(a.to_zone, b.to_zone);
+  }
+
+  void Conflicts() {
+    const auto& rules = p_.rules;
+    for (std::size_t i = 0; i < rules.size(); ++i) {
+      for (std::size_t j = i + 1; j < rules.size(); ++j) {
+        const Rule& a = rules[i];
+        const Rule& b = rules[j];
+        if (a.action != b.action || a.effect == b.effect || !Overlap(a.when, b.when)) continue;
+        auto lists = [](const Rule& r, const std::string& id) {
+          return std::find(r.overrides.begin(), r.overrides.end(), id) != r.overrides.end();
+        };
+        if (lists(a, b.id) || lists(b, a.id)) continue;
+        Error("E-PACK-020", b.where,
+              "rules「" + b.id + "」（" + std::string(EffectJapanese(b.effect)) + "）と「" + a.id + "」（" +
+                  std::string(EffectJapanese(a.effect)) + "、" + Place(a.where) +
+                  "）が同じ場合に当てはまり、効果が異なります。条件を分けるか、優先する側に overrides を書いてください。");
+      }
+    }
+  }
+
+  void Completeness() {
+    std::set<std::string> with_rules;
+    for (const auto& r : p_.rules) with_rules.insert(r.action);
+    for (const auto& a : p_.actions) {
+      if (!with_rules.count(a.id)) {
+        out_.unregulated_actions.push_back(a.id);
+        continue;
+      }
+      if (a.default_effect) continue;
+      if (p_.classification.axes.empty()) {
+        bool all = std::any_of(p_.rules.begin(), p_.rules.end(),
+                               [&](const Rule& r) { return r.action == a.id && r.when.Empty(); });
+        if (!all) {
+          Error("E-PACK-021", a.where,
+                "actions「" + a.id + "」（" + a.name + "）は規則が一部の場合しか決めていません。default を書くか、条件のない規則を加えてください。");
+        }
+        continue;
+      }
+      for (const auto& axis : p_.classification.axes) {
+        for (const auto& level : axis.levels) {
+          if (DecideForLevel(p_, a.id, axis.id, level.id)) continue;
+          Error("E-PACK-021", a.where,
+                "actions「" + a.id + "」（" + a.name + "）の " + level.name + " の扱いを決める規則も default もありません。");
+        }
+      }
+    }
+  }
+
+  const Pack& p_;
+  const reiki::Regulation& reg_;
+  CheckReport& out_;
+  std::set<std::string> roles_, actions_, obligations_, zones_, facets_, categories_, rules_;
+  std::map<std::string, std::set<std::string>> levels_;
+};
+
+}  // namespace
+
+std::optional<Decided> DecideForLevel(const Pack& pack, const std::string& action, const std::string& axis,
+                                      const std::string& level) {
+  Decided d{Effect::kPermit, {}, false, false};
+  bool any = false;
+  for (const Rule& r : pack.rules) {
+    if (r.action != action) continue;
+    // Only rules that turn on this axis alone (or on nothing) decide a level outright.
+    const Matcher& m = r.when;
+    bool only_axis = m.facets.empty() && m.subject.empty() && m.from_zone.empty() && m.to_zone.empty() &&
+                     m.flags.empty() && (m.levels.empty() || (m.levels.size() == 1 && m.levels.count(axis)));
+    if (!only_axis) continue;
+    if (!m.levels.empty()) {
+      const auto& lv = m.levels.at(axis);
+      if (std::find(lv.begin(), lv.end(), level) == lv.end()) continue;
+    }
+    if (!any || r.effect > d.effect) d.effect = r.effect;  // the most restrictive wins
+    any = true;
+    d.rules.push_back(&r);
+  }
+  if (any) {
+    // Keep only the rules that give the winning effect.
+    d.rules.erase(std::remove_if(d.rules.begin(), d.rules.end(), [&](const Rule* r) { return r->effect != d.effect; }),
+                  d.rules.end());
+    return d;
+  }
+  for (const Action& a : pack.actions) {
+    if (a.id == action && a.default_effect) {
+      d.effect = *a.default_effect;
+      d.by_default = true;
+      return d;
+    }
+  }
+  return std::nullopt;
+}
+
+CheckReport CheckPack(const Pack& pack, const reiki::Regulation& reg) {
+  CheckReport report;
+  Checker(pack, reg, report).Run();
+  return report;
+}
+
+PackCheck LoadAndCheck(const std::string& dir) {
+  PackCheck out;
+  out.load = LoadPack(dir);
+  const Pack& p = out.load.pack;
+  if (p.regulation.file.empty()) return out;
+  const std::string path = (std::filesystem::path(dir) / p.regulation.file).string();
+  try {
+    out.regulation = reiki::ParseFile(path);
+  } catch (const reiki::Error& e) {
+    out.load.errors.push_back({"E-PACK-005", p.regulation.where,
+                               "規程のテキスト「" + path + "」を読めません: " + e.code() + " " + e.what()});
+    return out;
+  }
+  out.report = CheckPack(p, *out.regulation);
+  return out;
+}
+
+std::string FormatDiagnostics(std::vector<Diagnostic> diags) {
+  std::stable_sort(diags.begin(), diags.end(), [](const Diagnostic& a, const Diagnostic& b) {
+    return std::tie(a.where.file, a.where.line, a.where.col) < std::tie(b.where.file, b.where.line, b.where.col);
+  });
+  std::string out;
+  for (const Diagnostic& d : diags) out += Place(d.where) + ": " + d.code + ": " + d.message + "\n";
+  return out;
+}
+
+std::string FormatCoverage(const Coverage& c) {
+  auto pct = [&](int n) {
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%.1f%%", c.articles ? 100.0 * n / c.articles : 0.0);
+    return std::string(buf);
+  };
+  std::ostringstream s;
+  s << "条文の網羅: 本則 " << c.articles << " 条のうち、規定に結び付け " << c.bound << " 条（" << pct(c.bound)
+    << "）、宣言的 " << c.declaratory << " 条（" << pct(c.declaratory) << "）、未対応 " << c.missing.size() << " 条\n";
+  if (!c.missing.empty()) {
+    s << "  未対応の条:";
+    for (const auto& m : c.missing) s << " " << m;
+    s << "\n";
+  }
+  return s.str();
+}
+
+}  // namespace mamori::policy

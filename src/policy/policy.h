@@ -1,0 +1,268 @@
+// policy: loads a pack (TOML, docs/pack-format.md), checks it against its
+// regulation, and summarises it for a human reader.
+//
+// Parse -> validate, as in Cedar: LoadPack only reads and type-checks the TOML
+// (syntax, required keys, allowed values, unknown keys); CheckPack then holds the
+// pack to its regulation (citations, references between entries, conflicts,
+// completeness, coverage). Neither ever guesses a missing value: unset stays unset.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "reiki/reiki.h"
+
+namespace mamori::policy {
+
+// Where an entry or value was written: shown as file:line:col in every message.
+struct Source {
+  std::string file;
+  int line = 0;
+  int col = 0;
+};
+
+struct Citation {
+  std::string ref;  // 第27条第2項
+  Source where;
+};
+using Cites = std::vector<Citation>;
+
+enum class Effect { kPermit, kApproval, kDeny };  // ordered: most restrictive last
+std::string_view EffectName(Effect e);            // "permit" ...
+std::string_view EffectJapanese(Effect e);        // 許可 / 承認が必要 / 禁止
+
+struct RoleFill {
+  std::string kind;  // post | unit_head | system_admin | designated | committee | external | unset
+  std::string post, unit_kind, by, body, chair, vice_chair, quorum, secretariat;
+  std::vector<std::string> members, member_posts;
+};
+
+struct Role {
+  std::string id, name, short_name, note;
+  RoleFill fill;
+  Cites cite;
+  Source where;
+};
+
+struct PersonCategory {
+  std::string id, name, note;
+  bool staff = false, bound = false;
+  std::vector<std::string> includes;
+  Cites cite;
+  Source where;
+};
+
+struct Level {
+  std::string id, name, definition, note;
+  int rank = 0;
+  std::vector<std::string> restrictions;
+  Cites cite;
+  Source where;
+};
+
+struct Axis {
+  std::string id, name, note;
+  std::vector<Level> levels;
+  Cites cite;
+  Source where;
+};
+
+struct Classification {
+  Cites cite;
+  bool media_highest = false;
+  Cites media_highest_cite;
+  std::string none_reason, note;
+  std::vector<Axis> axes;
+  Source where;
+};
+
+struct Named {  // facets, zones
+  std::string id, name, note;
+  Cites cite;
+  Source where;
+};
+
+struct Action {
+  std::string id, name, note;
+  std::optional<Effect> default_effect;
+  Cites cite;
+  Source where;
+};
+
+struct Obligation {
+  std::string id, text, note;
+  Cites cite;
+  Source where;
+};
+
+// A rule's matcher. Absent keys match anything; lists match any of their values.
+struct Matcher {
+  std::map<std::string, std::vector<std::string>> levels;  // axis id -> level ids
+  std::vector<std::string> facets, subject, from_zone, to_zone;
+  std::map<std::string, bool> flags;  // device_issued, encrypted, ...
+  Source where;
+  bool Empty() const {
+    return levels.empty() && facets.empty() && subject.empty() && from_zone.empty() &&
+           to_zone.empty() && flags.empty();
+  }
+};
+
+struct Escape {
+  std::string by, requires_what;  // requires: justification | report
+  Cites cite;
+  Source where;
+};
+
+struct Rule {
+  std::string id, action, note;
+  Effect effect = Effect::kPermit;
+  std::vector<std::string> approvers, obligations, overrides;
+  Matcher when;
+  std::optional<Escape> escape;
+  Cites cite;
+  Source where;
+};
+
+struct Flow {
+  std::string from, to, note;
+  Effect effect = Effect::kPermit;
+  std::vector<std::string> requires_what;
+  Cites cite;
+  Source where;
+};
+
+struct SeparationOfDuties {
+  bool present = false;
+  bool applicant_not_approver = false, auditor_not_auditee = false;
+  std::string fallback, fallback_by, note;
+  Cites cite;
+  Source where;
+};
+
+struct Duty {
+  std::string id, name, role, cycle, event, note;
+  Cites cite;
+  Source where;
+};
+
+struct ChecklistItem {
+  std::string id, text, role, note;
+  Cites cite;
+  Source where;
+};
+
+struct Parameter {
+  std::string id, name, unit, owner, source, note;
+  std::optional<std::string> value;  // unset: shown as 未設定, never defaulted
+  Cites cite;
+  Source where;
+};
+
+struct Gap {
+  std::string id, kind, note;
+  Cites cite;
+  Source where;
+};
+
+struct Declaratory {
+  std::string reason;
+  Cites cite;
+  Source where;
+};
+
+struct RegulationRef {
+  std::string file, title, number, effective;
+  std::vector<std::string> tiers;
+  bool is_public = false;
+  Cites cite;
+  Source where;
+};
+
+struct Pack {
+  std::string dir;
+  std::string id, name;
+  int format = 0;
+  std::string org_name, org_kind;
+  RegulationRef regulation;
+  Effect default_effect = Effect::kPermit;
+  std::string default_note;
+  std::vector<Role> roles;
+  std::vector<PersonCategory> person_categories;
+  Classification classification;
+  std::vector<Named> facets;
+  std::vector<Action> actions;
+  std::vector<Obligation> obligations;
+  std::vector<Rule> rules;
+  std::vector<Named> zones;
+  std::vector<Flow> flows;
+  SeparationOfDuties sod;
+  std::vector<Duty> duties;
+  std::vector<ChecklistItem> checklist;
+  std::vector<Parameter> parameters;
+  std::vector<Gap> gaps;
+  std::vector<Declaratory> declaratory;
+  std::vector<std::string> files;  // the TOML files read, in order
+};
+
+// One finding. Errors make `pack check` fail; notes are informational.
+struct Diagnostic {
+  std::string code;     // E-PACK-010
+  Source where;
+  std::string message;  // Japanese
+};
+
+struct LoadResult {
+  Pack pack;
+  std::vector<Diagnostic> errors;
+};
+
+// Reads DIR/pack.toml and the files it includes. Never throws on bad input:
+// every problem becomes a Diagnostic, and loading goes on as far as it can.
+LoadResult LoadPack(const std::string& dir);
+
+struct Coverage {
+  int articles = 0, bound = 0, declaratory = 0;
+  std::vector<std::string> missing;  // citations of articles neither bound nor declaratory
+};
+
+struct CheckReport {
+  std::vector<Diagnostic> errors;
+  Coverage coverage;
+  std::vector<std::string> unregulated_actions;  // actions with no rule: the default applies
+  bool ok() const { return errors.empty(); }
+};
+
+// Holds a loaded pack to its regulation. `reg` is the parsed regulation.txt.
+CheckReport CheckPack(const Pack& pack, const reiki::Regulation& reg);
+
+// Load, parse the regulation and check in one go (what `mamori pack check` does).
+struct PackCheck {
+  LoadResult load;
+  std::optional<reiki::Regulation> regulation;
+  CheckReport report;
+  bool ok() const { return load.errors.empty() && regulation && report.ok(); }
+};
+PackCheck LoadAndCheck(const std::string& dir);
+
+// "file:line:col: CODE: message" lines, sorted by place.
+std::string FormatDiagnostics(std::vector<Diagnostic> diags);
+std::string FormatCoverage(const Coverage& c);
+
+// The Japanese summary of `mamori pack show`.
+std::string Summary(const Pack& pack);
+
+// The effect the pack gives `action` for one level of one axis, considering the
+// rules whose matcher depends on nothing but that level (what the handling
+// matrix shows). nullopt when neither such a rule nor a default decides it.
+struct Decided {
+  Effect effect;
+  std::vector<const Rule*> rules;  // the rules that decided it (empty: a default)
+  bool by_default = false;         // the action's default
+  bool by_pack_default = false;    // the pack's [decision] default
+};
+std::optional<Decided> DecideForLevel(const Pack& pack, const std::string& action,
+                                      const std::string& axis, const std::string& level);
+
+}  // namespace mamori::policy

@@ -1,0 +1,189 @@
+// Packs: the documented example checks clean, and each kind of mistake a pack
+// author makes is reported with its code and the place to fix.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "policy/policy.h"
+
+namespace mamori::policy {
+namespace {
+
+namespace fs = std::filesystem;
+
+const fs::path kMini = fs::path(MAMORI_POLICY_TESTDATA) / "mini";
+
+std::string Read(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// A copy of the mini pack with one edit to pack.toml, in a directory of its own.
+class Mutated {
+ public:
+  Mutated(const std::string& from, const std::string& to) {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    dir_ = fs::temp_directory_path() / ("mamori_pack_test_" + std::string(info->name()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    fs::copy_file(kMini / "regulation.txt", dir_ / "regulation.txt");
+    std::string toml = Read(kMini / "pack.toml");
+    std::size_t at = toml.find(from);
+    EXPECT_NE(at, std::string::npos) << "mutation target not found: " << from;
+    if (at != std::string::npos) toml.replace(at, from.size(), to);
+    std::ofstream(dir_ / "pack.toml", std::ios::binary) << toml;
+    line_of_change_ = 1 + static_cast<int>(std::count(toml.begin(), toml.begin() + static_cast<long>(at), '\n'));
+  }
+  ~Mutated() { fs::remove_all(dir_); }
+  std::string dir() const { return dir_.string(); }
+  int line() const { return line_of_change_; }  // the line the edit starts on
+
+ private:
+  fs::path dir_;
+  int line_of_change_ = 0;
+};
+
+std::vector<Diagnostic> AllErrors(const PackCheck& c) {
+  std::vector<Diagnostic> all = c.load.errors;
+  all.insert(all.end(), c.report.errors.begin(), c.report.errors.end());
+  return all;
+}
+
+// The one diagnostic with `code`; fails the test if there is not exactly one.
+Diagnostic Only(const PackCheck& c, const std::string& code) {
+  std::vector<Diagnostic> found;
+  for (const auto& d : AllErrors(c))
+    if (d.code == code) found.push_back(d);
+  EXPECT_EQ(found.size(), 1u) << FormatDiagnostics(AllErrors(c));
+  return found.empty() ? Diagnostic{} : found[0];
+}
+
+TEST(MiniPack, ChecksCleanWithFullCoverage) {
+  PackCheck c = LoadAndCheck(kMini.string());
+  ASSERT_TRUE(c.ok()) << FormatDiagnostics(AllErrors(c));
+  EXPECT_EQ(c.report.coverage.articles, 12);
+  EXPECT_EQ(c.report.coverage.bound, 11);
+  EXPECT_EQ(c.report.coverage.declaratory, 1);  // 第1条 目的
+  EXPECT_TRUE(c.report.coverage.missing.empty());
+  const Pack& p = c.load.pack;
+  EXPECT_EQ(p.roles.size(), 3u);
+  EXPECT_EQ(p.roles[0].fill.post, "副町長");
+  EXPECT_FALSE(p.parameters.at(0).value.has_value());  // 未設定 stays unset
+}
+
+TEST(MiniPack, HandlingMatrixFollowsRulesThenDefaults) {
+  PackCheck c = LoadAndCheck(kMini.string());
+  auto c2 = DecideForLevel(c.load.pack, "transport", "confidentiality", "C2");
+  ASSERT_TRUE(c2);
+  EXPECT_EQ(c2->effect, Effect::kApproval);
+  ASSERT_EQ(c2->rules.size(), 1u);
+  EXPECT_EQ(c2->rules[0]->approvers, std::vector<std::string>{"security_officer"});
+  auto c1 = DecideForLevel(c.load.pack, "transport", "confidentiality", "C1");
+  ASSERT_TRUE(c1);
+  EXPECT_EQ(c1->effect, Effect::kPermit);
+  EXPECT_TRUE(c1->by_default);
+}
+
+TEST(MiniPack, SummaryShowsApproverUnsetParameterAndGap) {
+  PackCheck c = LoadAndCheck(kMini.string());
+  std::string s = Summary(c.load.pack);
+  EXPECT_NE(s.find("運搬（機密性2）→ 承認が必要：情報セキュリティ責任者 [第27条第2項]"), std::string::npos) << s;
+  EXPECT_NE(s.find("パスワードの最低文字数: 未設定"), std::string::npos) << s;
+  EXPECT_NE(s.find("機密性2の取扱制限の欄が空欄"), std::string::npos) << s;
+  EXPECT_NE(s.find("最高情報セキュリティ責任者（CISO）: 副町長をもって充てる"), std::string::npos) << s;
+}
+
+TEST(Mutation, BrokenCitationNamesTheNearestClause) {
+  Mutated m("cite = \"第27条第2項\"", "cite = \"第27条第5項\"");
+  Diagnostic d = Only(LoadAndCheck(m.dir()), "E-PACK-010");
+  EXPECT_EQ(d.where.line, m.line());
+  EXPECT_EQ(d.where.col, 8);  // the string itself, after `cite = `
+  EXPECT_NE(d.message.find("第27条第2項"), std::string::npos) << d.message;  // the nearest clause
+}
+
+TEST(Mutation, UnknownRole) {
+  Mutated m("approvers = [\"security_officer\"]", "approvers = [\"security_oficer\"]");
+  Diagnostic d = Only(LoadAndCheck(m.dir()), "E-PACK-011");
+  EXPECT_NE(d.message.find("security_oficer"), std::string::npos);
+  EXPECT_EQ(d.where.file, (fs::path(m.dir()) / "pack.toml").string());
+}
+
+TEST(Mutation, ConflictingRule) {
+  Mutated m("[separation_of_duties]",
+            "[[rules]]\nid = \"transport-c2-free\"\naction = \"transport\"\neffect = \"permit\"\n"
+            "cite = \"第27条第1項\"\nwhen = { confidentiality = [\"C2\", \"C1\"] }\n\n[separation_of_duties]");
+  Diagnostic d = Only(LoadAndCheck(m.dir()), "E-PACK-020");
+  EXPECT_EQ(d.where.line, m.line());
+  EXPECT_NE(d.message.find("transport-c2"), std::string::npos);
+}
+
+TEST(Mutation, OverridesDecidesAConflict) {
+  Mutated m("[separation_of_duties]",
+            "[[rules]]\nid = \"transport-c2-free\"\naction = \"transport\"\neffect = \"permit\"\n"
+            "overrides = [\"transport-c2\"]\ncite = \"第27条第1項\"\nwhen = { confidentiality = [\"C2\"] }\n\n"
+            "[separation_of_duties]");
+  PackCheck c = LoadAndCheck(m.dir());
+  EXPECT_TRUE(c.ok()) << FormatDiagnostics(AllErrors(c));
+}
+
+TEST(Mutation, TomlSyntaxError) {
+  Mutated m("name = \"運搬\"", "name = \"運搬");
+  Diagnostic d = Only(LoadAndCheck(m.dir()), "E-PACK-001");
+  EXPECT_EQ(d.where.line, m.line());
+}
+
+TEST(Mutation, ActionWithNoDecision) {
+  Mutated m("default = \"permit\"         # C1: nothing in the text restricts it", "");
+  Diagnostic d = Only(LoadAndCheck(m.dir()), "E-PACK-021");
+  EXPECT_NE(d.message.find("機密性1"), std::string::npos) << d.message;
+}
+
+TEST(Mutation, UnknownKey) {
+  Mutated m("effect = \"approval\"", "efect = \"approval\"");
+  PackCheck c = LoadAndCheck(m.dir());
+  Diagnostic d = Only(c, "E-PACK-004");
+  EXPECT_NE(d.message.find("efect"), std::string::npos);
+  EXPECT_EQ(d.where.line, m.line());
+  Only(c, "E-PACK-002");  // and effect is now missing
+}
+
+TEST(Mutation, ArticleNotAccountedFor) {
+  Mutated m("[[declaratory]]\ncite = \"第1条\"\nreason = \"目的\"", "");
+  PackCheck c = LoadAndCheck(m.dir());
+  Diagnostic d = Only(c, "E-PACK-030");
+  EXPECT_NE(d.message.find("第1条"), std::string::npos);
+  EXPECT_EQ(c.report.coverage.missing, std::vector<std::string>{"第1条"});
+}
+
+TEST(Mutation, DuplicateIdAndBadValue) {
+  Mutated m("id = \"audit\"\nname = \"情報セキュリティ監査\"\nrole = \"ciso\"\ncycle = \"fiscal_year\"",
+            "id = \"audit\"\nname = \"情報セキュリティ監査\"\nrole = \"ciso\"\ncycle = \"every_year\"");
+  Diagnostic d = Only(LoadAndCheck(m.dir()), "E-PACK-017");
+  EXPECT_NE(d.message.find("every_year"), std::string::npos);
+  Mutated dup("id = \"c2-restrictions\"", "id = \"audit\"\n[[duties]]\nid = \"audit\"\nname = \"x\"\nrole = \"ciso\"\n"
+                                          "cycle = \"periodic\"\ncite = \"第131条\"\n[[gaps]]\nid = \"g2\"");
+  Only(LoadAndCheck(dup.dir()), "E-PACK-003");
+}
+
+TEST(Mutation, UnknownZoneObligationAndLevel) {
+  Mutated m("obligations = [\"encrypt_or_password\"]\ncite = \"第27条第2項\"\nwhen = { confidentiality = [\"C2\"] }",
+            "obligations = [\"teleport\"]\ncite = \"第27条第2項\"\n"
+            "when = { confidentiality = [\"C9\"], to_zone = [\"nowhere\"] }");
+  PackCheck c = LoadAndCheck(m.dir());
+  Only(c, "E-PACK-015");
+  Only(c, "E-PACK-014");
+  Only(c, "E-PACK-013");
+}
+
+TEST(Load, MissingPackToml) {
+  PackCheck c = LoadAndCheck("/nonexistent/pack");
+  Only(c, "E-PACK-006");
+  EXPECT_FALSE(c.ok());
+}
+
+}  // namespace
+}  // namespace mamori::policy
