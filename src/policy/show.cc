@@ -24,6 +24,8 @@ class Writer {
     for (const auto& a : p.actions) action_names_[a.id] = a.name;
     for (const auto& o : p.obligations) obligation_texts_[o.id] = o.text;
     for (const auto& z : p.zones) zone_names_[z.id] = z.name;
+    for (const auto& f : p.facets) facet_names_[f.id] = f.name;
+    for (const auto& c : p.person_categories) category_names_[c.id] = c.name;
   }
 
   std::string Run() {
@@ -167,8 +169,8 @@ class Writer {
       }
       parts.push_back(names.empty() ? axis : names);
     }
-    if (!m.facets.empty()) parts.push_back("性質: " + Join(m.facets, {}));
-    if (!m.subject.empty()) parts.push_back("対象者: " + Join(m.subject, {}));
+    if (!m.facets.empty()) parts.push_back("性質: " + Join(m.facets, facet_names_));
+    if (!m.subject.empty()) parts.push_back("対象者: " + Join(m.subject, category_names_));
     if (!m.from_zone.empty()) parts.push_back("移送元: " + Join(m.from_zone, zone_names_));
     if (!m.to_zone.empty()) parts.push_back("移送先: " + Join(m.to_zone, zone_names_));
     static const std::map<std::string, std::pair<const char*, const char*>> kFlags = {
@@ -259,7 +261,8 @@ class Writer {
 
   const Pack& p_;
   std::ostringstream s_;
-  std::map<std::string, std::string> role_names_, action_names_, obligation_texts_, zone_names_;
+  std::map<std::string, std::string> role_names_, action_names_, obligation_texts_, zone_names_, facet_names_,
+      category_names_;
 };
 
 }  // namespace
