@@ -71,12 +71,10 @@ class Writer {
       std::vector<std::string> members;
       for (const auto& m : f.members) members.push_back(RoleName(m));
       members.insert(members.end(), f.member_posts.begin(), f.member_posts.end());
-      if (!members.empty()) {
-        out += "、委員: ";
-        for (std::size_t i = 0; i < members.size(); ++i) out += (i ? "、" : "") + members[i];
-      }
       out += "、定足数: " + std::string(f.quorum == "majority" ? "過半数" : f.quorum == "two_thirds" ? "3分の2" : "未設定");
       if (!f.secretariat.empty()) out += "、事務局: " + f.secretariat;
+      // One member a line: a 別表 of 18 posts does not fit on one.
+      for (const auto& m : members) out += "\n      委員: " + m;
       return out;
     }
     return "充て方は本文に定めなし（未設定）";
@@ -98,8 +96,10 @@ class Writer {
   void Roles() {
     s_ << "\n■ 役割と充て職\n";
     for (const auto& r : p_.roles) {
-      s_ << "  " << r.name << (r.short_name.empty() ? "" : "（" + r.short_name + "）") << ": " << FillText(r.fill)
-         << Refs(r.cite) << "\n";
+      std::string fill = FillText(r.fill);
+      std::size_t nl = fill.find('\n');
+      s_ << "  " << r.name << (r.short_name.empty() ? "" : "（" + r.short_name + "）") << ": " << fill.substr(0, nl)
+         << Refs(r.cite) << (nl == std::string::npos ? "" : fill.substr(nl)) << "\n";
     }
   }
 
