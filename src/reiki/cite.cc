@@ -53,6 +53,12 @@ class RefReader {
       r.suppl = true;
       if (AtEnd()) return r;
     }
+    if (Take(U"別表")) {
+      r.appendix = true;
+      if (Take(U"第")) r.appendix_num = ReadNumber("「別表第」の後に数字");
+      if (!AtEnd()) Fail("別表は「別表」または「別表第N」と書きます。");
+      return r;
+    }
     // The article: 第N[条][のM…]. Without 条 (花巻市's 第9) the number stands alone.
     if (!Peek(U'第')) Fail("「第」で始まる条番号（第27条 など）が必要です。");
     std::size_t save = pos_;
@@ -396,6 +402,16 @@ void RenderChildren(const Node& n, int indent, std::string& out) {
 Reference ParseReference(std::string_view ref) { return RefReader(ref).Read(); }
 
 const Node& Resolve(const Regulation& reg, const Reference& ref) {
+  if (ref.appendix) {
+    std::string names;
+    for (const Node* a : Children(reg.root, NodeKind::kAppendix)) {
+      if (a->num_text.rfind("別表", 0) != 0) continue;
+      names += (names.empty() ? "" : "、") + a->num_text;
+      if ((a->num.empty() ? 0 : a->num[0]) == ref.appendix_num) return *a;
+    }
+    std::string cited = ref.appendix_num ? "別表第" + Num(ref.appendix_num) : "別表";
+    Missing(cited, names.empty() ? "この例規には別表がありません。" : "この例規の別表は " + names + " です。", "");
+  }
   const bool jo = RegulationUsesJo(reg);
   const std::string suppl_prefix = ref.suppl ? "附則" : "";
   if (!ref.subitems.empty() && ref.item == 0)
@@ -525,6 +541,9 @@ std::string CitationOf(const Regulation& reg, const Node& node) {
       case NodeKind::kSupplProvision:
         out += "附則";
         paragraph_holder = n;
+        break;
+      case NodeKind::kAppendix:
+        out += n->num_text;
         break;
       case NodeKind::kArticle:
         paragraph_holder = n;

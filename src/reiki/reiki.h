@@ -172,6 +172,8 @@ struct Reference {
   int item = 0;               // 0: not given
   std::vector<int> subitems;  // イ -> {2} (position in its own series)
   bool suppl = false;         // 附則第N条
+  bool appendix = false;      // 別表 / 別表第N
+  int appendix_num = 0;       // N of 別表第N; 0 for a lone 別表
 };
 Reference ParseReference(std::string_view ref);  // throws Error E-CITE-001
 

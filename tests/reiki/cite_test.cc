@@ -328,5 +328,18 @@ TEST(CiteCli, UnknownReferenceExits2) {
   EXPECT_NE(bad.err.find("E-CITE-001"), std::string::npos) << bad.err;
 }
 
+TEST(CiteSeeds, AppendixOfHanamaki) {
+  const Regulation& reg = Seed("004");
+  const Node& a = Cite(reg, "別表");
+  EXPECT_EQ(a.kind, NodeKind::kAppendix);
+  EXPECT_EQ(CitationOf(reg, a), "別表");
+  auto [code, message] = ErrorOf([&] { Cite(reg, "別表第2"); });
+  EXPECT_EQ(code, "E-CITE-002");
+  EXPECT_NE(message.find("この例規の別表は 別表 です"), std::string::npos) << message;
+  auto [code2, message2] = ErrorOf([&] { Cite(Seed("000"), "別表"); });
+  EXPECT_EQ(code2, "E-CITE-002");
+  EXPECT_NE(message2.find("別表がありません"), std::string::npos) << message2;
+}
+
 }  // namespace
 }  // namespace mamori::reiki
