@@ -148,7 +148,8 @@ class Checker {
         Known(obligations_, o, "E-PACK-013", what + " の義務", rule.where, "[[obligations]]");
       for (const auto& o : rule.overrides)
         Known(rules_, o, "E-PACK-016", what + " の overrides の規則", rule.where, "[[rules]]");
-      if (rule.escape) Role(rule.escape->by, rule.escape->where, what + " の escape.by");
+      if (rule.escape)
+        for (const auto& by : rule.escape->by) Role(by, rule.escape->where, what + " の escape.by");
       const Matcher& m = rule.when;
       for (const auto& z : m.from_zone) Known(zones_, z, "E-PACK-014", what + " の from_zone のゾーン", m.where, "[[zones]]");
       for (const auto& z : m.to_zone) Known(zones_, z, "E-PACK-014", what + " の to_zone のゾーン", m.where, "[[zones]]");

@@ -44,6 +44,14 @@ class Entry {
       return "";
     }
     if (auto s = n->value<std::string>()) return *s;
+    // Dates and numbers are kept as written: a pack never computes with them.
+    if (n->is_date() || n->is_integer() || n->is_floating_point()) {
+      std::ostringstream out;
+      n->visit([&](auto&& v) {
+        if constexpr (toml::is_date<decltype(v)> || toml::is_number<decltype(v)>) out << v;
+      });
+      return out.str();
+    }
     WrongType(*n, key, "文字列");
     return "";
   }
@@ -323,6 +331,7 @@ void Loader::ReadRule(Entry& e) {
   r.action = e.Str("action", true);
   if (auto eff = e.EffectOf("effect", true)) r.effect = *eff;
   r.approvers = e.StrList("approvers");
+  if (std::string mode = e.OneOf("approval", {"all", "any"}); !mode.empty()) r.approval = mode;
   r.obligations = e.StrList("obligations");
   r.overrides = e.StrList("overrides");
   r.note = e.Str("note");
@@ -364,7 +373,7 @@ void Loader::ReadRule(Entry& e) {
     Entry x(*esc, e.file(), "rules「" + r.id + "」の escape", out_.errors);
     Escape s;
     s.where = x.where();
-    s.by = x.Str("by");
+    s.by = x.StrList("by");
     s.requires_what = x.OneOf("requires", {"justification", "report"}, true);
     s.cite = x.CitesOf("cite", true);
     x.Str("note");
@@ -419,7 +428,7 @@ void Loader::File(const std::string& path, const std::string& shown, bool manife
         r.tiers = e.StrList("tiers", true);
         r.number = e.Str("number");
         r.effective = e.Str("effective");
-        r.is_public = e.Bool("public");
+        r.is_public = e.OptBool("public");
         r.cite = e.CitesOf("cite");
         e.Str("note");
       });

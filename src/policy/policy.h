@@ -110,7 +110,8 @@ struct Matcher {
 };
 
 struct Escape {
-  std::string by, requires_what;  // requires: justification | report
+  std::vector<std::string> by;  // any one of these roles may allow it
+  std::string requires_what;    // requires: justification | report
   Cites cite;
   Source where;
 };
@@ -119,6 +120,9 @@ struct Rule {
   std::string id, action, note;
   Effect effect = Effect::kPermit;
   std::vector<std::string> approvers, obligations, overrides;
+  // "all": every approver, in order. "any": one of them suffices (the text's
+  // 「A又はB」), so listing both does not make the rule stricter than the text.
+  std::string approval = "all";
   Matcher when;
   std::optional<Escape> escape;
   Cites cite;
@@ -175,7 +179,7 @@ struct Declaratory {
 struct RegulationRef {
   std::string file, title, number, effective;
   std::vector<std::string> tiers;
-  bool is_public = false;
+  std::optional<bool> is_public;  // unset when the text does not say
   Cites cite;
   Source where;
 };

@@ -57,6 +57,9 @@ class Writer {
     return out;
   }
   std::string Roles(const std::vector<std::string>& ids) const { return Join(ids, role_names_, " → "); }
+  std::string Approvers(const Rule& r) const {
+    return r.approval == "any" ? Join(r.approvers, role_names_, " 又は ") + "（いずれか）" : Roles(r.approvers);
+  }
 
   std::string FillText(const RoleFill& f) const {
     if (f.kind == "post") return f.post + "をもって充てる";
@@ -87,7 +90,8 @@ class Writer {
     std::string tiers;
     for (const auto& t : r.tiers) tiers += (tiers.empty() ? "" : "・") + t;
     s_ << "  区分: " << tiers << "  番号: " << Or(r.number) << "  施行日: " << Or(r.effective)
-       << "  公開: " << (r.is_public ? "公開" : "非公開") << Refs(r.cite) << "\n";
+       << "  公開: " << (!r.is_public ? "本文に定めなし（未設定）" : *r.is_public ? "公開" : "非公開") << Refs(r.cite)
+       << "\n";
     s_ << "  規定のない行為の扱い: " << EffectJapanese(p_.default_effect);
     if (!p_.default_note.empty()) s_ << "（" << p_.default_note << "）";
     s_ << "\n";
@@ -138,7 +142,7 @@ class Writer {
     if (!d) return "—";
     if (d->effect != Effect::kApproval) return std::string(EffectJapanese(d->effect));
     std::string who;
-    for (const Rule* r : d->rules) who += (who.empty() ? "" : "／") + Roles(r->approvers);
+    for (const Rule* r : d->rules) who += (who.empty() ? "" : "／") + Approvers(*r);
     return "承認: " + who;
   }
 
@@ -191,12 +195,13 @@ class Writer {
     s_ << "\n■ 規則（承認・禁止・許可）\n";
     for (const auto& r : p_.rules) {
       s_ << "  " << action_names_[r.action] << "（" << Condition(r.when) << "）→ " << EffectJapanese(r.effect);
-      if (!r.approvers.empty()) s_ << "：" << Roles(r.approvers);
+      if (!r.approvers.empty()) s_ << "：" << Approvers(r);
       s_ << Refs(r.cite) << "\n";
       for (const auto& o : r.obligations) s_ << "      義務: " << Or(obligation_texts_[o], o.c_str()) << "\n";
       if (r.escape) {
         s_ << "      やむを得ない場合: " << (r.escape->requires_what == "report" ? "事後報告" : "理由の記録")
-           << "のうえ可" << (r.escape->by.empty() ? "" : "（" + RoleName(r.escape->by) + "）") << Refs(r.escape->cite)
+           << "のうえ可" << (r.escape->by.empty() ? "" : "（" + Join(r.escape->by, role_names_, " 又は ") + "）")
+           << Refs(r.escape->cite)
            << "\n";
       }
     }

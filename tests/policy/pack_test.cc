@@ -179,6 +179,20 @@ TEST(Mutation, UnknownZoneObligationAndLevel) {
   Only(c, "E-PACK-013");
 }
 
+TEST(Mutation, EitherApproverAndUnstatedPublicity) {
+  Mutated m("approvers = [\"security_officer\"]", "approvers = [\"security_officer\", \"ciso\"]\napproval = \"any\"");
+  PackCheck c = LoadAndCheck(m.dir());
+  ASSERT_TRUE(c.ok()) << FormatDiagnostics(AllErrors(c));
+  EXPECT_EQ(c.load.pack.rules.at(0).approval, "any");
+  EXPECT_NE(Summary(c.load.pack).find("情報セキュリティ責任者 又は CISO（いずれか）"), std::string::npos);
+  Mutated bad("approvers = [\"security_officer\"]", "approvers = [\"security_officer\"]\napproval = \"either\"");
+  Only(LoadAndCheck(bad.dir()), "E-PACK-017");
+  Mutated unstated("public = true\n", "");
+  PackCheck u = LoadAndCheck(unstated.dir());
+  EXPECT_FALSE(u.load.pack.regulation.is_public.has_value());
+  EXPECT_NE(Summary(u.load.pack).find("公開: 本文に定めなし（未設定）"), std::string::npos);
+}
+
 TEST(Load, MissingPackToml) {
   PackCheck c = LoadAndCheck("/nonexistent/pack");
   Only(c, "E-PACK-006");
