@@ -1,5 +1,6 @@
 // `mamori pack show`: the pack in Japanese, laid out so that a 情報政策課 reader
 // can hold it against the regulation, article by article. Unset stays 未設定.
+#include <algorithm>
 #include <map>
 #include <sstream>
 
@@ -142,7 +143,13 @@ class Writer {
     if (!d) return "—";
     if (d->effect != Effect::kApproval) return std::string(EffectJapanese(d->effect));
     std::string who;
-    for (const Rule* r : d->rules) who += (who.empty() ? "" : "／") + Approvers(*r);
+    std::vector<std::string> seen;  // several rules may name the same approvers
+    for (const Rule* r : d->rules) {
+      std::string a = Approvers(*r);
+      if (std::find(seen.begin(), seen.end(), a) != seen.end()) continue;
+      seen.push_back(a);
+      who += (who.empty() ? "" : "／") + a;
+    }
     return "承認: " + who;
   }
 
