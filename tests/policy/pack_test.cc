@@ -75,6 +75,19 @@ TEST(MiniPack, ChecksCleanWithFullCoverage) {
   EXPECT_FALSE(p.parameters.at(0).value.has_value());  // 未設定 stays unset
 }
 
+// The example in docs/pack-format.md is the fixture these tests check, so the
+// documentation cannot drift from a pack that actually loads.
+TEST(MiniPack, IsTheDocumentedExample) {
+  std::string doc = Read(MAMORI_DOCS_DIR "/pack-format.md");
+  const std::string start = "## A complete annotated example\n\n```toml\n";
+  std::size_t a = doc.find(start);
+  ASSERT_NE(a, std::string::npos);
+  a += start.size();
+  std::size_t b = doc.find("```", a);
+  ASSERT_NE(b, std::string::npos);
+  EXPECT_EQ(doc.substr(a, b - a), Read(kMini / "pack.toml"));
+}
+
 TEST(MiniPack, HandlingMatrixFollowsRulesThenDefaults) {
   PackCheck c = LoadAndCheck(kMini.string());
   auto c2 = DecideForLevel(c.load.pack, "transport", "confidentiality", "C2");
