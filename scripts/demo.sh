@@ -21,4 +21,17 @@ for d in "$packs"/*/; do
   "$bin" pack check "$d"
 done
 echo
-echo "パックの要約は次のコマンドで表示できます: $bin pack show packs/yasuda"
+
+
+echo "================================================================"
+echo "台帳: 安田町のパックに結び付けたデータベースに、生成した架空の町を取り込む"
+db=${DEMO_DB:-build/demo.db}
+rm -f "$db" "$db-wal" "$db-shm"
+"$bin" init --pack "$packs/yasuda" --db "$db"
+"$bin" sample --db "$db" >/dev/null
+"$bin" status --db "$db"
+echo
+echo "異動をまたいだ役割の解決（mamori who）:"
+"$bin" who 情報セキュリティ責任者 --unit 税務課 --as-of 2026-03-31 --db "$db"
+"$bin" who 情報セキュリティ責任者 --unit 税務課 --as-of 2026-04-01 --db "$db"
+"$bin" who CISO --as-of 2026-05-08 --db "$db"

@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   app.set_help_all_flag("--help-all", "すべてのサブコマンドのヘルプを表示");
   mamori::cli::AddReikiCommand(app);
   mamori::cli::AddPackCommand(app);
+  mamori::cli::AddRegistryCommands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

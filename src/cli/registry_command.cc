@@ -1,0 +1,261 @@
+// `mamori init | import | export | show | who` and `mamori pack apply`: the
+// registers, from the command line.
+#include <CLI/CLI.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+
+#include "cli/commands.h"
+#include "registry/binding.h"
+#include "registry/registry.h"
+#include "registry/sample.h"
+
+namespace mamori::cli {
+namespace {
+
+std::string DefaultDb() {
+  const char* env = std::getenv("MAMORI_DB");
+  return env ? env : "mamori.db";
+}
+
+// Runs `body`, turning the errors of the layers below into a Japanese message
+// with its code and exit status 2.
+template <typename F>
+void Guard(F&& body) {
+  try {
+    body();
+  } catch (const store::Error& e) {
+    std::cerr << e.code() << ": " << e.what() << "\n";
+    SetExitCode(2);
+  } catch (const reiki::Error& e) {
+    std::cerr << e.code() << ": " << e.what() << "\n";
+    SetExitCode(2);
+  }
+}
+
+const registry::Kind& KindOrThrow(const registry::Registry& reg, const std::string& name) {
+  if (const auto* k = registry::FindKind(reg.kinds(), name)) return *k;
+  std::string names;
+  for (const auto& k : reg.kinds()) names += (names.empty() ? "" : "、") + k.ja + "(" + k.id + ")";
+  throw store::Error("E-REG-011", "台帳「" + name + "」はありません（台帳: " + names + "）。");
+}
+
+std::optional<std::string> AsOf(const std::string& s) {
+  if (s.empty()) return std::nullopt;
+  if (auto d = registry::io::ParseDate(s)) return *d;
+  throw store::Error("E-REG-012", "--as-of の日付「" + s + "」を読めません（例: 2026-04-01、令和8年4月1日）。");
+}
+
+// "2026-04-01" -> the start of that day in JST, for --at.
+std::string AtOf(const std::string& s) {
+  if (s.empty()) return "";
+  auto d = registry::io::ParseDate(s);
+  if (!d) throw store::Error("E-REG-012", "--at の日付「" + s + "」を読めません（例: 2026-04-01）。");
+  return *d + "T09:00:00+09:00";
+}
+
+void PrintTable(const registry::Table& t) {
+  std::string line;
+  for (std::size_t i = 0; i < t.header.size(); ++i) line += (i ? "\t" : "") + t.header[i];
+  std::cout << line << "\n";
+  for (const auto& row : t.rows) {
+    line.clear();
+    for (std::size_t i = 0; i < row.size(); ++i) line += (i ? "\t" : "") + row[i];
+    std::cout << line << "\n";
+  }
+}
+
+}  // namespace
+
+void AddRegistryCommands(CLI::App& app) {
+  static std::string db = DefaultDb();
+  static std::string actor = std::getenv("USER") ? std::getenv("USER") : "mamori";
+  {
+    auto* cmd = app.add_subcommand("init", "パックに結び付いた台帳のデータベースを作る");
+    static std::string pack;
+    cmd->add_option("--pack", pack, "パックのフォルダ（例: packs/yasuda）")->required();
+    cmd->add_option("--db", db, "作るデータベースのファイル（既定: $MAMORI_DB または mamori.db）");
+    cmd->callback([] {
+      Guard([] {
+        auto b = registry::Init(db, pack, actor);
+        std::cout << db << " を作成しました（パック " << b.pack.id << "、"
+                  << *b.store->GetMeta("pack_hash") << "）。\n";
+      });
+    });
+  }
+  {
+    auto* pack_cmd = app.get_subcommand("pack");  // AddPackCommand ran first
+    auto* cmd = pack_cmd->add_subcommand("apply", "データベースが使うパックを新しい版に切り替え、その記録を残す");
+    static std::string dir;
+    cmd->add_option("DIR", dir, "新しい版のパックのフォルダ")->required();
+    cmd->add_option("--db", db, "データベースのファイル");
+    cmd->callback([] {
+      Guard([] {
+        std::string hash = registry::ApplyPack(db, dir, actor);
+        if (hash.empty()) std::cout << "パックは登録済みの版と同じです。変更はありません。\n";
+        else std::cout << "パックを切り替えました（" << hash << "）。\n";
+      });
+    });
+  }
+  {
+    auto* cmd = app.add_subcommand("import", "台帳を CSV / xlsx から取り込む（1行でも誤りがあれば何も取り込まない）");
+    static std::string kind, file, at;
+    static bool dry_run = false, replace = false;
+    cmd->add_option("KIND", kind, "台帳（例: 職員 または people）")->required();
+    cmd->add_option("FILE", file, "CSV（UTF-8 / CP932）または xlsx")->required();
+    cmd->add_option("--db", db, "データベースのファイル");
+    cmd->add_flag("--dry-run", dry_run, "取り込まずに、何が変わるかだけを示す");
+    cmd->add_flag("--replace", replace, "ファイルにない行を台帳から削除する");
+    cmd->add_option("--actor", actor, "記録する実施者（既定: ログイン名）");
+    cmd->add_option("--at", at, "記録する日付（過去の台帳を登録し直す場合）");
+    cmd->callback([] {
+      Guard([] {
+        auto b = registry::Open(db);
+        registry::Registry reg(*b.store, b.pack);
+        const auto& k = KindOrThrow(reg, kind);
+        auto table = registry::io::ReadTable(file);
+        registry::ImportOptions o;
+        o.dry_run = dry_run;
+        o.replace = replace;
+        o.actor = actor;
+        o.at = AtOf(at);
+        auto sum = reg.Import(k, table, o);
+        if (!sum.errors.empty()) {
+          for (const auto& e : sum.errors)
+            std::cerr << "E-REG-020: " << file << ": " << e.row << "行目「" << e.column << "」: " << e.reason << "\n";
+          std::cerr << "E-REG-021: " << sum.errors.size() << " 件の誤りがあるため、何も取り込んでいません。上の行を直して、もう一度取り込んでください。\n";
+          SetExitCode(2);
+          return;
+        }
+        std::cout << (dry_run ? "（試行のみ・変更なし）" : "") << k.ja << ": 追加 " << sum.added << "、変更 " << sum.changed
+                  << "、変更なし " << sum.unchanged;
+        if (replace) std::cout << "、削除 " << sum.removed;
+        std::cout << "\n";
+      });
+    });
+  }
+  {
+    auto* cmd = app.add_subcommand("export", "台帳を CSV（Excel 向け UTF-8 BOM 付き）または xlsx で書き出す");
+    static std::string kind, format = "csv", out, as_of;
+    cmd->add_option("KIND", kind, "台帳（例: 情報資産 または assets）")->required();
+    cmd->add_option("--db", db, "データベースのファイル");
+    cmd->add_option("--format,-f", format, "csv | xlsx")->check(CLI::IsMember({"csv", "xlsx"}));
+    cmd->add_option("--out,-o", out, "出力ファイル（csv は省略時に標準出力、xlsx は必須）");
+    cmd->add_option("--as-of", as_of, "この日の終わり時点の台帳を書き出す");
+    cmd->callback([] {
+      Guard([] {
+        auto b = registry::Open(db);
+        registry::Registry reg(*b.store, b.pack);
+        const auto& k = KindOrThrow(reg, kind);
+        auto t = reg.Export(k, AsOf(as_of));
+        if (format == "xlsx") {
+          if (out.empty()) throw store::Error("E-REG-013", "xlsx は --out でファイル名を指定してください。");
+          registry::io::WriteXlsx(out, k.ja, t);
+        } else if (out.empty()) {
+          std::cout << registry::io::WriteCsv(t);
+        } else {
+          std::ofstream(out, std::ios::binary) << registry::io::WriteCsv(t);
+        }
+        if (!out.empty()) std::cerr << k.ja << " " << t.rows.size() << " 行を " << out << " に書き出しました。\n";
+      });
+    });
+  }
+  {
+    auto* cmd = app.add_subcommand("show", "台帳を表示する（ID を指定すると1行とその変更履歴）");
+    static std::string kind, id, as_of;
+    cmd->add_option("KIND", kind, "台帳（例: 職員）")->required();
+    cmd->add_option("ID", id, "行の ID（省略時は全行）");
+    cmd->add_option("--db", db, "データベースのファイル");
+    cmd->add_option("--as-of", as_of, "この日の終わり時点の台帳を表示する");
+    cmd->callback([] {
+      Guard([] {
+        auto b = registry::Open(db);
+        registry::Registry reg(*b.store, b.pack);
+        const auto& k = KindOrThrow(reg, kind);
+        auto t = reg.Export(k, AsOf(as_of));
+        if (id.empty()) {
+          PrintTable(t);
+          return;
+        }
+        for (const auto& row : t.rows) {
+          if (row[0] != id) continue;
+          for (std::size_t i = 0; i < row.size(); ++i) std::cout << t.header[i] << ": " << row[i] << "\n";
+          std::cout << "変更履歴:\n";
+          for (const auto& h : b.store->History(k.id, id))
+            std::cout << "  " << h.at << " " << h.actor << " " << h.command << " "
+                      << (!h.change.before ? "追加" : !h.change.after ? "削除" : "変更") << "\n";
+          return;
+        }
+        throw store::Error("E-REG-014", k.ja + "の台帳に「" + id + "」はありません" + (as_of.empty() ? "" : "（" + as_of + " 時点）") + "。");
+      });
+    });
+  }
+  {
+    auto* cmd = app.add_subcommand("sample", "生成した架空の町（約20課・300人、資産・システム・媒体・アカウント）を台帳に取り込む");
+    static long people = 300, assets = 1200;
+    cmd->add_option("--db", db, "データベースのファイル");
+    cmd->add_option("--people", people, "職員数（既定 300）");
+    cmd->add_option("--assets", assets, "情報資産の数（既定 1200）");
+    cmd->callback([] {
+      Guard([] {
+        auto b = registry::Open(db);
+        registry::Registry reg(*b.store, b.pack);
+        registry::ImportOptions o;
+        o.actor = "sample";
+        o.command = "sample";
+        for (const auto& t : registry::SampleTown(b.pack, {people, assets})) {
+          const auto& k = KindOrThrow(reg, t.kind);
+          auto sum = reg.Import(k, t.table, o);
+          if (!sum.errors.empty()) {
+            for (const auto& e : sum.errors)
+              std::cerr << "E-REG-020: " << k.ja << ": " << e.row << "行目「" << e.column << "」: " << e.reason << "\n";
+            throw store::Error("E-REG-022", "見本データを取り込めませんでした（" + k.ja + "）。");
+          }
+          std::cout << k.ja << ": 追加 " << sum.added << "、変更 " << sum.changed << "\n";
+        }
+      });
+    });
+  }
+  {
+    auto* cmd = app.add_subcommand("status", "データベースの要約: 結び付いたパックと各台帳の件数");
+    cmd->add_option("--db", db, "データベースのファイル");
+    cmd->callback([] {
+      Guard([] {
+        auto b = registry::Open(db);
+        registry::Registry reg(*b.store, b.pack);
+        std::cout << db << ": パック " << b.pack.id << "（" << b.pack.regulation.title << "、"
+                  << b.store->GetMeta("pack_hash")->substr(0, 12) << "…、切り替え記録 "
+                  << b.store->Count("pack_versions") << " 件）\n";
+        for (const auto& k : reg.kinds()) std::cout << "  " << k.ja << ": " << b.store->Count(k.id) << " 件\n";
+      });
+    });
+  }
+  {
+    auto* cmd = app.add_subcommand("who", "ある日にその役割に就いていた人を、パックの充て方と台帳から答える");
+    static std::string role, unit, system, as_of;
+    cmd->add_option("ROLE", role, "役割（例: 情報セキュリティ責任者、CISO）")->required();
+    cmd->add_option("--unit", unit, "組織（課等の長が充てられる役割で）");
+    cmd->add_option("--system", system, "情報システム（情報システム管理者で）");
+    cmd->add_option("--as-of", as_of, "日付（既定: 今日）");
+    cmd->add_option("--db", db, "データベースのファイル");
+    cmd->callback([] {
+      Guard([] {
+        auto b = registry::Open(db);
+        registry::Registry reg(*b.store, b.pack);
+        std::string date = as_of.empty() ? store::NowJst().substr(0, 10) : *AsOf(as_of);
+        auto a = reg.Who(role, unit, system, date);
+        std::cout << a.role_name << "（" << a.how << "）" << (unit.empty() ? "" : " " + unit) << " " << date << " 時点:\n";
+        for (const auto& h : a.holders) {
+          std::cout << "  " << h.person_id << " " << h.person_name << "（" << h.post_name << (h.acting ? "・代理" : "")
+                    << "、" << h.from << "〜" << h.to << "）\n";
+        }
+        if (!a.note.empty()) std::cout << "  " << a.note << "\n";
+      });
+    });
+  }
+}
+
+}  // namespace mamori::cli

@@ -1,0 +1,101 @@
+// A store is bound to one pack version: its hash is recorded at `init`, and a
+// different pack is used only after an explicit, recorded `pack apply`, so that
+// every decision can be traced to the exact rules in force.
+#include <sodium.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "registry/binding.h"
+
+namespace mamori::registry {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+void Record(store::Store& s, const policy::Pack& pack, const std::string& dir, const std::string& hash,
+            const std::string& actor, const std::string& command) {
+  long long n = s.Count("pack_versions") + 1;
+  std::ostringstream data;
+  data << R"({"dir":")" << dir << R"(","hash":")" << hash << R"(","pack":")" << pack.id << R"("})";
+  store::Transaction tx(s);
+  s.Apply({"pack_versions", std::to_string(n), std::nullopt, data.str()}, actor, store::NowJst(), command);
+  s.SetMeta("pack_dir", dir);
+  s.SetMeta("pack_hash", hash);
+  s.SetMeta("pack_id", pack.id);
+  tx.Commit();
+}
+
+policy::Pack LoadClean(const std::string& dir) {
+  auto checked = policy::LoadAndCheck(dir);
+  if (!checked.ok()) {
+    throw store::Error("E-REG-001", "パック「" + dir + "」に問題があります。`mamori pack check " + dir +
+                                        "` で確認し、直してから使ってください。");
+  }
+  return checked.load.pack;
+}
+
+}  // namespace
+
+std::string HashPack(const policy::Pack& pack) {
+  if (sodium_init() < 0) throw store::Error("E-REG-004", "libsodium を初期化できません。");
+  crypto_hash_sha256_state st;
+  crypto_hash_sha256_init(&st);
+  std::vector<std::string> files = pack.files;
+  files.push_back((fs::path(pack.dir) / pack.regulation.file).string());
+  for (const auto& f : files) {
+    std::string name = fs::path(f).filename().string();
+    std::string body = ReadFile(f);
+    // Name and length first, so that moving text between files changes the hash.
+    std::string head = name + "\n" + std::to_string(body.size()) + "\n";
+    crypto_hash_sha256_update(&st, reinterpret_cast<const unsigned char*>(head.data()), head.size());
+    crypto_hash_sha256_update(&st, reinterpret_cast<const unsigned char*>(body.data()), body.size());
+  }
+  unsigned char out[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256_final(&st, out);
+  char hex[crypto_hash_sha256_BYTES * 2 + 1];
+  sodium_bin2hex(hex, sizeof hex, out, sizeof out);
+  return hex;
+}
+
+Bound Init(const std::string& db, const std::string& pack_dir, const std::string& actor) {
+  Bound b;
+  b.pack = LoadClean(pack_dir);
+  std::string dir = fs::absolute(pack_dir).lexically_normal().string();
+  b.store = store::OpenSqlite(db, /*create=*/true);
+  Record(*b.store, b.pack, dir, HashPack(b.pack), actor, "init");
+  return b;
+}
+
+Bound Open(const std::string& db) {
+  Bound b;
+  b.store = store::OpenSqlite(db, /*create=*/false);
+  auto dir = b.store->GetMeta("pack_dir");
+  if (!dir) throw store::Error("E-REG-002", "データベース「" + db + "」はパックに結び付いていません。`mamori init` で作り直してください。");
+  b.pack = LoadClean(*dir);
+  std::string now = HashPack(b.pack);
+  if (now != b.store->GetMeta("pack_hash")) {
+    throw store::Error("E-REG-003", "パック「" + *dir + "」が登録時から変更されています。新しい版を使うなら `mamori pack apply " +
+                                        *dir + " --db " + db + "` で切り替えを記録してください。");
+  }
+  return b;
+}
+
+std::string ApplyPack(const std::string& db, const std::string& pack_dir, const std::string& actor) {
+  auto s = store::OpenSqlite(db, /*create=*/false);
+  policy::Pack pack = LoadClean(pack_dir);
+  std::string hash = HashPack(pack);
+  if (hash == s->GetMeta("pack_hash")) return "";
+  Record(*s, pack, fs::absolute(pack_dir).lexically_normal().string(), hash, actor, "pack apply");
+  return hash;
+}
+
+}  // namespace mamori::registry

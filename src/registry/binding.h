@@ -1,0 +1,28 @@
+// Binding a store to a pack version (see binding.cc for why).
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "policy/policy.h"
+#include "store/store.h"
+
+namespace mamori::registry {
+
+struct Bound {
+  std::unique_ptr<store::Store> store;
+  policy::Pack pack;
+};
+
+// SHA-256 over the pack's TOML files and its regulation text.
+std::string HashPack(const policy::Pack& pack);
+
+// Creates `db` bound to the pack in `pack_dir` (which must check clean).
+Bound Init(const std::string& db, const std::string& pack_dir, const std::string& actor);
+// Opens `db` with its pack; refuses if the pack's files changed since bound.
+Bound Open(const std::string& db);
+// Records a switch to the pack in `pack_dir`; returns the new hash, or "" when
+// it is the version already bound.
+std::string ApplyPack(const std::string& db, const std::string& pack_dir, const std::string& actor);
+
+}  // namespace mamori::registry

@@ -1,0 +1,87 @@
+// The registers the five policies require (see shared/reference, "Registers").
+// Japanese headers are what municipal spreadsheets use; English keys are the
+// stable names in the store and in the API.
+#include "registry/registry.h"
+
+namespace mamori::registry {
+namespace {
+
+Column Text(std::string key, std::string ja, bool required = false) {
+  return {std::move(key), std::move(ja), ColType::kText, required, "", ""};
+}
+Column Date(std::string key, std::string ja, bool required = false) {
+  return {std::move(key), std::move(ja), ColType::kDate, required, "", ""};
+}
+Column Bool(std::string key, std::string ja) { return {std::move(key), std::move(ja), ColType::kBool, false, "", ""}; }
+Column Ref(std::string key, std::string ja, std::string kind, bool required = false) {
+  return {std::move(key), std::move(ja), ColType::kRef, required, std::move(kind), ""};
+}
+Column RefList(std::string key, std::string ja, std::string kind) {
+  return {std::move(key), std::move(ja), ColType::kRefList, false, std::move(kind), ""};
+}
+
+}  // namespace
+
+std::vector<Kind> Kinds(const policy::Pack& pack) {
+  std::vector<Kind> k;
+  k.push_back({"units", "組織",
+               {Text("id", "組織コード", true), Text("name", "名称", true), Text("kind", "種別"),
+                Ref("parent", "上位組織", "units"), Ref("head_post", "長の職", "posts")}});
+  k.push_back({"people", "職員",
+               {Text("id", "職員番号", true), Text("name", "氏名", true), Ref("unit", "所属", "units"),
+                Text("category", "区分"), Date("start", "開始日"), Date("end", "終了日")}});
+  k.push_back({"posts", "職", {Text("id", "職コード", true), Text("name", "職名", true), Ref("unit", "組織", "units")}});
+  k.push_back({"post_holders", "職の在任",
+               {Text("id", "在任ID", true), Ref("post", "職", "posts", true), Ref("person", "職員", "people", true),
+                Date("from", "開始日", true), Date("to", "終了日"), Bool("acting", "代理")}});
+  k.push_back({"committees", "委員会", {Text("id", "委員会コード", true), Text("name", "名称", true), Text("role", "役割")}});
+  k.push_back({"committee_members", "委員",
+               {Text("id", "委員ID", true), Ref("committee", "委員会", "committees", true),
+                Ref("person", "職員", "people", true), Text("position", "役職"), Date("from", "開始日"),
+                Date("to", "終了日")}});
+  Kind assets{"assets", "情報資産",
+              {Text("id", "資産番号", true), Text("name", "名称", true), Ref("owner_unit", "所管組織", "units", true)}};
+  // Classification by the pack's own axes; texts without levels use facets only.
+  for (const auto& axis : pack.classification.axes)
+    assets.columns.push_back({axis.id, axis.name, ColType::kLevel, false, "", axis.id});
+  if (!pack.facets.empty()) assets.columns.push_back({"facets", "情報の性質", ColType::kFacets, false, "", ""});
+  assets.columns.push_back(Ref("system", "情報システム", "systems"));
+  assets.columns.push_back(Text("location", "保管場所"));
+  assets.columns.push_back(Text("medium", "媒体"));
+  k.push_back(std::move(assets));
+  k.push_back({"systems", "情報システム",
+               {Text("id", "システムコード", true), Text("name", "名称", true),
+                {"zone", "ネットワーク区分", ColType::kZone, false, "", ""}, Ref("unit", "所管組織", "units"),
+                Ref("admin_post", "情報システム管理者の職", "posts")}});
+  k.push_back({"devices", "機器・媒体",
+               {Text("id", "管理番号", true), Text("kind", "種別", true), Bool("issued", "支給"),
+                Bool("registered", "登録済み"), Ref("holder", "使用者", "people"), Text("serial", "製造番号"),
+                Text("mac", "MACアドレス"), RefList("contents", "保存する情報資産", "assets")}});
+  k.push_back({"accounts", "アカウント",
+               {Text("id", "アカウントID", true), Ref("system", "情報システム", "systems", true),
+                Ref("person", "職員", "people"), Bool("privileged", "特権"), Date("created", "作成日"),
+                Date("disabled", "無効化日"), Date("last_login", "最終ログイン日"),
+                Date("password_changed", "パスワード変更日")}});
+  k.push_back({"contractors", "委託事業者",
+               {Text("id", "事業者コード", true), Text("name", "名称", true),
+                Ref("parent", "再委託元", "contractors")}});
+  k.push_back({"contracts", "契約",
+               {Text("id", "契約番号", true), Ref("contractor", "委託事業者", "contractors", true),
+                Text("subject", "件名", true), Date("start", "開始日"), Date("end", "終了日"),
+                Text("clauses", "含む条項")}});
+  k.push_back({"services", "外部サービス",
+               {Text("id", "サービスコード", true), Text("name", "名称", true), Text("kind", "種別"),
+                Ref("unit", "所管組織", "units"), Date("approved", "承認日")}});
+  k.push_back({"areas", "管理区域",
+               {Text("id", "区域コード", true), Text("name", "名称", true), Ref("unit", "管理組織", "units"),
+                RefList("systems", "設置する情報システム", "systems")}});
+  return k;
+}
+
+const Kind* FindKind(const std::vector<Kind>& kinds, const std::string& name) {
+  for (const Kind& k : kinds)
+    if (k.id == name || k.ja == name) return &k;
+  return nullptr;
+}
+
+}  // namespace mamori::registry

@@ -1,0 +1,417 @@
+// Import, export and role resolution over the registers.
+#include "registry/registry.h"
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <thread>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace mamori::registry {
+namespace {
+
+using Json = nlohmann::json;
+
+std::string Trim(std::string_view s) {
+  auto sp = [](std::string_view v, std::size_t at) {
+    return v[at] == ' ' || v[at] == '\t' || v[at] == '\r' || v[at] == '\n';
+  };
+  while (!s.empty() && (sp(s, 0) || s.substr(0, 3) == "\u3000")) s.remove_prefix(s[0] == ' ' || s[0] == '\t' || s[0] == '\r' || s[0] == '\n' ? 1 : 3);
+  while (!s.empty() && (sp(s, s.size() - 1) || (s.size() >= 3 && s.substr(s.size() - 3) == "\u3000")))
+    s.remove_suffix(sp(s, s.size() - 1) ? 1 : 3);
+  return std::string(s);
+}
+
+std::string NoSpaces(std::string s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == ' ') continue;
+    if (s.compare(i, 3, "\u3000") == 0) { i += 2; continue; }
+    out += s[i];
+  }
+  return out;
+}
+
+// "a、b, c" -> {"a", "b", "c"}: Excel users write lists both ways.
+std::vector<std::string> SplitList(const std::string& s) {
+  std::vector<std::string> out;
+  std::string cur;
+  auto flush = [&] {
+    std::string t = Trim(cur);
+    if (!t.empty()) out.push_back(t);
+    cur.clear();
+  };
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == ',') { flush(); continue; }
+    if (s.compare(i, 3, "、") == 0 || s.compare(i, 3, "，") == 0) { flush(); i += 2; continue; }
+    cur += s[i];
+  }
+  flush();
+  return out;
+}
+
+std::string Join(const std::vector<std::string>& v, const char* sep) {
+  std::string out;
+  for (const auto& x : v) out += (out.empty() ? "" : sep) + x;
+  return out;
+}
+
+std::string Field(const Json& row, const std::string& key) {
+  auto it = row.find(key);
+  return it == row.end() ? "" : it->get<std::string>();
+}
+
+}  // namespace
+
+Registry::Registry(store::Store& store, const policy::Pack& pack) : store_(store), pack_(pack), kinds_(Kinds(pack)) {}
+
+std::string Registry::Normalize(const Column& c, const std::string& raw, std::string& error) const {
+  std::string v = Trim(raw);
+  if (v.empty()) return v;
+  switch (c.type) {
+    case ColType::kText:
+    case ColType::kRef:
+      return v;
+    case ColType::kRefList:
+      return Join(SplitList(v), ",");
+    case ColType::kDate:
+      if (auto d = io::ParseDate(v)) return *d;
+      error = "日付として読めません。2026-04-01、2026/4/1、令和8年4月1日、R8.4.1 のいずれかで書いてください。";
+      return "";
+    case ColType::kBool:
+      if (auto b = io::ParseBool(v)) return *b ? "true" : "false";
+      error = "「はい」か「いいえ」（または ○/×、1/0）で書いてください。";
+      return "";
+    case ColType::kLevel:
+      for (const auto& axis : pack_.classification.axes) {
+        if (axis.id != c.axis) continue;
+        std::vector<std::string> names;
+        for (const auto& l : axis.levels) {
+          if (v == l.id || NoSpaces(v) == NoSpaces(l.name)) return l.id;
+          names.push_back(l.name);
+        }
+        error = "「" + v + "」は" + axis.name + "の分類にありません（使える値: " + Join(names, "、") + "）。";
+      }
+      return "";
+    case ColType::kZone: {
+      std::vector<std::string> names;
+      for (const auto& z : pack_.zones) {
+        if (v == z.id || v == z.name) return z.id;
+        names.push_back(z.name);
+      }
+      error = "「" + v + "」はパックに定義されたネットワーク区分ではありません" +
+              (names.empty() ? std::string("（このパックにはネットワーク区分がありません）。") : "（使える値: " + Join(names, "、") + "）。");
+      return "";
+    }
+    case ColType::kFacets: {
+      std::vector<std::string> ids;
+      for (const auto& item : SplitList(v)) {
+        std::string found;
+        for (const auto& f : pack_.facets)
+          if (item == f.id || item == f.name) found = f.id;
+        if (found.empty()) {
+          error = "「" + item + "」はパックに定義された情報の性質ではありません。";
+          return "";
+        }
+        ids.push_back(found);
+      }
+      return Join(ids, ",");
+    }
+  }
+  return v;
+}
+
+std::string Registry::Display(const Column& c, const std::string& stored) const {
+  if (stored.empty()) return stored;
+  switch (c.type) {
+    case ColType::kBool:
+      return stored == "true" ? "はい" : "いいえ";
+    case ColType::kLevel:
+      for (const auto& axis : pack_.classification.axes)
+        for (const auto& l : axis.levels)
+          if (axis.id == c.axis && l.id == stored) return l.name;
+      return stored;
+    case ColType::kZone:
+      for (const auto& z : pack_.zones)
+        if (z.id == stored) return z.name;
+      return stored;
+    case ColType::kFacets: {
+      std::vector<std::string> names;
+      for (const auto& id : SplitList(stored)) {
+        std::string name = id;
+        for (const auto& f : pack_.facets)
+          if (f.id == id) name = f.name;
+        names.push_back(name);
+      }
+      return Join(names, "、");
+    }
+    case ColType::kRefList:
+      return Join(SplitList(stored), "、");
+    default:
+      return stored;
+  }
+}
+
+ImportSummary Registry::Import(const Kind& kind, const Table& table, const ImportOptions& options) {
+  ImportSummary sum;
+  auto error = [&](int row, const std::string& column, const std::string& reason) {
+    sum.errors.push_back({row, column, reason});
+  };
+
+  // 1. Headers: Japanese or English, each column once, required ones present.
+  std::vector<int> column_of(table.header.size(), -1);
+  std::vector<bool> seen(kind.columns.size(), false);
+  for (std::size_t h = 0; h < table.header.size(); ++h) {
+    std::string name = Trim(table.header[h]);
+    if (name.empty()) continue;
+    for (std::size_t c = 0; c < kind.columns.size(); ++c) {
+      if (name == kind.columns[c].ja || name == kind.columns[c].key) {
+        if (seen[c]) error(1, name, "同じ列が2回あります。1つにまとめてください。");
+        seen[c] = true;
+        column_of[h] = static_cast<int>(c);
+      }
+    }
+    if (column_of[h] < 0) {
+      std::vector<std::string> names;
+      for (const auto& col : kind.columns) names.push_back(col.ja);
+      error(1, name, "未知の列です（" + kind.ja + "の列: " + Join(names, "、") + "）。");
+    }
+  }
+  for (std::size_t c = 0; c < kind.columns.size(); ++c)
+    if (kind.columns[c].required && !seen[c]) error(1, kind.columns[c].ja, "必須の列がありません。");
+  if (!sum.errors.empty()) return sum;
+
+  // 2. Rows: every cell validated, every reference checked; errors collected.
+  std::unordered_map<std::string, std::unordered_set<std::string>> ids;  // kind -> ids in the store
+  auto known = [&](const std::string& k) -> const std::unordered_set<std::string>& {
+    auto it = ids.find(k);
+    if (it == ids.end()) {
+      auto& set = ids[k];
+      for (const auto& r : store_.List(k)) set.insert(r.id);
+      return set;
+    }
+    return it->second;
+  };
+  std::unordered_map<std::string, int> in_file;  // id -> row number
+  for (std::size_t r = 0; r < table.rows.size(); ++r) {
+    const auto& cells = table.rows[r];
+    std::string id = cells.empty() || column_of.empty() ? "" : Trim(cells[0]);
+    for (std::size_t h = 0; h < cells.size() && h < column_of.size(); ++h)
+      if (column_of[h] == 0) id = Trim(cells[h]);
+    int row = r < table.row_lines.size() ? table.row_lines[r] : static_cast<int>(r) + 2;
+    if (!id.empty()) {
+      auto [it, fresh] = in_file.emplace(id, row);
+      if (!fresh) error(row, kind.columns[0].ja, "「" + id + "」は " + std::to_string(it->second) + " 行目にもあります。");
+    }
+  }
+  std::vector<std::pair<std::string, std::string>> parsed;  // (id, json)
+  parsed.reserve(table.rows.size());
+  for (std::size_t r = 0; r < table.rows.size(); ++r) {
+    const auto& cells = table.rows[r];
+    int row = r < table.row_lines.size() ? table.row_lines[r] : static_cast<int>(r) + 2;
+    bool blank = true;
+    for (const auto& c : cells) blank &= Trim(c).empty();
+    if (blank) continue;
+    if (cells.size() > table.header.size()) {
+      for (std::size_t h = table.header.size(); h < cells.size(); ++h)
+        if (!Trim(cells[h]).empty()) {
+          error(row, "（" + std::to_string(h + 1) + "列目）", "見出しのない列に値があります。列がずれていないか確認してください。");
+          break;
+        }
+    }
+    Json obj = Json::object();
+    std::string id;
+    for (std::size_t h = 0; h < column_of.size(); ++h) {
+      const Column& col = kind.columns[column_of[h]];
+      std::string raw = h < cells.size() ? cells[h] : "";
+      std::string why;
+      std::string v = Normalize(col, raw, why);
+      if (!why.empty()) {
+        error(row, col.ja, why);
+        continue;
+      }
+      if (v.empty()) {
+        if (col.required) error(row, col.ja, "必須の項目が空です。");
+        continue;
+      }
+      if (col.type == ColType::kRef || col.type == ColType::kRefList) {
+        for (const auto& ref : SplitList(v)) {
+          bool ok = known(col.ref_kind).count(ref) || (col.ref_kind == kind.id && in_file.count(ref));
+          if (!ok) {
+            const Kind* target = FindKind(kinds_, col.ref_kind);
+            error(row, col.ja,
+                  "「" + ref + "」は" + (target ? target->ja : col.ref_kind) + "の台帳にありません。先に" +
+                      (target ? target->ja : col.ref_kind) + "を取り込んでください。");
+          }
+        }
+      }
+      if (column_of[h] == 0) id = v;
+      obj[col.key] = v;
+    }
+    if (!id.empty()) parsed.emplace_back(id, obj.dump());
+  }
+  if (!sum.errors.empty()) return sum;
+
+  // 3. Apply, all in one transaction, through the store's one write path.
+  std::unordered_map<std::string, std::string> current;
+  for (auto& r : store_.List(kind.id)) current.emplace(std::move(r.id), std::move(r.data));
+  std::vector<store::Change> changes;
+  for (auto& [id, data] : parsed) {
+    auto it = current.find(id);
+    if (it == current.end()) {
+      ++sum.added;
+      changes.push_back({kind.id, id, std::nullopt, data});
+    } else if (it->second == data) {
+      ++sum.unchanged;
+    } else {
+      ++sum.changed;
+      changes.push_back({kind.id, id, it->second, data});
+    }
+  }
+  if (options.replace) {
+    for (const auto& [id, data] : current) {
+      if (in_file.count(id)) continue;
+      ++sum.removed;
+      changes.push_back({kind.id, id, data, std::nullopt});
+    }
+  }
+  if (options.dry_run || changes.empty()) return sum;
+  // For the crash test only: stop mid-transaction so that a test can kill us.
+  long stall_after = -1;
+  std::string stall_file;
+  if (const char* s = std::getenv("MAMORI_TEST_STALL_AFTER")) stall_after = std::atol(s);
+  if (const char* f = std::getenv("MAMORI_TEST_STALL_FILE")) stall_file = f;
+  const std::string at = options.at.empty() ? store::NowJst() : options.at;
+  store::Transaction tx(store_);
+  long applied = 0;
+  for (const auto& c : changes) {
+    store_.Apply(c, options.actor, at, options.command);
+    if (++applied == stall_after) {
+      std::ofstream(stall_file) << applied;
+      for (;;) std::this_thread::sleep_for(std::chrono::seconds(1));
+    }
+  }
+  tx.Commit();
+  return sum;
+}
+
+Table Registry::Export(const Kind& kind, const std::optional<std::string>& as_of) {
+  Table t;
+  for (const auto& c : kind.columns) t.header.push_back(c.ja);
+  int line = 1;
+  for (const auto& row : store_.List(kind.id, as_of)) {
+    Json obj = Json::parse(row.data);
+    std::vector<std::string> cells;
+    for (const auto& c : kind.columns) cells.push_back(Display(c, Field(obj, c.key)));
+    t.rows.push_back(std::move(cells));
+    t.row_lines.push_back(++line);
+  }
+  return t;
+}
+
+WhoAnswer Registry::Who(const std::string& role, const std::string& unit, const std::string& system,
+                        const std::string& date) {
+  const policy::Role* r = nullptr;
+  for (const auto& x : pack_.roles)
+    if (x.id == role || x.name == role || (!x.short_name.empty() && x.short_name == role)) r = &x;
+  if (!r) {
+    std::vector<std::string> names;
+    for (const auto& x : pack_.roles) names.push_back(x.name);
+    throw store::Error("E-REG-010", "役割「" + role + "」はパックにありません（パックの役割: " + Join(names, "、") + "）。");
+  }
+  WhoAnswer a;
+  a.role_name = r->name;
+
+  auto people = store_.List("people");
+  std::unordered_map<std::string, std::string> person_name;
+  for (const auto& p : people) person_name[p.id] = Field(Json::parse(p.data), "name");
+  std::unordered_map<std::string, Json> posts;
+  for (const auto& p : store_.List("posts")) posts[p.id] = Json::parse(p.data);
+  auto holders_of = [&](const std::string& post_id) {
+    std::vector<Holder> out;
+    for (const auto& h : store_.List("post_holders")) {
+      Json j = Json::parse(h.data);
+      if (Field(j, "post") != post_id) continue;
+      std::string from = Field(j, "from"), to = Field(j, "to");
+      if (from > date || (!to.empty() && to < date)) continue;  // ISO dates compare as strings
+      Holder x;
+      x.person_id = Field(j, "person");
+      x.person_name = person_name[x.person_id];
+      x.post_id = post_id;
+      x.post_name = posts.count(post_id) ? Field(posts[post_id], "name") : post_id;
+      x.from = from;
+      x.to = to;
+      x.acting = Field(j, "acting") == "true";
+      out.push_back(std::move(x));
+    }
+    return out;
+  };
+  auto find_row = [&](const std::string& kind, const std::string& key) -> std::optional<std::pair<std::string, Json>> {
+    for (const auto& row : store_.List(kind)) {
+      Json j = Json::parse(row.data);
+      if (row.id == key || Field(j, "name") == key) return std::make_pair(row.id, j);
+    }
+    return std::nullopt;
+  };
+
+  const policy::RoleFill& f = r->fill;
+  if (f.kind == "post") {
+    a.how = f.post + "をもって充てる";
+    for (const auto& [id, p] : posts)
+      if (Field(p, "name") == f.post) {
+        auto h = holders_of(id);
+        a.holders.insert(a.holders.end(), h.begin(), h.end());
+      }
+  } else if (f.kind == "unit_head" || f.kind == "system_admin") {
+    const bool is_unit = f.kind == "unit_head";
+    const std::string& key = is_unit ? unit : system;
+    a.how = is_unit ? "各" + f.unit_kind + "の長" : "各情報システムの管理者";
+    if (key.empty()) {
+      a.note = is_unit ? "--unit で組織（例: 税務課）を指定してください。" : "--system で情報システムを指定してください。";
+      return a;
+    }
+    auto row = find_row(is_unit ? "units" : "systems", key);
+    if (!row) {
+      a.note = "「" + key + "」は" + (is_unit ? "組織" : "情報システム") + "の台帳にありません。";
+      return a;
+    }
+    std::string post = Field(row->second, is_unit ? "head_post" : "admin_post");
+    if (post.empty()) {
+      a.note = "「" + key + "」の" + (is_unit ? "長の職" : "情報システム管理者の職") + "が台帳に登録されていません。";
+      return a;
+    }
+    a.holders = holders_of(post);
+  } else if (f.kind == "committee") {
+    a.how = "合議体";
+    for (const auto& c : store_.List("committees")) {
+      Json cj = Json::parse(c.data);
+      if (Field(cj, "role") != r->id && Field(cj, "name") != r->name) continue;
+      for (const auto& m : store_.List("committee_members")) {
+        Json j = Json::parse(m.data);
+        if (Field(j, "committee") != c.id) continue;
+        std::string from = Field(j, "from"), to = Field(j, "to");
+        if ((!from.empty() && from > date) || (!to.empty() && to < date)) continue;
+        Holder x;
+        x.person_id = Field(j, "person");
+        x.person_name = person_name[x.person_id];
+        x.post_name = Field(j, "position");
+        x.from = from;
+        x.to = to;
+        a.holders.push_back(std::move(x));
+      }
+    }
+  } else {
+    a.how = f.kind == "designated" ? "指名による" : f.kind == "external" ? "外部機関（" + f.body + "）" : "本文に定めなし";
+    a.note = "この役割は台帳の職から決まりません（" + a.how + "）。";
+    return a;
+  }
+  if (a.holders.empty() && a.note.empty()) a.note = date + " 時点で在任者がいません（空席）。";
+  return a;
+}
+
+}  // namespace mamori::registry

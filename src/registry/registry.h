@@ -1,0 +1,110 @@
+// registry: the registers (台帳) the policy requires, kept in the store and
+// validated against the pack.
+//
+// Every register is described as data (Kind: its columns, their Japanese
+// headers and types), so one importer, exporter and viewer serve all of them,
+// and the classification columns come from the pack's own axes.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "policy/policy.h"
+#include "registry/io/table_io.h"
+#include "store/store.h"
+
+namespace mamori::registry {
+
+enum class ColType {
+  kText,
+  kDate,    // stored ISO; read as 2026-04-01, 2026/4/1, 令和8年4月1日, R8.4.1
+  kBool,    // stored "true"/"false"; read as はい/いいえ, ○/×, 1/0 …
+  kRef,     // the id of a row of `ref_kind`
+  kRefList, // ids of rows of `ref_kind`, separated by 、 or ,
+  kLevel,   // a level of the pack's axis `axis` (id or name)
+  kZone,    // a zone of the pack (id or name)
+  kFacets,  // facets of the pack (ids or names), separated by 、 or ,
+};
+
+struct Column {
+  std::string key;  // JSON key and English header
+  std::string ja;   // Japanese header
+  ColType type = ColType::kText;
+  bool required = false;
+  std::string ref_kind;  // for kRef / kRefList
+  std::string axis;      // for kLevel
+};
+
+struct Kind {
+  std::string id;  // "assets"
+  std::string ja;  // 情報資産
+  std::vector<Column> columns;  // columns[0] is the row id
+};
+
+// The registers, with classification columns for `pack`'s axes.
+std::vector<Kind> Kinds(const policy::Pack& pack);
+// By id ("assets") or Japanese name (情報資産); nullptr when unknown.
+const Kind* FindKind(const std::vector<Kind>& kinds, const std::string& name);
+
+using io::Table;  // header, rows, row_lines (the spreadsheet row of each row)
+
+struct RowError {
+  int row = 0;
+  std::string column;  // Japanese header
+  std::string reason;  // Japanese
+};
+
+struct ImportOptions {
+  bool dry_run = false;
+  bool replace = false;  // rows absent from the file are removed
+  std::string actor = "mamori";
+  std::string at;        // JST timestamp; empty: now
+  std::string command = "import";
+};
+
+struct ImportSummary {
+  int added = 0, changed = 0, unchanged = 0, removed = 0;
+  std::vector<RowError> errors;  // non-empty: nothing was written
+};
+
+struct Holder {
+  std::string person_id, person_name, post_id, post_name, from, to;
+  bool acting = false;
+};
+
+struct WhoAnswer {
+  std::string role_name;
+  std::string how;               // how the role is filled, in Japanese
+  std::vector<Holder> holders;   // empty with a reason in `note` when nobody
+  std::string note;
+};
+
+class Registry {
+ public:
+  Registry(store::Store& store, const policy::Pack& pack);
+
+  const std::vector<Kind>& kinds() const { return kinds_; }
+
+  // All or nothing: every row is validated first; only a clean file is applied,
+  // in one transaction.
+  ImportSummary Import(const Kind& kind, const Table& table, const ImportOptions& options);
+
+  // Japanese headers; values as the importer reads them back (round trip).
+  Table Export(const Kind& kind, const std::optional<std::string>& as_of = std::nullopt);
+
+  // Who holds `role` (pack id, name or short name) on `date` (ISO).
+  WhoAnswer Who(const std::string& role, const std::string& unit, const std::string& system,
+                const std::string& date);
+
+ private:
+  std::string Normalize(const Column& c, const std::string& raw, std::string& error) const;
+  std::string Display(const Column& c, const std::string& stored) const;
+
+  store::Store& store_;
+  const policy::Pack& pack_;
+  std::vector<Kind> kinds_;
+};
+
+}  // namespace mamori::registry

@@ -1,0 +1,257 @@
+// The embedded default: SQLite in WAL mode. Current rows live in `rows`; every
+// change is appended to `history` in the same transaction, which is what makes
+// reading a register as of a past date possible.
+#include <sqlite3.h>
+
+#include <chrono>
+#include <ctime>
+#include <filesystem>
+#include <optional>
+
+#include "store/store.h"
+
+namespace mamori::store {
+namespace {
+
+// Each entry moves the schema one version up; a store opened by a newer mamori
+// is refused rather than silently misread.
+const char* const kMigrations[] = {
+    R"sql(
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE rows(
+  kind TEXT NOT NULL,
+  id   TEXT NOT NULL,
+  data TEXT NOT NULL,
+  PRIMARY KEY(kind, id)
+) WITHOUT ROWID;
+CREATE TABLE history(
+  seq     INTEGER PRIMARY KEY,
+  kind    TEXT NOT NULL,
+  id      TEXT NOT NULL,
+  at      TEXT NOT NULL,
+  actor   TEXT NOT NULL,
+  command TEXT NOT NULL,
+  before  TEXT,
+  after   TEXT
+);
+CREATE INDEX history_by_row ON history(kind, id, seq);
+CREATE INDEX history_by_time ON history(kind, at);
+)sql",
+};
+
+class Stmt {
+ public:
+  Stmt(sqlite3* db, const char* sql) : db_(db) {
+    if (sqlite3_prepare_v2(db, sql, -1, &s_, nullptr) != SQLITE_OK)
+      throw Error("E-STORE-003", std::string("SQL の準備に失敗しました: ") + sqlite3_errmsg(db));
+  }
+  ~Stmt() { sqlite3_finalize(s_); }
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+
+  Stmt& Bind(int i, const std::string& v) {
+    sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Stmt& Bind(int i, const std::optional<std::string>& v) {
+    if (v) return Bind(i, *v);
+    sqlite3_bind_null(s_, i);
+    return *this;
+  }
+  bool Step() {
+    int rc = sqlite3_step(s_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    throw Error("E-STORE-004", std::string("データベースの操作に失敗しました: ") + sqlite3_errmsg(db_));
+  }
+  void Reset() {
+    sqlite3_reset(s_);
+    sqlite3_clear_bindings(s_);
+  }
+  std::optional<std::string> Text(int col) {
+    if (sqlite3_column_type(s_, col) == SQLITE_NULL) return std::nullopt;
+    auto* p = reinterpret_cast<const char*>(sqlite3_column_text(s_, col));
+    return std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(s_, col)));
+  }
+  long long Int(int col) { return sqlite3_column_int64(s_, col); }
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* s_ = nullptr;
+};
+
+class SqliteStore final : public Store {
+ public:
+  SqliteStore(const std::string& path, bool create) {
+    bool exists = std::filesystem::exists(path);
+    if (!create && !exists) {
+      throw Error("E-STORE-001", "データベース「" + path + "」がありません。先に `mamori init --pack DIR --db " + path +
+                                     "` で作成してください。");
+    }
+    if (create && exists) {
+      throw Error("E-STORE-002", "データベース「" + path + "」は既にあります。別の名前を指定するか、不要なら削除してください。");
+    }
+    int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
+    if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
+      std::string msg = db_ ? sqlite3_errmsg(db_) : "unknown";
+      sqlite3_close(db_);
+      throw Error("E-STORE-001", "データベース「" + path + "」を開けません: " + msg);
+    }
+    sqlite3_busy_timeout(db_, 5000);
+    Exec("PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;");
+    Migrate();
+    // Prepared once, after the schema exists: a million-row import goes through these.
+    upsert_.emplace(db_, "INSERT INTO rows(kind, id, data) VALUES(?1, ?2, ?3) "
+                         "ON CONFLICT(kind, id) DO UPDATE SET data = excluded.data");
+    remove_.emplace(db_, "DELETE FROM rows WHERE kind = ?1 AND id = ?2");
+    record_.emplace(db_, "INSERT INTO history(kind, id, at, actor, command, before, after) "
+                         "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+  }
+  ~SqliteStore() override {
+    upsert_.reset();
+    remove_.reset();
+    record_.reset();
+    sqlite3_close(db_);
+  }
+
+  void Begin() override { Exec("BEGIN IMMEDIATE"); }
+  void Commit() override { Exec("COMMIT"); }
+  void Rollback() override { Exec("ROLLBACK"); }
+
+  void Apply(const Change& c, const std::string& actor, const std::string& at, const std::string& command) override {
+    if (c.before == c.after) return;
+    if (c.after) {
+      upsert_->Bind(1, c.kind).Bind(2, c.id).Bind(3, *c.after);
+      upsert_->Step();
+      upsert_->Reset();
+    } else {
+      remove_->Bind(1, c.kind).Bind(2, c.id);
+      remove_->Step();
+      remove_->Reset();
+    }
+    record_->Bind(1, c.kind).Bind(2, c.id).Bind(3, at).Bind(4, actor).Bind(5, command).Bind(6, c.before).Bind(7, c.after);
+    record_->Step();
+    record_->Reset();
+    Notify(c, actor, at);
+  }
+
+  std::optional<std::string> Get(const std::string& kind, const std::string& id,
+                                 const std::optional<std::string>& as_of) override {
+    if (!as_of) {
+      Stmt s(db_, "SELECT data FROM rows WHERE kind = ?1 AND id = ?2");
+      s.Bind(1, kind).Bind(2, id);
+      return s.Step() ? s.Text(0) : std::nullopt;
+    }
+    Stmt s(db_, "SELECT after FROM history WHERE kind = ?1 AND id = ?2 AND at < ?3 ORDER BY seq DESC LIMIT 1");
+    s.Bind(1, kind).Bind(2, id).Bind(3, EndOfDay(*as_of));
+    return s.Step() ? s.Text(0) : std::nullopt;
+  }
+
+  std::vector<Row> List(const std::string& kind, const std::optional<std::string>& as_of) override {
+    std::vector<Row> out;
+    if (!as_of) {
+      Stmt s(db_, "SELECT id, data FROM rows WHERE kind = ?1 ORDER BY id");
+      s.Bind(1, kind);
+      while (s.Step()) out.push_back({*s.Text(0), *s.Text(1)});
+      return out;
+    }
+    // The last change of each row recorded before the end of that day.
+    Stmt s(db_,
+           "SELECT h.id, h.after FROM history h JOIN ("
+           "  SELECT id, MAX(seq) AS seq FROM history WHERE kind = ?1 AND at < ?2 GROUP BY id"
+           ") last ON h.seq = last.seq WHERE h.after IS NOT NULL ORDER BY h.id");
+    s.Bind(1, kind).Bind(2, EndOfDay(*as_of));
+    while (s.Step()) out.push_back({*s.Text(0), *s.Text(1)});
+    return out;
+  }
+
+  std::vector<HistoryEntry> History(const std::string& kind, const std::string& id) override {
+    std::vector<HistoryEntry> out;
+    Stmt s(db_, "SELECT seq, at, actor, command, before, after FROM history WHERE kind = ?1 AND id = ?2 ORDER BY seq");
+    s.Bind(1, kind).Bind(2, id);
+    while (s.Step()) {
+      HistoryEntry h;
+      h.seq = s.Int(0);
+      h.at = *s.Text(1);
+      h.actor = *s.Text(2);
+      h.command = *s.Text(3);
+      h.change = {kind, id, s.Text(4), s.Text(5)};
+      out.push_back(std::move(h));
+    }
+    return out;
+  }
+
+  long long Count(const std::string& kind) override {
+    Stmt s(db_, "SELECT COUNT(*) FROM rows WHERE kind = ?1");
+    s.Bind(1, kind);
+    s.Step();
+    return s.Int(0);
+  }
+
+  std::optional<std::string> GetMeta(const std::string& key) override {
+    Stmt s(db_, "SELECT value FROM meta WHERE key = ?1");
+    s.Bind(1, key);
+    return s.Step() ? s.Text(0) : std::nullopt;
+  }
+  void SetMeta(const std::string& key, const std::string& value) override {
+    Stmt s(db_, "INSERT INTO meta(key, value) VALUES(?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+    s.Bind(1, key).Bind(2, value);
+    s.Step();
+  }
+
+ private:
+  // "2026-04-01" -> the first instant after that day in JST, as a string that
+  // sorts against the recorded timestamps.
+  static std::string EndOfDay(const std::string& date) { return date + "T24:00:00+09:00"; }
+
+  void Exec(const char* sql) {
+    char* err = nullptr;
+    if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+      std::string msg = err ? err : "";
+      sqlite3_free(err);
+      throw Error("E-STORE-004", "データベースの操作に失敗しました: " + msg);
+    }
+  }
+
+  void Migrate() {
+    Stmt v(db_, "PRAGMA user_version");
+    v.Step();
+    int version = static_cast<int>(v.Int(0));
+    const int latest = static_cast<int>(std::size(kMigrations));
+    if (version > latest) {
+      throw Error("E-STORE-005", "このデータベースは新しい版の mamori で作られています（スキーマ " + std::to_string(version) +
+                                     "、この mamori は " + std::to_string(latest) + " まで）。mamori を更新してください。");
+    }
+    for (int k = version; k < latest; ++k) {
+      Exec("BEGIN IMMEDIATE");
+      try {
+        Exec(kMigrations[k]);
+        Exec(("PRAGMA user_version = " + std::to_string(k + 1)).c_str());
+        Exec("COMMIT");
+      } catch (...) {
+        Exec("ROLLBACK");
+        throw;
+      }
+    }
+  }
+
+  sqlite3* db_ = nullptr;
+  std::optional<Stmt> upsert_, remove_, record_;
+};
+
+}  // namespace
+
+std::unique_ptr<Store> OpenSqlite(const std::string& path, bool create) {
+  return std::make_unique<SqliteStore>(path, create);
+}
+
+std::string NowJst() {
+  std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now()) + 9 * 3600;
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[40];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S+09:00", &tm);
+  return buf;
+}
+
+}  // namespace mamori::store

@@ -1,0 +1,324 @@
+// Registers on the SQLite store: all-or-nothing imports, lossless round trips,
+// history read as of a date, and a store that survives a kill mid-import.
+#include <gtest/gtest.h>
+#include <iconv.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <thread>
+
+#include "registry/binding.h"
+#include "registry/registry.h"
+#include "registry/sample.h"
+
+namespace mamori::registry {
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::string kYasuda = std::string(MAMORI_PACKS_DIR) + "/yasuda";
+
+fs::path Scratch() {
+  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+  fs::path dir = fs::temp_directory_path() /
+                 ("mamori_registry_test_" + std::to_string(::getpid()) + "_" + info->test_suite_name() + "_" + info->name());
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir;
+}
+
+// A store bound to yasuda with the sample town loaded at a fixed date.
+struct Town {
+  fs::path dir = Scratch();
+  Bound b = Init((dir / "t.db").string(), kYasuda, "test");
+  Registry reg{*b.store, b.pack};
+
+  explicit Town(SampleSize size = {60, 200}) {
+    ImportOptions o;
+    o.actor = "test";
+    o.at = "2026-03-01T09:00:00+09:00";
+    for (const auto& t : SampleTown(b.pack, size)) {
+      auto sum = reg.Import(*FindKind(reg.kinds(), t.kind), t.table, o);
+      EXPECT_TRUE(sum.errors.empty()) << t.kind << ": " << (sum.errors.empty() ? "" : sum.errors[0].reason);
+    }
+  }
+  const Kind& K(const std::string& id) { return *FindKind(reg.kinds(), id); }
+};
+
+std::string ToCp932(const std::string& utf8) {
+  iconv_t cd = iconv_open("CP932", "UTF-8");
+  std::string out(utf8.size() * 2 + 8, '\0');
+  char* in = const_cast<char*>(utf8.data());
+  std::size_t in_left = utf8.size(), out_left = out.size();
+  char* dst = out.data();
+  iconv(cd, &in, &in_left, &dst, &out_left);
+  iconv_close(cd);
+  out.resize(out.size() - out_left);
+  return out;
+}
+
+TEST(Store, ApplyKeepsHistoryAndReadsAsOf) {
+  fs::path dir = Scratch();
+  auto s = store::OpenSqlite((dir / "s.db").string(), true);
+  {
+    store::Transaction tx(*s);
+    s->Apply({"people", "1", std::nullopt, R"({"name":"甲"})"}, "a", "2026-03-01T09:00:00+09:00", "t");
+    tx.Commit();
+  }
+  {
+    store::Transaction tx(*s);
+    s->Apply({"people", "1", R"({"name":"甲"})", R"({"name":"乙"})"}, "b", "2026-04-02T09:00:00+09:00", "t");
+    tx.Commit();
+  }
+  EXPECT_EQ(s->Get("people", "1"), R"({"name":"乙"})");
+  EXPECT_EQ(s->Get("people", "1", "2026-04-01"), R"({"name":"甲"})");
+  EXPECT_EQ(s->Get("people", "1", "2026-02-28"), std::nullopt);
+  EXPECT_EQ(s->List("people", "2026-04-01").size(), 1u);
+  auto h = s->History("people", "1");
+  ASSERT_EQ(h.size(), 2u);
+  EXPECT_EQ(h[1].actor, "b");
+  EXPECT_EQ(h[1].change.before, R"({"name":"甲"})");
+}
+
+TEST(Store, UncommittedTransactionLeavesNoTrace) {
+  fs::path dir = Scratch();
+  auto s = store::OpenSqlite((dir / "s.db").string(), true);
+  int hooked = 0;
+  s->OnChange([&](const store::Change&, const std::string&, const std::string&) { ++hooked; });
+  try {
+    store::Transaction tx(*s);
+    s->Apply({"people", "1", std::nullopt, "{}"}, "a", store::NowJst(), "t");
+    throw std::runtime_error("abort");
+  } catch (const std::runtime_error&) {
+  }
+  EXPECT_EQ(hooked, 1);  // the evidence hook saw it inside the transaction
+  EXPECT_EQ(s->Count("people"), 0);
+  EXPECT_TRUE(s->History("people", "1").empty());
+}
+
+TEST(Store, RefusesMissingOrExistingFiles) {
+  fs::path dir = Scratch();
+  try {
+    store::OpenSqlite((dir / "none.db").string(), false);
+    FAIL();
+  } catch (const store::Error& e) {
+    EXPECT_EQ(e.code(), "E-STORE-001");
+  }
+  store::OpenSqlite((dir / "x.db").string(), true);
+  try {
+    store::OpenSqlite((dir / "x.db").string(), true);
+    FAIL();
+  } catch (const store::Error& e) {
+    EXPECT_EQ(e.code(), "E-STORE-002");
+  }
+}
+
+TEST(Registry, SampleTownLoadsAndReimportChangesNothing) {
+  Town t;
+  EXPECT_EQ(t.b.store->Count("units"), 21);
+  EXPECT_EQ(t.b.store->Count("people"), 60);
+  EXPECT_EQ(t.b.store->Count("assets"), 200);
+  // Units come twice (before and after their head posts exist), so compare the
+  // registers as a whole: re-importing the town leaves every one as it was.
+  std::map<std::string, std::string> before;
+  for (const Kind& k : t.reg.kinds()) before[k.id] = io::WriteCsv(t.reg.Export(k));
+  int added = 0;
+  for (const auto& s : SampleTown(t.b.pack, {60, 200})) added += t.reg.Import(t.K(s.kind), s.table, {}).added;
+  EXPECT_EQ(added, 0);
+  for (const Kind& k : t.reg.kinds()) EXPECT_EQ(io::WriteCsv(t.reg.Export(k)), before[k.id]) << k.id;
+  // The last table of each register, imported again, is all unchanged.
+  for (const auto& s : SampleTown(t.b.pack, {60, 200})) {
+    if (s.kind == "units" && s.table.rows[1][4].empty()) continue;  // the first pass
+    auto sum = t.reg.Import(t.K(s.kind), s.table, {});
+    EXPECT_EQ(sum.added + sum.changed, 0) << s.kind;
+    EXPECT_EQ(sum.unchanged, static_cast<int>(s.table.rows.size())) << s.kind;
+  }
+}
+
+TEST(Registry, EveryRegisterRoundTripsThroughCsvAndXlsx) {
+  Town t;
+  for (const Kind& k : t.reg.kinds()) {
+    Table exported = t.reg.Export(k);
+    std::string csv = io::WriteCsv(exported);
+    Table back = io::ReadCsv(csv);
+    auto sum = t.reg.Import(k, back, {});
+    EXPECT_TRUE(sum.errors.empty()) << k.id << ": " << (sum.errors.empty() ? "" : sum.errors[0].reason);
+    EXPECT_EQ(sum.added + sum.changed, 0) << k.id;
+    EXPECT_EQ(sum.unchanged, static_cast<int>(exported.rows.size())) << k.id;
+    fs::path x = t.dir / (k.id + ".xlsx");
+    io::WriteXlsx(x.string(), k.ja, exported);
+    auto xsum = t.reg.Import(k, io::ReadTable(x.string()), {});
+    EXPECT_TRUE(xsum.errors.empty()) << k.id;
+    EXPECT_EQ(xsum.unchanged, static_cast<int>(exported.rows.size())) << k.id;
+  }
+}
+
+TEST(Registry, Cp932FileWithThreeBrokenRowsChangesNothing) {
+  Town t;
+  std::string csv =
+      "職員番号,氏名,所属,区分,開始日,終了日\r\n"
+      "900001,試験 花子,U03,一般職,2026/4/1,\r\n"
+      "900002,試験 太郎,U99,一般職,令和8年4月1日,\r\n"      // unknown unit
+      "900003,試験 次郎,U03,一般職,R8.4.1,\r\n"
+      "900004,,U03,一般職,2026-04-01,\r\n"                 // name missing
+      "900005,試験 三郎,U03,一般職,2026年13月1日,\r\n";     // not a date
+  fs::path f = t.dir / "people.csv";
+  std::ofstream(f, std::ios::binary) << ToCp932(csv);
+  long before = t.b.store->Count("people");
+  auto sum = t.reg.Import(t.K("people"), io::ReadTable(f.string()), {});
+  ASSERT_EQ(sum.errors.size(), 3u);
+  EXPECT_EQ(sum.errors[0].row, 3);
+  EXPECT_EQ(sum.errors[0].column, "所属");
+  EXPECT_NE(sum.errors[0].reason.find("U99"), std::string::npos);
+  EXPECT_EQ(sum.errors[1].row, 5);
+  EXPECT_EQ(sum.errors[1].column, "氏名");
+  EXPECT_EQ(sum.errors[2].row, 6);
+  EXPECT_EQ(sum.errors[2].column, "開始日");
+  EXPECT_EQ(t.b.store->Count("people"), before);
+  EXPECT_FALSE(t.b.store->Get("people", "900001"));
+}
+
+TEST(Registry, ValuesTheNamesPackDoesNotDefineAreErrors) {
+  Town t;
+  Table a;
+  a.header = {"資産番号", "名称", "所管組織", "機密性"};
+  a.rows = {{"X1", "試験", "U01", "機密性4"}};
+  auto sum = t.reg.Import(t.K("assets"), a, {});
+  ASSERT_EQ(sum.errors.size(), 1u);
+  EXPECT_EQ(sum.errors[0].column, "機密性");
+  EXPECT_NE(sum.errors[0].reason.find("機密性3"), std::string::npos);  // names the allowed values
+  Table s;
+  s.header = {"システムコード", "名称", "ネットワーク区分"};
+  s.rows = {{"S99", "試験", "宇宙系"}};
+  EXPECT_EQ(t.reg.Import(t.K("systems"), s, {}).errors.size(), 1u);
+  Table bad;
+  bad.header = {"資産番号", "名前"};
+  bad.rows = {{"X1", "x"}};
+  auto unknown = t.reg.Import(t.K("assets"), bad, {});
+  ASSERT_GE(unknown.errors.size(), 2u);  // 名前 is unknown; 名称 and 所管組織 are missing
+  EXPECT_EQ(unknown.errors[0].row, 1);
+}
+
+TEST(Registry, DryRunAndReplace) {
+  Town t;
+  Table p = t.reg.Export(t.K("contractors"));
+  ASSERT_EQ(p.rows.size(), 2u);
+  p.rows.pop_back();
+  ImportOptions dry;
+  dry.dry_run = true;
+  dry.replace = true;
+  auto d = t.reg.Import(t.K("contractors"), p, dry);
+  EXPECT_EQ(d.removed, 1);
+  EXPECT_EQ(t.b.store->Count("contractors"), 2);
+  ImportOptions rep;
+  rep.replace = true;
+  auto r = t.reg.Import(t.K("contractors"), p, rep);
+  EXPECT_EQ(r.removed, 1);
+  EXPECT_EQ(t.b.store->Count("contractors"), 1);
+}
+
+TEST(Registry, WhoAnswersAcrossAPersonnelChange) {
+  Town t;
+  auto before = t.reg.Who("情報セキュリティ責任者", "税務課", "", "2026-03-31");
+  auto after = t.reg.Who("情報セキュリティ責任者", "税務課", "", "2026-04-01");
+  ASSERT_EQ(before.holders.size(), 1u);
+  ASSERT_EQ(after.holders.size(), 1u);
+  EXPECT_NE(before.holders[0].person_id, after.holders[0].person_id);
+  EXPECT_EQ(before.holders[0].post_name, "税務課長");
+  // CISO = 副町長 (第11条), with an acting holder for one week in May.
+  auto ciso = t.reg.Who("CISO", "", "", "2026-05-08");
+  ASSERT_EQ(ciso.holders.size(), 2u);
+  EXPECT_TRUE(ciso.holders[0].acting || ciso.holders[1].acting);
+  // 統括 = 総務課長 (第12条).
+  auto general = t.reg.Who("統括情報セキュリティ責任者", "", "", "2026-04-01");
+  ASSERT_EQ(general.holders.size(), 1u);
+  EXPECT_EQ(general.holders[0].post_name, "総務課長");
+  // A unit that does not exist, and a role the pack does not have.
+  EXPECT_FALSE(t.reg.Who("情報セキュリティ責任者", "宇宙課", "", "2026-04-01").note.empty());
+  EXPECT_THROW(t.reg.Who("最高情報責任者", "", "", "2026-04-01"), store::Error);
+}
+
+TEST(Registry, RegistersReadAsOfAPastDate) {
+  Town t;  // loaded on 2026-03-01
+  Table p = t.reg.Export(t.K("people"));
+  p.rows[0][1] = "改名 後子";
+  ImportOptions later;
+  later.at = "2026-05-01T09:00:00+09:00";
+  ASSERT_EQ(t.reg.Import(t.K("people"), p, later).changed, 1);
+  Table then = t.reg.Export(t.K("people"), std::string("2026-04-01"));
+  Table now = t.reg.Export(t.K("people"));
+  EXPECT_NE(then.rows[0][1], "改名 後子");
+  EXPECT_EQ(now.rows[0][1], "改名 後子");
+  EXPECT_TRUE(t.reg.Export(t.K("people"), std::string("2026-02-01")).rows.empty());
+}
+
+TEST(Registry, PackChangeNeedsAnExplicitApply) {
+  fs::path dir = Scratch();
+  fs::copy(kYasuda, dir / "pack", fs::copy_options::recursive);
+  std::string db = (dir / "t.db").string();
+  Init(db, (dir / "pack").string(), "test");
+  std::ofstream(dir / "pack" / "gaps.toml", std::ios::app) << "\n# 追記\n";
+  try {
+    Open(db);
+    FAIL();
+  } catch (const store::Error& e) {
+    EXPECT_EQ(e.code(), "E-REG-003");
+  }
+  EXPECT_FALSE(ApplyPack(db, (dir / "pack").string(), "test").empty());
+  Bound b = Open(db);
+  EXPECT_EQ(b.store->Count("pack_versions"), 2);
+}
+
+// The acceptance test for all-or-nothing: SIGKILL in the middle of a large
+// import leaves the store exactly as before, and intact.
+TEST(Registry, KilledImportLeavesTheStoreAsBefore) {
+  Town t({60, 10});
+  std::string db = (t.dir / "t.db").string();
+  std::string before = io::WriteCsv(t.reg.Export(t.K("assets")));
+  auto big = SampleTown(t.b.pack, {60, 20000});
+  Table assets;
+  for (auto& s : big)
+    if (s.kind == "assets") assets = s.table;
+  fs::path csv = t.dir / "assets.csv";
+  std::ofstream(csv, std::ios::binary) << io::WriteCsv(assets);
+  fs::path marker = t.dir / "stalled";
+  t.b.store.reset();  // close, as another process will write
+
+  pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    setenv("MAMORI_TEST_STALL_AFTER", "10000", 1);
+    setenv("MAMORI_TEST_STALL_FILE", marker.c_str(), 1);
+    execl(MAMORI_BINARY, MAMORI_BINARY, "import", "assets", csv.c_str(), "--db", db.c_str(), nullptr);
+    _exit(127);
+  }
+  // Wait until the child is inside its transaction with 10,000 rows written.
+  for (int i = 0; i < 600 && !fs::exists(marker); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  ASSERT_TRUE(fs::exists(marker)) << "the import never reached the stall point";
+  kill(pid, SIGKILL);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFSIGNALED(status));
+
+  Bound after = Open(db);
+  Registry reg(*after.store, after.pack);
+  EXPECT_EQ(io::WriteCsv(reg.Export(*FindKind(reg.kinds(), "assets"))), before);
+  sqlite3* raw = nullptr;
+  ASSERT_EQ(sqlite3_open(db.c_str(), &raw), SQLITE_OK);
+  sqlite3_stmt* st = nullptr;
+  sqlite3_prepare_v2(raw, "PRAGMA integrity_check", -1, &st, nullptr);
+  ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
+  EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)), "ok");
+  sqlite3_finalize(st);
+  sqlite3_close(raw);
+}
+
+}  // namespace
+}  // namespace mamori::registry
