@@ -57,6 +57,11 @@ std::vector<Kind> Kinds(const policy::Pack& pack) {
                {Text("id", "管理番号", true), Text("kind", "種別", true), Bool("issued", "支給"),
                 Bool("registered", "登録済み"), Ref("holder", "使用者", "people"), Text("serial", "製造番号"),
                 Text("mac", "MACアドレス"), RefList("contents", "保存する情報資産", "assets")}});
+  for (const auto& axis : pack.classification.axes) {
+    Column c{"highest_" + axis.id, axis.name + "（保存内容の最高）", ColType::kLevel, false, "", axis.id};
+    c.derived = true;
+    k.back().columns.push_back(std::move(c));
+  }
   k.push_back({"accounts", "アカウント",
                {Text("id", "アカウントID", true), Ref("system", "情報システム", "systems", true),
                 Ref("person", "職員", "people"), Bool("privileged", "特権"), Date("created", "作成日"),

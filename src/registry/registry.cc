@@ -227,7 +227,9 @@ ImportSummary Registry::Import(const Kind& kind, const Table& table, const Impor
     Json obj = Json::object();
     std::string id;
     for (std::size_t h = 0; h < column_of.size(); ++h) {
+      if (column_of[h] < 0) continue;
       const Column& col = kind.columns[column_of[h]];
+      if (col.derived) continue;  // recomputed on export, whatever the file says
       std::string raw = h < cells.size() ? cells[h] : "";
       std::string why;
       std::string v = Normalize(col, raw, why);
@@ -303,9 +305,32 @@ ImportSummary Registry::Import(const Kind& kind, const Table& table, const Impor
 Table Registry::Export(const Kind& kind, const std::optional<std::string>& as_of) {
   Table t;
   for (const auto& c : kind.columns) t.header.push_back(c.ja);
+  // Levels of the assets a medium may hold, for its derived highest level.
+  bool derived = false;
+  for (const auto& c : kind.columns) derived |= c.derived;
+  std::unordered_map<std::string, Json> assets;
+  if (derived)
+    for (const auto& a : store_.List("assets", as_of)) assets.emplace(a.id, Json::parse(a.data));
+  auto rank = [&](const std::string& axis, const std::string& level) {
+    for (const auto& ax : pack_.classification.axes)
+      for (const auto& l : ax.levels)
+        if (ax.id == axis && l.id == level) return l.rank;
+    return -1;
+  };
   int line = 1;
   for (const auto& row : store_.List(kind.id, as_of)) {
     Json obj = Json::parse(row.data);
+    for (const auto& c : kind.columns) {
+      if (!c.derived) continue;
+      std::string best;
+      for (const auto& id : SplitList(Field(obj, "contents"))) {
+        auto it = assets.find(id);
+        if (it == assets.end()) continue;
+        std::string level = Field(it->second, c.axis);
+        if (!level.empty() && (best.empty() || rank(c.axis, level) > rank(c.axis, best))) best = level;
+      }
+      if (!best.empty()) obj[c.key] = best;
+    }
     std::vector<std::string> cells;
     for (const auto& c : kind.columns) cells.push_back(Display(c, Field(obj, c.key)));
     t.rows.push_back(std::move(cells));

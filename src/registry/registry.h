@@ -35,6 +35,9 @@ struct Column {
   bool required = false;
   std::string ref_kind;  // for kRef / kRefList
   std::string axis;      // for kLevel
+  // Computed on export and ignored on import: a medium's highest level over the
+  // assets it holds (the rule of 安田町 第24条第3項), never typed in by hand.
+  bool derived = false;
 };
 
 struct Kind {

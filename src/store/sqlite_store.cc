@@ -34,8 +34,10 @@ CREATE TABLE history(
   before  TEXT,
   after   TEXT
 );
+-- One index serves both as-of reads: a row's last change before a date, and
+-- every row's last change (GROUP BY id). An index on (kind, at) tempted the
+-- planner into scanning a whole register for a single row.
 CREATE INDEX history_by_row ON history(kind, id, seq);
-CREATE INDEX history_by_time ON history(kind, at);
 )sql",
 };
 

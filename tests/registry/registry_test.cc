@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -204,6 +205,29 @@ TEST(Registry, ValuesTheNamesPackDoesNotDefineAreErrors) {
   auto unknown = t.reg.Import(t.K("assets"), bad, {});
   ASSERT_GE(unknown.errors.size(), 2u);  // 名前 is unknown; 名称 and 所管組織 are missing
   EXPECT_EQ(unknown.errors[0].row, 1);
+}
+
+TEST(Registry, MediumTakesTheHighestLevelOfItsContents) {
+  Town t;
+  // Two assets of different 機密性, on one USB stick (安田町 第24条第3項).
+  Table a;
+  a.header = {"資産番号", "名称", "所管組織", "機密性"};
+  a.rows = {{"Z1", "公開資料", "U01", "機密性1"}, {"Z2", "課税資料", "U03", "機密性3"}};
+  ASSERT_TRUE(t.reg.Import(t.K("assets"), a, {}).errors.empty());
+  Table d;
+  d.header = {"管理番号", "種別", "保存する情報資産", "機密性（保存内容の最高）"};
+  d.rows = {{"DZ", "USBメモリ", "Z1、Z2", "機密性1"}};  // a wrong derived value is ignored
+  ASSERT_TRUE(t.reg.Import(t.K("devices"), d, {}).errors.empty());
+  Table out = t.reg.Export(t.K("devices"));
+  std::size_t col = std::find(out.header.begin(), out.header.end(), "機密性（保存内容の最高）") - out.header.begin();
+  ASSERT_LT(col, out.header.size());
+  bool found = false;
+  for (const auto& row : out.rows)
+    if (row[0] == "DZ") {
+      found = true;
+      EXPECT_EQ(row[col], "機密性3");
+    }
+  EXPECT_TRUE(found);
 }
 
 TEST(Registry, DryRunAndReplace) {

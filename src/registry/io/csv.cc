@@ -180,8 +180,7 @@ std::string WriteCsv(const Table& table, bool bom) {
     for (std::size_t c = 0; c < row.size(); ++c) {
       if (c > 0) out += ',';
       const std::string& f = row[c];
-      // A lone empty field would be an empty line, which readers skip.
-      if (NeedsQuotes(f) || (row.size() == 1 && f.empty())) {
+      if (NeedsQuotes(f)) {
         out += '"';
         for (char ch : f) {
           if (ch == '"') out += '"';

@@ -459,7 +459,7 @@ std::optional<std::string> SerialToDate(double serial, bool date1904) {
   int y;
   unsigned m, d;
   CivilFromDays(unix_days, y, m, d);
-  char buf[32];
+  char buf[64];
   if (secs == 0) {
     std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", y, m, d);
   } else if (secs % 60 == 0) {

@@ -3,7 +3,9 @@
 #include <xlsxwriter.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 
 #include "registry/io/table_io.h"
@@ -72,6 +74,24 @@ int ContentWidth(std::string_view cell) {
   }
 }
 
+// Excel stores a control character as _xHHHH_ and so reads any literal
+// "_x0041_" as "A"; it protects a literal by escaping its underscore
+// (_x005F_x0041_). libxlsxwriter 1.1.4 escapes control characters but not the
+// underscore, so do that here, or such text would not read back as written.
+std::string ProtectUnderscores(const std::string& s) {
+  if (s.find("_x") == std::string::npos) return s;
+  auto hex = [](char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; };
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '_' && i + 6 < s.size() && s[i + 1] == 'x' && hex(s[i + 2]) && hex(s[i + 3]) && hex(s[i + 4]) &&
+        hex(s[i + 5]) && s[i + 6] == '_') {
+      out += "_x005F";
+    }
+    out += s[i];
+  }
+  return out;
+}
+
 [[noreturn]] void WriteFailed(const std::string& path, const std::string& why) {
   throw Error("E-XLSX-005", "Excel ファイル「" + path + "」を書き出せません（" + why + "）。");
 }
@@ -101,6 +121,14 @@ void WriteXlsx(const std::string& path, const std::string& sheet_name, const Tab
   };
   measure(table.header, 0);
   for (std::size_t r = 0; r < table.rows.size(); ++r) measure(table.rows[r], r + 1);
+
+  // Checked here so the message names the folder (libxlsxwriter would only
+  // fail at the end, printing its own English to stderr).
+  std::error_code ec;
+  const std::filesystem::path dir = std::filesystem::path(path).parent_path();
+  if (!dir.empty() && !std::filesystem::is_directory(dir, ec)) {
+    WriteFailed(path, "保存先のフォルダ「" + dir.string() + "」がありません。フォルダを作るか、保存先を変えてください");
+  }
 
   // Written beside the target and renamed, so a reader never sees half a file
   // and a failed export leaves the previous one in place.
@@ -144,7 +172,7 @@ void WriteXlsx(const std::string& path, const std::string& sheet_name, const Tab
       if (row[c].empty()) continue;  // an empty cell is simply absent
       lxw_format* f = fmt ? fmt : (row[c].find('\n') != std::string::npos ? wrap_fmt : text_fmt);
       lxw_error err = worksheet_write_string(ws, static_cast<lxw_row_t>(r), static_cast<lxw_col_t>(c),
-                                             row[c].c_str(), f);
+                                             ProtectUnderscores(row[c]).c_str(), f);
       if (err != LXW_NO_ERROR) WriteFailed(path, "セル " + Place(r, c) + ": " + lxw_strerror(err));
     }
   };
