@@ -99,6 +99,7 @@ Decoded Decode(std::string_view bytes, const ParseOptions& options) {
   }
   if (utf8::IsValid(body)) {
     d.text = FoldNewlines(body);
+    if (d.text.empty()) throw Empty();  // only a BOM
   } else if (auto cp932 = FromCp932(bytes)) {
     d.text = FoldNewlines(*cp932);
     d.encoding = "CP932";

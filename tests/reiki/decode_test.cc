@@ -52,6 +52,7 @@ TEST(Decode, BadInputsHaveStableCodes) {
   EXPECT_EQ(ErrorCode(""), "E-REIKI-001");
   EXPECT_EQ(ErrorCode(" \n\r\n\t\n"), "E-REIKI-001");
   EXPECT_EQ(ErrorCode("\u3000\u3000\n\u3000"), "E-REIKI-001");
+  EXPECT_EQ(ErrorCode("\xEF\xBB\xBF"), "E-REIKI-001");  // a BOM and nothing else
   EXPECT_EQ(ErrorCode(std::string("PK\x03\x04\0\0\x08\0", 8) + "data"), "E-REIKI-002");
   EXPECT_EQ(ErrorCode("\xFF\xFE\xFD\xFF text \xFF"), "E-REIKI-003");
   ParseOptions small;

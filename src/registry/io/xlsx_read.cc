@@ -492,9 +492,10 @@ Cells ReadSheet(std::string_view doc, const std::string& path, const std::string
   Cells cells;
   XmlReader xml(doc, path, part);
   int row = 0, col = -1;
+  int cell_row = 1, cell_col = 0;  // where the open <c> goes, fixed at its start
   std::string type, value, inline_text;
   int style = 0;
-  bool in_v = false, in_is = false, in_t = false;
+  bool in_c = false, in_v = false, in_is = false, in_t = false;
   int in_rph = 0;
   for (XmlEvent ev = xml.Next(); ev.kind != XmlEvent::kEof; ev = xml.Next()) {
     if (ev.kind == XmlEvent::kText) {
@@ -520,6 +521,9 @@ Cells ReadSheet(std::string_view doc, const std::string& path, const std::string
           if (row == 0) row = 1;
           if (col >= kMaxCol) throw Broken(path, part, "列が多すぎます");
         }
+        in_c = true;
+        cell_row = row;
+        cell_col = col;
         type = XmlReader::Attr(ev.attrs, "t").value_or("n");
         style = std::atoi(XmlReader::Attr(ev.attrs, "s").value_or("0").c_str());
         value.clear();
@@ -544,7 +548,8 @@ Cells ReadSheet(std::string_view doc, const std::string& path, const std::string
       in_t = false;
     } else if (ev.name == "rPh") {
       --in_rph;
-    } else if (ev.name == "c") {
+    } else if (ev.name == "c" && in_c) {
+      in_c = false;  // a stray </c> (no cell open) is ignored
       std::string cell;
       if (type == "s") {
         if (value.empty()) continue;
@@ -572,7 +577,7 @@ Cells ReadSheet(std::string_view doc, const std::string& path, const std::string
         }
         cell = date ? *date : FormatNumber(value);
       }
-      if (!cell.empty()) cells.rows[row].emplace_back(col, std::move(cell));
+      if (!cell.empty()) cells.rows[cell_row].emplace_back(cell_col, std::move(cell));
     }
   }
   return cells;
