@@ -134,6 +134,17 @@ void AddRegistryCommands(CLI::App& app) {
                   << "、変更なし " << sum.unchanged;
         if (replace) std::cout << "、削除 " << sum.removed;
         std::cout << "\n";
+        // A dry run names the rows; twenty of each is enough to recognise a mistake.
+        auto list = [](const char* what, const std::vector<std::string>& ids) {
+          if (ids.empty()) return;
+          std::cout << "  " << what << ":";
+          for (std::size_t i = 0; i < ids.size() && i < 20; ++i) std::cout << " " << ids[i];
+          if (ids.size() > 20) std::cout << " …ほか " << ids.size() - 20 << " 件";
+          std::cout << "\n";
+        };
+        list("追加", sum.added_ids);
+        list("変更", sum.changed_ids);
+        list("削除", sum.removed_ids);
       });
     });
   }

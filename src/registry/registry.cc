@@ -267,11 +267,13 @@ ImportSummary Registry::Import(const Kind& kind, const Table& table, const Impor
     auto it = current.find(id);
     if (it == current.end()) {
       ++sum.added;
+      if (options.dry_run) sum.added_ids.push_back(id);
       changes.push_back({kind.id, id, std::nullopt, data});
     } else if (it->second == data) {
       ++sum.unchanged;
     } else {
       ++sum.changed;
+      if (options.dry_run) sum.changed_ids.push_back(id);
       changes.push_back({kind.id, id, it->second, data});
     }
   }
@@ -279,6 +281,7 @@ ImportSummary Registry::Import(const Kind& kind, const Table& table, const Impor
     for (const auto& [id, data] : current) {
       if (in_file.count(id)) continue;
       ++sum.removed;
+      if (options.dry_run) sum.removed_ids.push_back(id);
       changes.push_back({kind.id, id, data, std::nullopt});
     }
   }

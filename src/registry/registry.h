@@ -69,6 +69,8 @@ struct ImportOptions {
 
 struct ImportSummary {
   int added = 0, changed = 0, unchanged = 0, removed = 0;
+  // The ids concerned, in file order, for --dry-run to show (all of them).
+  std::vector<std::string> added_ids, changed_ids, removed_ids;
   std::vector<RowError> errors;  // non-empty: nothing was written
 };
 

@@ -240,6 +240,7 @@ TEST(Registry, DryRunAndReplace) {
   dry.replace = true;
   auto d = t.reg.Import(t.K("contractors"), p, dry);
   EXPECT_EQ(d.removed, 1);
+  EXPECT_EQ(d.removed_ids, std::vector<std::string>{"C02"});
   EXPECT_EQ(t.b.store->Count("contractors"), 2);
   ImportOptions rep;
   rep.replace = true;
