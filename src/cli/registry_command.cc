@@ -217,6 +217,8 @@ void AddRegistryCommands(CLI::App& app) {
         registry::ImportOptions o;
         o.actor = "sample";
         o.command = "sample";
+        o.own_transaction = false;  // the whole town or nothing
+        store::Transaction tx(*b.store);
         for (const auto& t : registry::SampleTown(b.pack, {people, assets})) {
           const auto& k = KindOrThrow(reg, t.kind);
           auto sum = reg.Import(k, t.table, o);
@@ -227,6 +229,7 @@ void AddRegistryCommands(CLI::App& app) {
           }
           std::cout << k.ja << ": 追加 " << sum.added << "、変更 " << sum.changed << "\n";
         }
+        tx.Commit();
       });
     });
   }

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <set>
 #include <thread>
 #include <unordered_map>
@@ -292,7 +293,8 @@ ImportSummary Registry::Import(const Kind& kind, const Table& table, const Impor
   if (const char* s = std::getenv("MAMORI_TEST_STALL_AFTER")) stall_after = std::atol(s);
   if (const char* f = std::getenv("MAMORI_TEST_STALL_FILE")) stall_file = f;
   const std::string at = options.at.empty() ? store::NowJst() : options.at;
-  store::Transaction tx(store_);
+  std::optional<store::Transaction> tx;
+  if (options.own_transaction) tx.emplace(store_);
   long applied = 0;
   for (const auto& c : changes) {
     store_.Apply(c, options.actor, at, options.command);
@@ -301,7 +303,7 @@ ImportSummary Registry::Import(const Kind& kind, const Table& table, const Impor
       for (;;) std::this_thread::sleep_for(std::chrono::seconds(1));
     }
   }
-  tx.Commit();
+  if (tx) tx->Commit();
   return sum;
 }
 

@@ -65,6 +65,8 @@ struct ImportOptions {
   std::string actor = "mamori";
   std::string at;        // JST timestamp; empty: now
   std::string command = "import";
+  // false: the caller holds the transaction (a command made of several imports).
+  bool own_transaction = true;
 };
 
 struct ImportSummary {
