@@ -10,7 +10,8 @@ namespace mamori::cli {
 
 void AddReikiCommand(CLI::App& app);
 void AddPackCommand(CLI::App& app);
-void AddRegistryCommands(CLI::App& app);  // after AddPackCommand: adds `pack apply`
+void AddRegistryCommands(CLI::App& app);
+void AddDecideCommand(CLI::App& app);  // after AddPackCommand: adds `pack apply`
 int ExitCode();
 void SetExitCode(int code);
 

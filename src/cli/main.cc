@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   mamori::cli::AddReikiCommand(app);
   mamori::cli::AddPackCommand(app);
   mamori::cli::AddRegistryCommands(app);
+  mamori::cli::AddDecideCommand(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

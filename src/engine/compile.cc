@@ -1,0 +1,260 @@
+// Pack + registers -> Snapshot. Everything Decide() needs is turned into
+// indexes and bitmasks here, once, so that a decision does no string matching
+// beyond looking up the request's own ids.
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+
+#include "engine/snapshot.h"
+
+namespace mamori::engine {
+
+const char* const kFlags[kFlagCount] = {"device_issued", "encrypted", "sanitized", "emergency",
+                                        "email_attachment", "official_dispatch", "outside_office"};
+
+namespace {
+
+using Json = nlohmann::json;
+
+int IndexOf(const std::vector<std::string>& v, const std::string& x) {
+  auto it = std::find(v.begin(), v.end(), x);
+  return it == v.end() ? -1 : static_cast<int>(it - v.begin());
+}
+
+uint64_t Mask(const std::vector<std::string>& universe, const std::vector<std::string>& values) {
+  uint64_t m = 0;
+  for (const auto& v : values)
+    if (int i = IndexOf(universe, v); i >= 0 && i < 64) m |= uint64_t{1} << i;
+  return m;
+}
+
+std::string Field(const Json& j, const char* key) {
+  auto it = j.find(key);
+  return it == j.end() ? "" : it->get<std::string>();
+}
+
+}  // namespace
+
+std::shared_ptr<const Snapshot> Compile(const policy::Pack& pack, const reiki::Regulation& reg, store::Store& store) {
+  auto snap = std::make_shared<Snapshot>();
+  Snapshot& s = *snap;
+  s.pack = pack;
+  s.pack_default = pack.default_effect == policy::Effect::kDeny       ? Effect::kDeny
+                   : pack.default_effect == policy::Effect::kApproval ? Effect::kApprovalRequired
+                                                                      : Effect::kPermit;
+  for (const auto& a : pack.classification.axes) {
+    s.axis_ids.push_back(a.id);
+    std::vector<std::string> ids;
+    for (const auto& l : a.levels) ids.push_back(l.id);
+    s.level_ids.push_back(std::move(ids));
+  }
+  for (const auto& f : pack.facets) s.facet_ids.push_back(f.id);
+  for (const auto& z : pack.zones) s.zone_ids.push_back(z.id);
+  for (const auto& c : pack.person_categories) s.category_ids.push_back(c.id);
+  if (s.facet_ids.size() > 64 || s.zone_ids.size() > 64 || s.category_ids.size() > 64)
+    throw store::Error("E-DEC-010", "パックの情報の性質・ゾーン・人の区分はそれぞれ64個までです。");
+
+  std::vector<std::string> role_ids, obligation_ids;
+  for (const auto& r : pack.roles) role_ids.push_back(r.id);
+  for (const auto& o : pack.obligations) {
+    obligation_ids.push_back(o.id);
+    s.obligations.emplace_back(o.id, o.text);
+  }
+  for (const auto& g : pack.gaps) s.gaps.emplace_back(g.id, g.note);
+
+  // Citations with their text, once each.
+  std::unordered_map<std::string, int> cite_index;
+  auto cite = [&](const std::string& ref) {
+    auto it = cite_index.find(ref);
+    if (it != cite_index.end()) return it->second;
+    std::string text;
+    try {
+      text = reiki::CiteText(reiki::Resolve(reg, reiki::ParseReference(ref)));
+    } catch (const reiki::Error&) {
+      text = "（本文で見つかりません）";
+    }
+    s.citations.emplace_back(ref, text);
+    return cite_index[ref] = static_cast<int>(s.citations.size()) - 1;
+  };
+  // Gaps by the clauses they cite: a rule citing the same clause, or naming an
+  // approver whose role cites it, carries them. (By article would be too
+  // coarse: 安田町 第30条 holds both the zone rule and nothing of the CIO gap.)
+  std::unordered_map<std::string, std::vector<int>> gaps_by_ref;
+  for (std::size_t g = 0; g < pack.gaps.size(); ++g) {
+    const auto& kind = pack.gaps[g].kind;
+    // Only gaps that leave a decision open; a typo or an unused term does not.
+    if (kind != "undefined_role" && kind != "unspecified_approver" && kind != "empty_cell" && kind != "contradiction")
+      continue;
+    for (const auto& c : pack.gaps[g].cite) gaps_by_ref[c.ref].push_back(static_cast<int>(g));
+  }
+
+  for (const auto& a : pack.actions) {
+    CAction ca;
+    ca.id = a.id;
+    ca.name = a.name;
+    if (a.default_effect) ca.default_effect = static_cast<int>(*a.default_effect);
+    s.action_index[a.id] = static_cast<int>(s.actions.size());
+    s.actions.push_back(std::move(ca));
+  }
+  for (std::size_t i = 0; i < pack.rules.size(); ++i) {
+    const policy::Rule& r = pack.rules[i];
+    auto it = s.action_index.find(r.action);
+    if (it == s.action_index.end()) continue;
+    CRule c;
+    c.pack_index = static_cast<int>(i);
+    c.effect = r.effect == policy::Effect::kDeny       ? Effect::kDeny
+               : r.effect == policy::Effect::kApproval ? Effect::kApprovalRequired
+                                                       : Effect::kPermit;
+    c.level_mask.assign(s.axis_ids.size(), 0);
+    for (const auto& [axis, levels] : r.when.levels)
+      if (int ax = IndexOf(s.axis_ids, axis); ax >= 0) c.level_mask[ax] = Mask(s.level_ids[ax], levels);
+    c.facets = Mask(s.facet_ids, r.when.facets);
+    c.subjects = Mask(s.category_ids, r.when.subject);
+    c.from_zones = Mask(s.zone_ids, r.when.from_zone);
+    c.to_zones = Mask(s.zone_ids, r.when.to_zone);
+    for (const auto& [flag, value] : r.when.flags) {
+      for (int f = 0; f < kFlagCount; ++f) {
+        if (flag != kFlags[f]) continue;
+        c.flag_care |= 1u << f;
+        if (value) c.flag_value |= 1u << f;
+      }
+    }
+    auto carry_gaps = [&](const std::string& ref) {
+      auto g = gaps_by_ref.find(ref);
+      if (g != gaps_by_ref.end()) c.gaps.insert(c.gaps.end(), g->second.begin(), g->second.end());
+    };
+    for (const auto& ap : r.approvers) {
+      int ri = IndexOf(role_ids, ap);
+      if (ri < 0) continue;
+      c.approvers.push_back(ri);
+      if (pack.roles[ri].fill.kind == "unset")
+        for (const auto& rc : pack.roles[ri].cite) carry_gaps(rc.ref);
+    }
+    c.any_of = r.approval == "any";
+    for (const auto& o : r.obligations)
+      if (int oi = IndexOf(obligation_ids, o); oi >= 0) c.obligations.push_back(oi);
+    for (const auto& ci : r.cite) {
+      c.citations.push_back(cite(ci.ref));
+      carry_gaps(ci.ref);
+    }
+    std::sort(c.gaps.begin(), c.gaps.end());
+    c.gaps.erase(std::unique(c.gaps.begin(), c.gaps.end()), c.gaps.end());
+    s.actions[it->second].rules.push_back(std::move(c));
+  }
+  // overrides name rule ids; within an action they become indexes.
+  for (auto& a : s.actions) {
+    for (auto& c : a.rules) {
+      for (const auto& o : pack.rules[c.pack_index].overrides)
+        for (std::size_t k = 0; k < a.rules.size(); ++k)
+          if (pack.rules[a.rules[k].pack_index].id == o) c.overrides.push_back(static_cast<int>(k));
+    }
+  }
+  for (const auto& f : pack.flows) {
+    CFlow cf;
+    cf.from = IndexOf(s.zone_ids, f.from);
+    cf.to = IndexOf(s.zone_ids, f.to);
+    cf.effect = f.effect == policy::Effect::kDeny       ? Effect::kDeny
+                : f.effect == policy::Effect::kApproval ? Effect::kApprovalRequired
+                                                        : Effect::kPermit;
+    for (const auto& o : f.requires_what)
+      if (int oi = IndexOf(obligation_ids, o); oi >= 0) cf.obligations.push_back(oi);
+    for (const auto& ci : f.cite) cf.citations.push_back(cite(ci.ref));
+    s.flows.push_back(std::move(cf));
+  }
+
+  // Registers.
+  for (const auto& u : store.List("units")) {
+    s.unit_index[u.id] = static_cast<int>(s.unit_ids.size());
+    s.unit_ids.push_back(u.id);
+  }
+  for (const auto& p : store.List("posts")) {
+    Json j = Json::parse(p.data);
+    s.post_index[p.id] = static_cast<int>(s.post_ids.size());
+    s.post_ids.push_back(p.id);
+    s.post_names.push_back(Field(j, "name"));
+  }
+  s.holders.resize(s.post_ids.size());
+  s.unit_head_post.assign(s.unit_ids.size(), -1);
+  for (const auto& u : store.List("units")) {
+    auto post = s.post_index.find(Field(Json::parse(u.data), "head_post"));
+    if (post != s.post_index.end()) s.unit_head_post[s.unit_index[u.id]] = post->second;
+  }
+  for (const auto& p : store.List("people")) {
+    Json j = Json::parse(p.data);
+    Person person;
+    person.id = p.id;
+    person.name = Field(j, "name");
+    auto u = s.unit_index.find(Field(j, "unit"));
+    person.unit = u == s.unit_index.end() ? -1 : u->second;
+    std::string cat = Field(j, "category");
+    for (std::size_t c = 0; c < pack.person_categories.size(); ++c)
+      if (cat == pack.person_categories[c].id || cat == pack.person_categories[c].name) person.category = static_cast<int>(c);
+    s.person_index[p.id] = static_cast<int>(s.people.size());
+    s.people.push_back(std::move(person));
+  }
+  for (const auto& h : store.List("post_holders")) {
+    Json j = Json::parse(h.data);
+    auto post = s.post_index.find(Field(j, "post"));
+    auto person = s.person_index.find(Field(j, "person"));
+    if (post == s.post_index.end() || person == s.person_index.end()) continue;
+    s.holders[post->second].push_back({person->second, Field(j, "from"), Field(j, "to"), Field(j, "acting") == "true"});
+  }
+  for (const auto& sy : store.List("systems")) {
+    Json j = Json::parse(sy.data);
+    s.system_index[sy.id] = static_cast<int>(s.system_zone.size());
+    s.system_zone.push_back(IndexOf(s.zone_ids, Field(j, "zone")));
+    auto post = s.post_index.find(Field(j, "admin_post"));
+    s.system_admin_post.push_back(post == s.post_index.end() ? -1 : post->second);
+  }
+  auto read_asset = [&](const Json& j) {
+    Asset a;
+    for (std::size_t ax = 0; ax < s.axis_ids.size(); ++ax)
+      a.levels.push_back(IndexOf(s.level_ids[ax], Field(j, s.axis_ids[ax].c_str())));
+    std::string facets = Field(j, "facets");
+    std::vector<std::string> list;
+    for (std::size_t pos = 0; pos < facets.size();) {
+      std::size_t comma = facets.find(',', pos);
+      list.push_back(facets.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos));
+      pos = comma == std::string::npos ? facets.size() : comma + 1;
+    }
+    a.facets = Mask(s.facet_ids, list);
+    auto u = s.unit_index.find(Field(j, "owner_unit"));
+    a.owner_unit = u == s.unit_index.end() ? -1 : u->second;
+    auto sy = s.system_index.find(Field(j, "system"));
+    a.system = sy == s.system_index.end() ? -1 : sy->second;
+    return a;
+  };
+  for (const auto& a : store.List("assets")) {
+    s.asset_index[a.id] = static_cast<int>(s.assets.size());
+    s.assets.push_back(read_asset(Json::parse(a.data)));
+  }
+  // A medium is handled by the highest level of what it holds (安田町 第24条第3項).
+  for (const auto& d : store.List("devices")) {
+    Json j = Json::parse(d.data);
+    Asset m;
+    m.levels.assign(s.axis_ids.size(), -1);
+    auto holder = s.person_index.find(Field(j, "holder"));
+    if (holder != s.person_index.end()) m.owner_unit = s.people[holder->second].unit;
+    std::string contents = Field(j, "contents");
+    for (std::size_t pos = 0; pos < contents.size();) {
+      std::size_t comma = contents.find(',', pos);
+      auto it = s.asset_index.find(contents.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos));
+      if (it != s.asset_index.end()) {
+        const Asset& a = s.assets[it->second];
+        for (std::size_t ax = 0; ax < m.levels.size(); ++ax) {
+          // Levels are listed strictest first in the packs; compare by rank.
+          int cur = m.levels[ax], cand = a.levels[ax];
+          if (cand < 0) continue;
+          const auto& lv = pack.classification.axes[ax].levels;
+          if (cur < 0 || lv[cand].rank > lv[cur].rank) m.levels[ax] = cand;
+        }
+        m.facets |= a.facets;
+      }
+      pos = comma == std::string::npos ? contents.size() : comma + 1;
+    }
+    s.devices.emplace(d.id, std::move(m));
+  }
+  return snap;
+}
+
+}  // namespace mamori::engine

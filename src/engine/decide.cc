@@ -1,0 +1,256 @@
+// Decide(): the request's facts, the matching rules, the most restrictive
+// effect, and the approvers on the day with separation of duties applied.
+#include <algorithm>
+
+#include "engine/snapshot.h"
+
+namespace mamori::engine {
+namespace {
+
+struct Facts {
+  std::vector<int> levels;  // per axis, -1 unknown
+  uint64_t facets = 0;
+  int category = -1, from_zone = -1, to_zone = -1;
+  uint32_t flag_known = 0, flag_value = 0;
+  int owner_unit = -1, system = -1, subject = -1;
+};
+
+int IndexOf(const std::vector<std::string>& v, const std::string& x) {
+  auto it = std::find(v.begin(), v.end(), x);
+  return it == v.end() ? -1 : static_cast<int>(it - v.begin());
+}
+
+Facts Gather(const Snapshot& s, const Request& r, std::vector<std::string>& reasons) {
+  Facts f;
+  f.levels.assign(s.axis_ids.size(), -1);
+  if (auto p = s.person_index.find(r.subject); p != s.person_index.end()) {
+    f.subject = p->second;
+    f.category = s.people[p->second].category;
+  }
+  const Asset* asset = nullptr;
+  if (!r.resource_id.empty()) {
+    if (auto a = s.asset_index.find(r.resource_id); a != s.asset_index.end()) {
+      asset = &s.assets[a->second];
+    } else if (auto d = s.devices.find(r.resource_id); d != s.devices.end()) {
+      asset = &d->second;
+    } else if (auto sy = s.system_index.find(r.resource_id); sy != s.system_index.end()) {
+      f.system = sy->second;
+      f.from_zone = s.system_zone[sy->second];
+    } else {
+      reasons.push_back("対象「" + r.resource_id + "」は台帳にありません。分類が分からないため、分類によらない規則だけで判断しました。");
+    }
+  }
+  if (asset) {
+    f.levels = asset->levels;
+    f.facets = asset->facets;
+    f.owner_unit = asset->owner_unit;
+    f.system = asset->system;
+    if (f.system >= 0 && f.from_zone < 0) f.from_zone = s.system_zone[f.system];
+  }
+  // Inline attributes and context complete (and for levels, override) the register.
+  for (std::size_t ax = 0; ax < s.axis_ids.size(); ++ax) {
+    for (const auto* m : {&r.resource, &r.levels}) {
+      auto it = m->find(s.axis_ids[ax]);
+      if (it != m->end()) f.levels[ax] = IndexOf(s.level_ids[ax], it->second);
+    }
+  }
+  for (const auto& facet : r.resource_facets)
+    if (int i = IndexOf(s.facet_ids, facet); i >= 0) f.facets |= uint64_t{1} << i;
+  if (auto it = r.resource.find("owner_unit"); it != r.resource.end()) {
+    auto u = s.unit_index.find(it->second);
+    if (u != s.unit_index.end()) f.owner_unit = u->second;
+  }
+  if (auto it = r.resource.find("zone"); it != r.resource.end()) f.from_zone = IndexOf(s.zone_ids, it->second);
+  if (!r.from_zone.empty()) f.from_zone = IndexOf(s.zone_ids, r.from_zone);
+  if (!r.to_zone.empty()) f.to_zone = IndexOf(s.zone_ids, r.to_zone);
+  for (int k = 0; k < kFlagCount; ++k) {
+    auto it = r.flags.find(kFlags[k]);
+    if (it == r.flags.end()) continue;
+    f.flag_known |= 1u << k;
+    if (it->second) f.flag_value |= 1u << k;
+  }
+  return f;
+}
+
+bool Matches(const CRule& c, const Facts& f) {
+  for (std::size_t ax = 0; ax < c.level_mask.size(); ++ax) {
+    if (!c.level_mask[ax]) continue;
+    if (f.levels[ax] < 0 || !(c.level_mask[ax] >> f.levels[ax] & 1)) return false;
+  }
+  if ((c.facets & f.facets) != c.facets) return false;
+  if (c.subjects && (f.category < 0 || !(c.subjects >> f.category & 1))) return false;
+  if (c.from_zones && (f.from_zone < 0 || !(c.from_zones >> f.from_zone & 1))) return false;
+  if (c.to_zones && (f.to_zone < 0 || !(c.to_zones >> f.to_zone & 1))) return false;
+  // A flag the rule tests must be known and equal.
+  if ((c.flag_care & f.flag_known) != c.flag_care) return false;
+  return ((f.flag_value ^ c.flag_value) & c.flag_care) == 0;
+}
+
+void AddUnique(std::vector<std::pair<std::string, std::string>>& v, const std::pair<std::string, std::string>& x) {
+  if (std::find(v.begin(), v.end(), x) == v.end()) v.push_back(x);
+}
+
+std::string Refs(const Snapshot& s, const std::vector<int>& cites) {
+  std::string out;
+  for (int c : cites) out += (out.empty() ? "" : "、") + s.citations[c].first;
+  return out;
+}
+
+}  // namespace
+
+std::string_view EffectName(Effect e) {
+  switch (e) {
+    case Effect::kPermit: return "permit";
+    case Effect::kApprovalRequired: return "approval_required";
+    case Effect::kDeny: return "deny";
+  }
+  return "";
+}
+
+Decision Decide(const Snapshot& s, const Request& r) {
+  Decision d;
+  auto act = s.action_index.find(r.action);
+  if (act == s.action_index.end())
+    throw store::Error("E-DEC-002", "行為「" + r.action + "」はパックにありません。`mamori pack show` で行為の一覧を確認してください。");
+  const CAction& a = s.actions[act->second];
+  Facts f = Gather(s, r, d.reasons);
+  if (f.subject < 0) {
+    d.effect = Effect::kDeny;
+    d.reasons.push_back("申請者「" + r.subject + "」は職員の台帳にありません。台帳に登録された職員だけが申請できます。");
+    return d;
+  }
+  const std::string date = r.date;
+
+  // 1. Rules that apply, less those another applying rule overrides.
+  std::vector<int> hit;
+  for (std::size_t k = 0; k < a.rules.size(); ++k)
+    if (Matches(a.rules[k], f)) hit.push_back(static_cast<int>(k));
+  std::vector<int> applied;
+  for (int k : hit) {
+    bool overridden = false;
+    for (int other : hit)
+      if (other != k && std::count(a.rules[other].overrides.begin(), a.rules[other].overrides.end(), k)) overridden = true;
+    if (!overridden) applied.push_back(k);
+  }
+
+  // 2. Flows between zones join the decision for transfers.
+  std::vector<const CFlow*> flows;
+  if (f.from_zone >= 0 && f.to_zone >= 0)
+    for (const auto& fl : s.flows)
+      if (fl.from == f.from_zone && fl.to == f.to_zone) flows.push_back(&fl);
+
+  if (applied.empty() && flows.empty()) {
+    d.effect = a.default_effect >= 0 ? static_cast<Effect>(a.default_effect) : s.pack_default;
+    d.reasons.push_back(a.name + "について、この場合を規制する条文はありません（" +
+                        (a.default_effect >= 0 ? "この行為の既定" : "パックの既定") + "により" +
+                        (d.effect == Effect::kPermit ? "許可" : d.effect == Effect::kDeny ? "禁止" : "承認が必要") + "）。");
+    return d;
+  }
+
+  // 3. The most restrictive effect wins; obligations and citations merge.
+  for (int k : applied) d.effect = std::max(d.effect, a.rules[k].effect);
+  for (const CFlow* fl : flows) d.effect = std::max(d.effect, fl->effect);
+  std::vector<int> gaps;
+  for (int k : applied) {
+    const CRule& c = a.rules[k];
+    const policy::Rule& pr = s.pack.rules[c.pack_index];
+    d.rules.push_back(pr.id);
+    for (int o : c.obligations) AddUnique(d.obligations, s.obligations[o]);
+    for (int ci : c.citations) AddUnique(d.citations, s.citations[ci]);
+    gaps.insert(gaps.end(), c.gaps.begin(), c.gaps.end());
+    std::string why = a.name + ": " + (c.effect == Effect::kPermit ? "許可" : c.effect == Effect::kDeny ? "禁止" : "承認が必要") +
+                      "（" + Refs(s, c.citations) + "）";
+    if (!pr.note.empty()) why += "。" + pr.note;
+    d.reasons.push_back(why);
+  }
+  for (const CFlow* fl : flows) {
+    for (int o : fl->obligations) AddUnique(d.obligations, s.obligations[o]);
+    for (int ci : fl->citations) AddUnique(d.citations, s.citations[ci]);
+    d.reasons.push_back(s.pack.zones[fl->from].name + "から" + s.pack.zones[fl->to].name + "へ: " +
+                        (fl->effect == Effect::kPermit ? "許可" : fl->effect == Effect::kDeny ? "禁止" : "承認が必要") +
+                        "（" + Refs(s, fl->citations) + "）");
+  }
+  std::sort(gaps.begin(), gaps.end());
+  gaps.erase(std::unique(gaps.begin(), gaps.end()), gaps.end());
+  for (int g : gaps) d.gaps.push_back(s.gaps[g]);
+
+  // 4. Approvers on the day, for the rules that require approval.
+  if (d.effect == Effect::kApprovalRequired) {
+    int order = 0;
+    std::vector<int> seen_roles;
+    for (int k : applied) {
+      const CRule& c = a.rules[k];
+      if (c.effect != Effect::kApprovalRequired) continue;
+      for (int role : c.approvers) {
+        if (std::count(seen_roles.begin(), seen_roles.end(), role)) continue;  // merged rules name a role once
+        seen_roles.push_back(role);
+        const policy::Role& pr = s.pack.roles[role];
+        ApprovalStep step;
+        step.order = c.any_of ? order + 1 : ++order;
+        step.role = pr.id;
+        step.role_name = pr.name;
+        step.any_of = c.any_of;
+        int post = -1;
+        if (pr.fill.kind == "post") {
+          for (std::size_t p = 0; p < s.post_names.size(); ++p)
+            if (s.post_names[p] == pr.fill.post) post = static_cast<int>(p);
+        } else if (pr.fill.kind == "unit_head") {
+          int unit = f.owner_unit >= 0 ? f.owner_unit : s.people[f.subject].unit;
+          if (unit >= 0) {
+            step.unit = s.unit_ids[unit];
+            post = s.unit_head_post[unit];
+          }
+        } else if (pr.fill.kind == "system_admin") {
+          if (f.system >= 0) post = s.system_admin_post[f.system];
+        }
+        bool applicant_holds = false;
+        if (post >= 0) {
+          for (const Holding& h : s.holders[post]) {
+            if (h.from > date || (!h.to.empty() && h.to < date)) continue;
+            if (h.person == f.subject) {
+              applicant_holds = true;  // 第17条: never one's own approver
+              continue;
+            }
+            step.holders.push_back(s.people[h.person].id);
+            if (h.acting) step.acting.push_back(s.people[h.person].id);
+          }
+        }
+        if (pr.fill.kind == "unset") {
+          // Not a vacancy: the text never says who this is (a gap, returned in gaps).
+          d.reasons.push_back(pr.name + "は本文に充て方の定めがないため、承認者を特定できません。");
+        } else if (step.holders.empty()) {
+          if (applicant_holds) {
+            const auto& sod = s.pack.sod;
+            std::string refs;
+            for (const auto& ci : sod.cite) refs += (refs.empty() ? "" : "、") + ci.ref;
+            if (sod.fallback == "override_with_justification" && !r.justification.empty()) {
+              step.sod_override = true;
+              d.reasons.push_back("申請者本人が" + pr.name + "に当たります。やむを得ない理由「" + r.justification +
+                                  "」が記録されたため、本人の承認として扱います（" + refs + "）。");
+            } else {
+              d.reasons.push_back("申請者本人が" + pr.name + "に当たるため、本人は承認できません（" + refs + "）。" +
+                                  (sod.fallback == "override_with_justification"
+                                       ? "やむを得ない場合は理由（justification）を記録して申請してください。"
+                                       : "この承認の代わりの定めはパックにありません。"));
+            }
+          } else {
+            step.vacant = true;
+            d.reasons.push_back(pr.name + (step.unit.empty() ? "" : "（" + step.unit + "）") + "は " + date +
+                                " に在任者がいません（空席）。");
+          }
+        }
+        d.approvals.push_back(std::move(step));
+      }
+      if (c.any_of) ++order;
+    }
+  }
+
+  // 5. A gap on the path never lets the answer be permit.
+  if (!d.gaps.empty() && d.effect == Effect::kPermit) {
+    d.effect = Effect::kApprovalRequired;
+    d.reasons.push_back("本文の欠落（ギャップ）がこの判断に関わるため、自動では許可しません。");
+  }
+  return d;
+}
+
+}  // namespace mamori::engine

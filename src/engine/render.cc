@@ -1,0 +1,112 @@
+// JSON in and out, and the Japanese explanation. nlohmann/json stays here,
+// off the decision path.
+#include <nlohmann/json.hpp>
+
+#include "engine/snapshot.h"
+
+namespace mamori::engine {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+std::string Str(const nlohmann::json& v) {
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_number_integer()) return std::to_string(v.get<long long>());
+  return v.dump();
+}
+
+}  // namespace
+
+Request ParseRequest(const std::string& text) {
+  nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded() || !j.is_object())
+    throw store::Error("E-DEC-001", "要求を JSON として読めません。docs/decide.md の形式（{\"subject\": …, \"action\": …}）で書いてください。");
+  Request r;
+  if (!j.contains("subject") || !j.contains("action"))
+    throw store::Error("E-DEC-001", "要求には subject（職員番号）と action（行為）が必要です。");
+  r.subject = Str(j["subject"]);
+  r.action = Str(j["action"]);
+  if (j.contains("resource")) {
+    const auto& res = j["resource"];
+    if (res.is_object()) {
+      for (auto& [k, v] : res.items()) {
+        if (k == "facets" && v.is_array()) {
+          for (const auto& x : v) r.resource_facets.push_back(Str(x));
+        } else if (k == "id") {
+          r.resource_id = Str(v);
+        } else {
+          r.resource[k] = Str(v);
+        }
+      }
+    } else {
+      r.resource_id = Str(res);
+    }
+  }
+  if (j.contains("context") && j["context"].is_object()) {
+    for (auto& [k, v] : j["context"].items()) {
+      if (v.is_boolean()) r.flags[k] = v.get<bool>();
+      else if (k == "date" || k == "time") r.date = Str(v).substr(0, 10);
+      else if (k == "from_zone") r.from_zone = Str(v);
+      else if (k == "to_zone") r.to_zone = Str(v);
+      else if (k == "justification") r.justification = Str(v);
+      else r.levels[k] = Str(v);
+    }
+  }
+  if (r.date.empty()) r.date = store::NowJst().substr(0, 10);
+  return r;
+}
+
+std::string ToJson(const Decision& d) {
+  Json j;
+  j["effect"] = EffectName(d.effect);
+  Json approvals = Json::array();
+  for (const auto& a : d.approvals) {
+    approvals.push_back({{"order", a.order}, {"role", a.role}, {"role_name", a.role_name}, {"unit", a.unit},
+                         {"holders", a.holders}, {"acting", a.acting}, {"any_of", a.any_of}, {"vacant", a.vacant},
+                         {"sod_override", a.sod_override}});
+  }
+  j["approvals"] = std::move(approvals);
+  Json obligations = Json::array();
+  for (const auto& [id, text] : d.obligations) obligations.push_back({{"id", id}, {"text", text}});
+  j["obligations"] = std::move(obligations);
+  Json citations = Json::array();
+  for (const auto& [ref, text] : d.citations) citations.push_back({{"ref", ref}, {"text", text}});
+  j["citations"] = std::move(citations);
+  j["rules"] = d.rules;
+  j["reasons"] = d.reasons;
+  Json gaps = Json::array();
+  for (const auto& [id, note] : d.gaps) gaps.push_back({{"id", id}, {"note", note}});
+  j["gaps"] = std::move(gaps);
+  return j.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+std::string Explain(const Snapshot& s, const Request& r, const Decision& d) {
+  std::string out;
+  std::string action = r.action;
+  if (auto it = s.action_index.find(r.action); it != s.action_index.end()) action = s.actions[it->second].name;
+  std::string who = r.subject;
+  if (auto p = s.person_index.find(r.subject); p != s.person_index.end()) who += " " + s.people[p->second].name;
+  out += "【判断】" + who + " の「" + action + "」（" + r.date + "）: ";
+  out += d.effect == Effect::kPermit ? "許可" : d.effect == Effect::kDeny ? "禁止" : "承認が必要";
+  out += "\n";
+  for (const auto& a : d.approvals) {
+    out += "【承認】" + std::to_string(a.order) + ". " + a.role_name + (a.unit.empty() ? "" : "（" + a.unit + "）") + ": ";
+    if (a.vacant) out += "空席";
+    else if (a.sod_override) out += "申請者本人（理由を記録して承認）";
+    else if (a.holders.empty()) out += "承認できる者がいません";
+    for (std::size_t i = 0; i < a.holders.size(); ++i) {
+      std::string name = a.holders[i];
+      if (auto p = s.person_index.find(name); p != s.person_index.end()) name += " " + s.people[p->second].name;
+      bool acting = std::find(a.acting.begin(), a.acting.end(), a.holders[i]) != a.acting.end();
+      out += (i ? (a.any_of ? " 又は " : "、") : "") + name + (acting ? "（代理）" : "");
+    }
+    out += "\n";
+  }
+  for (const auto& [id, text] : d.obligations) out += "【義務】" + text + "\n";
+  for (const auto& reason : d.reasons) out += "【理由】" + reason + "\n";
+  for (const auto& [id, note] : d.gaps) out += "【本文の欠落】" + note + "\n";
+  for (const auto& [ref, text] : d.citations) out += "【根拠】" + ref + "\n" + text + "\n";
+  return out;
+}
+
+}  // namespace mamori::engine

@@ -1,0 +1,95 @@
+// The compiled form Decide() reads. Internal to the engine.
+//
+// Invariants: every index stored here is valid in the vectors of the same
+// Snapshot; masks use bit i for the i-th level / facet / zone / category of the
+// pack (packs stay well under 64 of each; Compile refuses more).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "engine/engine.h"
+
+namespace mamori::engine {
+
+constexpr int kFlagCount = 7;
+extern const char* const kFlags[kFlagCount];  // device_issued, encrypted, ...
+
+struct CRule {
+  int pack_index = 0;  // into pack.rules
+  Effect effect = Effect::kPermit;
+  std::vector<uint64_t> level_mask;  // per axis; 0 = any level
+  uint64_t facets = 0;               // all required
+  uint64_t subjects = 0, from_zones = 0, to_zones = 0;  // 0 = any
+  uint32_t flag_care = 0, flag_value = 0;
+  std::vector<int> overrides;     // indexes into the action's rule list
+  std::vector<int> approvers;     // role indexes
+  bool any_of = false;
+  std::vector<int> obligations;   // obligation indexes
+  std::vector<int> citations;     // citation indexes
+  std::vector<int> gaps;          // gap indexes on this rule's path
+};
+
+struct CAction {
+  std::string id, name;
+  int default_effect = -1;  // Effect, or -1 for the pack's default
+  std::vector<CRule> rules;
+};
+
+struct CFlow {
+  int from = -1, to = -1;
+  Effect effect = Effect::kPermit;
+  std::vector<int> obligations, citations;
+};
+
+struct Holding {
+  int person = 0;  // index into people
+  std::string from, to;
+  bool acting = false;
+};
+
+struct Person {
+  std::string id, name;
+  int unit = -1;
+  int category = -1;  // pack person category, when the register's 区分 names one
+};
+
+struct Asset {
+  std::vector<int> levels;  // per axis, -1 unset
+  uint64_t facets = 0;
+  int owner_unit = -1;
+  int system = -1;
+};
+
+struct Snapshot {
+  policy::Pack pack;
+  std::vector<std::string> axis_ids;
+  std::vector<std::vector<std::string>> level_ids;  // per axis
+  std::vector<std::string> facet_ids, zone_ids, category_ids;
+  std::vector<CAction> actions;
+  std::unordered_map<std::string, int> action_index;
+  std::vector<CFlow> flows;
+  std::vector<std::pair<std::string, std::string>> obligations;  // id, text
+  std::vector<std::pair<std::string, std::string>> citations;    // ref, text
+  std::vector<std::pair<std::string, std::string>> gaps;         // id, note
+  Effect pack_default = Effect::kPermit;
+
+  // Registers.
+  std::vector<Person> people;
+  std::unordered_map<std::string, int> person_index;
+  std::vector<std::string> unit_ids;
+  std::unordered_map<std::string, int> unit_index;
+  std::vector<int> unit_head_post;                  // per unit, post index or -1
+  std::vector<std::string> post_ids, post_names;
+  std::unordered_map<std::string, int> post_index;
+  std::vector<std::vector<Holding>> holders;        // per post
+  std::vector<int> system_zone, system_admin_post;  // per system
+  std::unordered_map<std::string, int> system_index;
+  std::vector<Asset> assets;
+  std::unordered_map<std::string, int> asset_index;
+  std::unordered_map<std::string, Asset> devices;  // media: levels = highest of contents
+};
+
+}  // namespace mamori::engine

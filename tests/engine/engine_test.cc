@@ -1,0 +1,230 @@
+// The decision engine on the sample town, against the packs' texts: the
+// acceptance request, separation of duties, vacancy, gaps, zones, defaults,
+// property tests, and the scenario tables in scenarios/<pack>.jsonl.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <thread>
+
+#include "engine/engine.h"
+#include "registry/binding.h"
+#include "registry/registry.h"
+#include "registry/sample.h"
+
+namespace mamori::engine {
+namespace {
+
+namespace fs = std::filesystem;
+
+// A store bound to `org` with the sample town, and its compiled snapshot.
+struct Town {
+  fs::path dir;
+  registry::Bound b;
+  reiki::Regulation reg;
+  std::shared_ptr<const Snapshot> snap;
+
+  explicit Town(const std::string& org) {
+    dir = fs::temp_directory_path() / ("mamori_engine_test_" + std::to_string(::getpid()) + "_" + org);
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    b = registry::Init((dir / "t.db").string(), std::string(MAMORI_PACKS_DIR) + "/" + org, "test");
+    registry::Registry r(*b.store, b.pack);
+    registry::ImportOptions o;
+    o.at = "2026-03-01T09:00:00+09:00";
+    for (const auto& t : registry::SampleTown(b.pack, {300, 200})) r.Import(*registry::FindKind(r.kinds(), t.kind), t.table, o);
+    reg = reiki::ParseFile((fs::path(b.pack.dir) / b.pack.regulation.file).string());
+    snap = Compile(b.pack, reg, *b.store);
+  }
+  Decision D(const std::string& json) const { return Decide(*snap, ParseRequest(json)); }
+};
+
+const Town& Yasuda() {
+  static Town t("yasuda");
+  return t;
+}
+
+std::string ClauseText(const reiki::Regulation& reg, const std::string& ref) {
+  return reiki::CiteText(reiki::Resolve(reg, reiki::ParseReference(ref)));
+}
+
+bool Cites(const Decision& d, const std::string& ref) {
+  return std::any_of(d.citations.begin(), d.citations.end(), [&](const auto& c) { return c.first == ref; });
+}
+
+TEST(Yasuda, TransportOfC2NeedsTheOwningUnitsOfficerOnTheDay) {
+  const Town& t = Yasuda();
+  const char* req = R"({"subject":"000100","action":"transport","resource":{"confidentiality":"C2","owner_unit":"U03"},)"
+                    R"("context":{"date":"%s"}})";
+  char buf[256];
+  std::snprintf(buf, sizeof buf, req, "2026-04-01");
+  Decision after = t.D(buf);
+  ASSERT_EQ(after.effect, Effect::kApprovalRequired);
+  ASSERT_EQ(after.approvals.size(), 1u);
+  EXPECT_EQ(after.approvals[0].role_name, "情報セキュリティ責任者");
+  EXPECT_EQ(after.approvals[0].unit, "U03");
+  EXPECT_EQ(after.approvals[0].holders, std::vector<std::string>{"000022"});  // 税務課長 from 2026-04-01
+  ASSERT_TRUE(Cites(after, "第27条第2項"));
+  for (const auto& [ref, text] : after.citations)
+    if (ref == "第27条第2項") EXPECT_EQ(text, ClauseText(t.reg, "第27条第2項"));
+  std::snprintf(buf, sizeof buf, req, "2026-03-31");
+  EXPECT_EQ(t.D(buf).approvals.at(0).holders, std::vector<std::string>{"000004"});  // before the 異動
+}
+
+TEST(Yasuda, ApplicantNeverApprovesOwnRequest) {
+  const Town& t = Yasuda();
+  // 000022 is the 税務課長 and takes out his own unit's C2 asset (第17条).
+  Decision d = t.D(R"({"subject":"000022","action":"transport","resource":{"confidentiality":"C2","owner_unit":"U03"},)"
+                   R"("context":{"date":"2026-04-01"}})");
+  EXPECT_EQ(d.effect, Effect::kApprovalRequired);
+  ASSERT_EQ(d.approvals.size(), 1u);
+  EXPECT_TRUE(d.approvals[0].holders.empty());
+  EXPECT_FALSE(d.approvals[0].sod_override);
+  EXPECT_TRUE(std::any_of(d.reasons.begin(), d.reasons.end(),
+                          [](const std::string& r) { return r.find("本人は承認できません") != std::string::npos; }));
+  Decision j = t.D(R"({"subject":"000022","action":"transport","resource":{"confidentiality":"C2","owner_unit":"U03"},)"
+                   R"("context":{"date":"2026-04-01","justification":"緊急の搬送"}})");
+  EXPECT_TRUE(j.approvals.at(0).sod_override);
+}
+
+TEST(Yasuda, VacantPostIsNamedNotSkipped) {
+  Decision d = Yasuda().D(R"({"subject":"000100","action":"transport","resource":{"confidentiality":"C3","owner_unit":"U03"},)"
+                          R"("context":{"date":"2023-06-01"}})");
+  ASSERT_EQ(d.effect, Effect::kApprovalRequired);
+  ASSERT_FALSE(d.approvals.empty());
+  EXPECT_TRUE(d.approvals[0].vacant);
+}
+
+TEST(Yasuda, ActingHolderIsNamed) {
+  // The CISO (副町長) approves external connection; an acting holder covers 2026-05-07..13.
+  Decision d = Yasuda().D(R"({"subject":"000100","action":"external_network_connect","context":{"date":"2026-05-08"}})");
+  bool acting = false;
+  for (const auto& a : d.approvals) acting |= !a.acting.empty();
+  EXPECT_TRUE(acting);
+}
+
+TEST(Yasuda, ZonesDecideTransfers) {
+  const Town& t = Yasuda();
+  EXPECT_EQ(t.D(R"({"subject":"000100","action":"zone_transfer","context":{"date":"2026-04-01","from_zone":"mynumber","to_zone":"lgwan"}})")
+                .effect,
+            Effect::kDeny);  // 第30条
+  EXPECT_EQ(t.D(R"({"subject":"000100","action":"zone_transfer","context":{"from_zone":"internet","to_zone":"lgwan","sanitized":false}})")
+                .effect,
+            Effect::kDeny);  // 第32条: only with 無害化
+  Decision ok = t.D(R"({"subject":"000100","action":"zone_transfer","context":{"from_zone":"internet","to_zone":"lgwan","sanitized":true}})");
+  EXPECT_EQ(ok.effect, Effect::kPermit);
+  EXPECT_TRUE(Cites(ok, "第32条"));
+}
+
+TEST(Yasuda, GapOnThePathIsNeverPermit) {
+  // 第31条の2第2項: the undefined "CIO" approves; nobody can be named.
+  Decision d = Yasuda().D(R"({"subject":"000100","action":"mynumber_noncloud_hosting","context":{"date":"2026-04-01"}})");
+  EXPECT_NE(d.effect, Effect::kPermit);
+  ASSERT_FALSE(d.gaps.empty());
+  EXPECT_EQ(d.gaps[0].first, "cio-undefined");
+}
+
+TEST(Yasuda, UnregulatedCaseGetsTheDefaultWithAReason) {
+  Decision d = Yasuda().D(R"({"subject":"000100","action":"transport","resource":{"confidentiality":"C1"}})");
+  EXPECT_EQ(d.effect, Effect::kPermit);
+  ASSERT_EQ(d.reasons.size(), 1u);
+  EXPECT_NE(d.reasons[0].find("規制する条文はありません"), std::string::npos);
+  EXPECT_THROW(Yasuda().D(R"({"subject":"000100","action":"teleport"})"), store::Error);
+  EXPECT_EQ(Yasuda().D(R"({"subject":"999999","action":"transport"})").effect, Effect::kDeny);
+  EXPECT_THROW(ParseRequest("{not json"), store::Error);
+}
+
+// Random requests over the pack's actions, levels, zones and flags.
+std::vector<Request> RandomRequests(const policy::Pack& p, int n, unsigned seed) {
+  std::mt19937 rng(seed);
+  auto pick = [&](std::size_t size) { return std::uniform_int_distribution<std::size_t>(0, size - 1)(rng); };
+  static const char* kFlagNames[] = {"device_issued", "encrypted", "sanitized", "emergency", "email_attachment",
+                                     "official_dispatch", "outside_office"};
+  std::vector<Request> out;
+  for (int i = 0; i < n; ++i) {
+    Request r;
+    r.subject = "000" + std::to_string(100 + pick(200));
+    r.action = p.actions[pick(p.actions.size())].id;
+    r.date = "2026-04-01";
+    for (const auto& axis : p.classification.axes) r.resource[axis.id] = axis.levels[pick(axis.levels.size())].id;
+    r.resource["owner_unit"] = "U" + std::string(pick(2) ? "03" : "05");
+    if (!p.zones.empty() && pick(2)) {
+      r.from_zone = p.zones[pick(p.zones.size())].id;
+      r.to_zone = p.zones[pick(p.zones.size())].id;
+    }
+    for (const char* f : kFlagNames)
+      if (pick(3) == 0) r.flags[f] = pick(2);
+    if (!p.facets.empty() && pick(2)) r.resource_facets.push_back(p.facets[pick(p.facets.size())].id);
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+class EveryPack : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(EveryPack, AddingADenyRuleNeverLoosensAnyAnswer) {
+  Town t(GetParam());
+  auto requests = RandomRequests(t.b.pack, 2000, 7);
+  std::mt19937 rng(11);
+  for (int trial = 0; trial < 10; ++trial) {
+    policy::Pack stricter = t.b.pack;
+    policy::Rule deny;
+    deny.id = "property-deny";
+    deny.action = stricter.actions[rng() % stricter.actions.size()].id;
+    deny.effect = policy::Effect::kDeny;
+    if (!stricter.classification.axes.empty() && rng() % 2) {
+      const auto& axis = stricter.classification.axes[rng() % stricter.classification.axes.size()];
+      deny.when.levels[axis.id] = {axis.levels[rng() % axis.levels.size()].id};
+    }
+    stricter.rules.push_back(deny);
+    auto snap2 = Compile(stricter, t.reg, *t.b.store);
+    for (const auto& r : requests) {
+      Effect before = Decide(*t.snap, r).effect, after = Decide(*snap2, r).effect;
+      ASSERT_GE(static_cast<int>(after), static_cast<int>(before)) << r.action;
+      if (before == Effect::kDeny) ASSERT_EQ(after, Effect::kDeny);
+    }
+  }
+}
+
+TEST_P(EveryPack, AnswersDoNotDependOnRuleOrder) {
+  Town t(GetParam());
+  auto requests = RandomRequests(t.b.pack, 2000, 3);
+  policy::Pack shuffled = t.b.pack;
+  std::mt19937 rng(5);
+  std::shuffle(shuffled.rules.begin(), shuffled.rules.end(), rng);
+  auto snap2 = Compile(shuffled, t.reg, *t.b.store);
+  auto key = [](const Decision& d) {
+    std::vector<std::string> roles;
+    for (const auto& a : d.approvals) roles.push_back(a.role);
+    std::sort(roles.begin(), roles.end());
+    auto obligations = d.obligations;
+    std::sort(obligations.begin(), obligations.end());
+    return std::make_tuple(d.effect, roles, obligations);
+  };
+  for (const auto& r : requests) ASSERT_EQ(key(Decide(*t.snap, r)), key(Decide(*snap2, r))) << r.action;
+}
+
+INSTANTIATE_TEST_SUITE_P(Packs, EveryPack, ::testing::Values("yasuda", "kohoku", "okitama", "hokkaido", "hanamaki"));
+
+TEST(Engine, ReadersKeepDecidingWhileASnapshotIsSwapped) {
+  const Town& t = Yasuda();
+  Engine engine(t.snap);
+  Request r = ParseRequest(R"({"subject":"000100","action":"transport","resource":{"confidentiality":"C2","owner_unit":"U03"},"context":{"date":"2026-04-01"}})");
+  std::atomic<bool> stop{false};
+  std::atomic<int> wrong{0};
+  std::thread reader([&] {
+    while (!stop)
+      if (engine.Decide(r).effect != Effect::kApprovalRequired) ++wrong;
+  });
+  for (int i = 0; i < 20; ++i) engine.Swap(Compile(t.b.pack, t.reg, *t.b.store));
+  stop = true;
+  reader.join();
+  EXPECT_EQ(wrong, 0);
+}
+
+}  // namespace
+}  // namespace mamori::engine
