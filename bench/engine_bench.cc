@@ -37,11 +37,11 @@ World& TheWorld() {
     w.reg = reiki::ParseFile((fs::path(w.b.pack.dir) / w.b.pack.regulation.file).string());
     w.snap = engine::Compile(w.b.pack, w.reg, *w.b.store);
     const char* actions[] = {"transport", "external_provision", "dispose", "take_out", "software_install", "copy"};
-    for (int i = 0; i < 100000; ++i) {
+    for (long i = 0; i < 100000; ++i) {
       engine::Request q;
       char subject[16], asset[16];
-      std::snprintf(subject, sizeof subject, "%06d", 1 + (i * 7919) % 100000);
-      std::snprintf(asset, sizeof asset, "A%07d", 1 + (i * 104729) % 1000000);
+      std::snprintf(subject, sizeof subject, "%06ld", 1 + (i * 7919) % 100000);
+      std::snprintf(asset, sizeof asset, "A%07ld", 1 + (i * 104729) % 1000000);
       q.subject = subject;
       q.resource_id = asset;
       q.action = actions[i % std::size(actions)];

@@ -83,8 +83,7 @@ std::shared_ptr<const Snapshot> Compile(const policy::Pack& pack, const reiki::R
   for (std::size_t g = 0; g < pack.gaps.size(); ++g) {
     const auto& kind = pack.gaps[g].kind;
     // Only gaps that leave a decision open; a typo or an unused term does not.
-    if (kind != "undefined_role" && kind != "unspecified_approver" && kind != "empty_cell" && kind != "contradiction")
-      continue;
+    if (kind != "undefined_role" && kind != "unspecified_approver") continue;
     for (const auto& c : pack.gaps[g].cite) gaps_by_ref[c.ref].push_back(static_cast<int>(g));
   }
 
@@ -123,6 +122,10 @@ std::shared_ptr<const Snapshot> Compile(const policy::Pack& pack, const reiki::R
       auto g = gaps_by_ref.find(ref);
       if (g != gaps_by_ref.end()) c.gaps.insert(c.gaps.end(), g->second.begin(), g->second.end());
     };
+    // A gap is on this rule's path only when it leaves the approver unknown: the
+    // rule names a role the text never fills. A gap that merely shares a clause
+    // (an empty cell of 第19条, an unnamed SNS owner of 第6条第8号) does not
+    // make an unrelated permit uncertain.
     for (const auto& ap : r.approvers) {
       int ri = IndexOf(role_ids, ap);
       if (ri < 0) continue;
@@ -130,12 +133,33 @@ std::shared_ptr<const Snapshot> Compile(const policy::Pack& pack, const reiki::R
       if (pack.roles[ri].fill.kind == "unset")
         for (const auto& rc : pack.roles[ri].cite) carry_gaps(rc.ref);
     }
+    if (r.escape) {
+      // An escape that only a role the text never fills could grant is no
+      // escape: the rule keeps its effect and the gap is reported.
+      bool grantable = r.escape->by.empty();
+      for (const auto& by : r.escape->by) {
+        int ri = IndexOf(role_ids, by);
+        if (ri < 0) continue;
+        if (pack.roles[ri].fill.kind == "unset") {
+          for (const auto& rc : pack.roles[ri].cite) carry_gaps(rc.ref);
+          continue;
+        }
+        c.escape_by.push_back(ri);
+        grantable = true;
+      }
+      if (grantable) c.escape = r.escape->requires_what == "report" ? 2 : 1;
+      for (const auto& ci : r.escape->cite) {
+        c.escape_citations.push_back(cite(ci.ref));
+        if (!grantable) carry_gaps(ci.ref);
+      }
+    }
     c.any_of = r.approval == "any";
     for (const auto& o : r.obligations)
       if (int oi = IndexOf(obligation_ids, o); oi >= 0) c.obligations.push_back(oi);
     for (const auto& ci : r.cite) {
       c.citations.push_back(cite(ci.ref));
-      carry_gaps(ci.ref);
+      // Who approves is what an approval rule's gap leaves open.
+      if (c.effect == Effect::kApprovalRequired) carry_gaps(ci.ref);
     }
     std::sort(c.gaps.begin(), c.gaps.end());
     c.gaps.erase(std::unique(c.gaps.begin(), c.gaps.end()), c.gaps.end());
@@ -158,14 +182,22 @@ std::shared_ptr<const Snapshot> Compile(const policy::Pack& pack, const reiki::R
                                                         : Effect::kPermit;
     for (const auto& o : f.requires_what)
       if (int oi = IndexOf(obligation_ids, o); oi >= 0) cf.obligations.push_back(oi);
+    for (const auto& [flag, value] : f.when)
+      for (int k = 0; k < kFlagCount; ++k)
+        if (flag == kFlags[k]) {
+          cf.flag_care |= 1u << k;
+          if (value) cf.flag_value |= 1u << k;
+        }
     for (const auto& ci : f.cite) cf.citations.push_back(cite(ci.ref));
     s.flows.push_back(std::move(cf));
   }
 
   // Registers.
+  std::vector<std::string> unit_names;
   for (const auto& u : store.List("units")) {
     s.unit_index[u.id] = static_cast<int>(s.unit_ids.size());
     s.unit_ids.push_back(u.id);
+    unit_names.push_back(Field(Json::parse(u.data), "name"));
   }
   for (const auto& p : store.List("posts")) {
     Json j = Json::parse(p.data);
@@ -186,9 +218,23 @@ std::shared_ptr<const Snapshot> Compile(const policy::Pack& pack, const reiki::R
     person.name = Field(j, "name");
     auto u = s.unit_index.find(Field(j, "unit"));
     person.unit = u == s.unit_index.end() ? -1 : u->second;
+    // The register's 区分 names a category (or one of its `includes`); a person
+    // of the staff register is also in every staff category that is not tied
+    // to a unit, unless the 区分 names a non-staff one (a contractor).
     std::string cat = Field(j, "category");
-    for (std::size_t c = 0; c < pack.person_categories.size(); ++c)
-      if (cat == pack.person_categories[c].id || cat == pack.person_categories[c].name) person.category = static_cast<int>(c);
+    std::string unit_name = person.unit >= 0 ? unit_names[person.unit] : "";
+    bool non_staff = false;
+    for (std::size_t c = 0; c < pack.person_categories.size() && c < 64; ++c) {
+      const auto& pc = pack.person_categories[c];
+      bool named = cat == pc.id || cat == pc.name ||
+                   std::find(pc.includes.begin(), pc.includes.end(), cat) != pc.includes.end();
+      if (named && !pc.staff) non_staff = true;
+      if (named && (pc.unit.empty() || pc.unit == unit_name)) person.categories |= uint64_t{1} << c;
+      if (!pc.unit.empty() && pc.unit == unit_name && pc.staff) person.categories |= uint64_t{1} << c;
+    }
+    if (!non_staff)
+      for (std::size_t c = 0; c < pack.person_categories.size() && c < 64; ++c)
+        if (pack.person_categories[c].staff && pack.person_categories[c].unit.empty()) person.categories |= uint64_t{1} << c;
     s.person_index[p.id] = static_cast<int>(s.people.size());
     s.people.push_back(std::move(person));
   }
@@ -205,6 +251,8 @@ std::shared_ptr<const Snapshot> Compile(const policy::Pack& pack, const reiki::R
     s.system_zone.push_back(IndexOf(s.zone_ids, Field(j, "zone")));
     auto post = s.post_index.find(Field(j, "admin_post"));
     s.system_admin_post.push_back(post == s.post_index.end() ? -1 : post->second);
+    auto unit = s.unit_index.find(Field(j, "unit"));
+    s.system_unit.push_back(unit == s.unit_index.end() ? -1 : unit->second);
   }
   auto read_asset = [&](const Json& j) {
     Asset a;

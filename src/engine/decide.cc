@@ -10,7 +10,8 @@ namespace {
 struct Facts {
   std::vector<int> levels;  // per axis, -1 unknown
   uint64_t facets = 0;
-  int category = -1, from_zone = -1, to_zone = -1;
+  uint64_t categories = 0;
+  int from_zone = -1, to_zone = -1;
   uint32_t flag_known = 0, flag_value = 0;
   int owner_unit = -1, system = -1, subject = -1;
 };
@@ -25,7 +26,7 @@ Facts Gather(const Snapshot& s, const Request& r, std::vector<std::string>& reas
   f.levels.assign(s.axis_ids.size(), -1);
   if (auto p = s.person_index.find(r.subject); p != s.person_index.end()) {
     f.subject = p->second;
-    f.category = s.people[p->second].category;
+    f.categories = s.people[p->second].categories;
   }
   const Asset* asset = nullptr;
   if (!r.resource_id.empty()) {
@@ -36,6 +37,7 @@ Facts Gather(const Snapshot& s, const Request& r, std::vector<std::string>& reas
     } else if (auto sy = s.system_index.find(r.resource_id); sy != s.system_index.end()) {
       f.system = sy->second;
       f.from_zone = s.system_zone[sy->second];
+      f.owner_unit = s.system_unit[sy->second];  // the unit that owns the system
     } else {
       reasons.push_back("対象「" + r.resource_id + "」は台帳にありません。分類が分からないため、分類によらない規則だけで判断しました。");
     }
@@ -78,7 +80,7 @@ bool Matches(const CRule& c, const Facts& f) {
     if (f.levels[ax] < 0 || !(c.level_mask[ax] >> f.levels[ax] & 1)) return false;
   }
   if ((c.facets & f.facets) != c.facets) return false;
-  if (c.subjects && (f.category < 0 || !(c.subjects >> f.category & 1))) return false;
+  if (c.subjects && !(c.subjects & f.categories)) return false;
   if (c.from_zones && (f.from_zone < 0 || !(c.from_zones >> f.from_zone & 1))) return false;
   if (c.to_zones && (f.to_zone < 0 || !(c.to_zones >> f.to_zone & 1))) return false;
   // A flag the rule tests must be known and equal.
@@ -137,7 +139,9 @@ Decision Decide(const Snapshot& s, const Request& r) {
   std::vector<const CFlow*> flows;
   if (f.from_zone >= 0 && f.to_zone >= 0)
     for (const auto& fl : s.flows)
-      if (fl.from == f.from_zone && fl.to == f.to_zone) flows.push_back(&fl);
+      if (fl.from == f.from_zone && fl.to == f.to_zone && (fl.flag_care & f.flag_known) == fl.flag_care &&
+          ((f.flag_value ^ fl.flag_value) & fl.flag_care) == 0)
+        flows.push_back(&fl);
 
   if (applied.empty() && flows.empty()) {
     d.effect = a.default_effect >= 0 ? static_cast<Effect>(a.default_effect) : s.pack_default;
@@ -147,8 +151,17 @@ Decision Decide(const Snapshot& s, const Request& r) {
     return d;
   }
 
-  // 3. The most restrictive effect wins; obligations and citations merge.
-  for (int k : applied) d.effect = std::max(d.effect, a.rules[k].effect);
+  // 3. The most restrictive effect wins; obligations and citations merge. A rule
+  // with the text's やむを得ない場合 clause gives way when a justification is
+  // recorded: to approval by the roles the clause names, or to permit (with the
+  // record, or with a report afterwards).
+  auto escaped = [&](const CRule& c) { return c.escape != 0 && !r.justification.empty(); };
+  auto effective = [&](const CRule& c) {
+    if (!escaped(c)) return c.effect;
+    if (c.escape == 1 && !c.escape_by.empty()) return std::min(c.effect, Effect::kApprovalRequired);
+    return Effect::kPermit;
+  };
+  for (int k : applied) d.effect = std::max(d.effect, effective(a.rules[k]));
   for (const CFlow* fl : flows) d.effect = std::max(d.effect, fl->effect);
   std::vector<int> gaps;
   for (int k : applied) {
@@ -162,6 +175,13 @@ Decision Decide(const Snapshot& s, const Request& r) {
                       "（" + Refs(s, c.citations) + "）";
     if (!pr.note.empty()) why += "。" + pr.note;
     d.reasons.push_back(why);
+    if (escaped(c)) {
+      for (int ci : c.escape_citations) AddUnique(d.citations, s.citations[ci]);
+      d.reasons.push_back("やむを得ない理由「" + r.justification + "」が記録されたため、" +
+                          (c.escape == 2 ? "実施し事後に報告する扱いとします"
+                                         : c.escape_by.empty() ? "理由の記録のうえ許可します" : "定められた者の許可によります") +
+                          "（" + Refs(s, c.escape_citations) + "）。");
+    }
   }
   for (const CFlow* fl : flows) {
     for (int o : fl->obligations) AddUnique(d.obligations, s.obligations[o]);
@@ -180,16 +200,17 @@ Decision Decide(const Snapshot& s, const Request& r) {
     std::vector<int> seen_roles;
     for (int k : applied) {
       const CRule& c = a.rules[k];
-      if (c.effect != Effect::kApprovalRequired) continue;
-      for (int role : c.approvers) {
+      if (effective(c) != Effect::kApprovalRequired) continue;
+      const bool any_of = escaped(c) ? true : c.any_of;
+      for (int role : escaped(c) && !c.escape_by.empty() ? c.escape_by : c.approvers) {
         if (std::count(seen_roles.begin(), seen_roles.end(), role)) continue;  // merged rules name a role once
         seen_roles.push_back(role);
         const policy::Role& pr = s.pack.roles[role];
         ApprovalStep step;
-        step.order = c.any_of ? order + 1 : ++order;
+        step.order = any_of ? order + 1 : ++order;
         step.role = pr.id;
         step.role_name = pr.name;
-        step.any_of = c.any_of;
+        step.any_of = any_of;
         int post = -1;
         if (pr.fill.kind == "post") {
           for (std::size_t p = 0; p < s.post_names.size(); ++p)
@@ -223,12 +244,13 @@ Decision Decide(const Snapshot& s, const Request& r) {
             const auto& sod = s.pack.sod;
             std::string refs;
             for (const auto& ci : sod.cite) refs += (refs.empty() ? "" : "、") + ci.ref;
+            refs = refs.empty() ? std::string("（職務の分離）") : "（" + refs + "）";
             if (sod.fallback == "override_with_justification" && !r.justification.empty()) {
               step.sod_override = true;
               d.reasons.push_back("申請者本人が" + pr.name + "に当たります。やむを得ない理由「" + r.justification +
-                                  "」が記録されたため、本人の承認として扱います（" + refs + "）。");
+                                  "」が記録されたため、本人の承認として扱います" + refs + "。");
             } else {
-              d.reasons.push_back("申請者本人が" + pr.name + "に当たるため、本人は承認できません（" + refs + "）。" +
+              d.reasons.push_back("申請者本人が" + pr.name + "に当たるため、本人は承認できません" + refs + "。" +
                                   (sod.fallback == "override_with_justification"
                                        ? "やむを得ない場合は理由（justification）を記録して申請してください。"
                                        : "この承認の代わりの定めはパックにありません。"));
@@ -241,7 +263,7 @@ Decision Decide(const Snapshot& s, const Request& r) {
         }
         d.approvals.push_back(std::move(step));
       }
-      if (c.any_of) ++order;
+      if (any_of) ++order;
     }
   }
 

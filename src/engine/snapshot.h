@@ -30,6 +30,11 @@ struct CRule {
   std::vector<int> obligations;   // obligation indexes
   std::vector<int> citations;     // citation indexes
   std::vector<int> gaps;          // gap indexes on this rule's path
+  // The text's やむを得ない場合: with a recorded justification the rule gives way
+  // to approval by these roles (or, with none named, to permit with the record).
+  int escape = 0;                 // 0 none, 1 justification, 2 report
+  std::vector<int> escape_by;     // role indexes, any one suffices
+  std::vector<int> escape_citations;
 };
 
 struct CAction {
@@ -41,6 +46,7 @@ struct CAction {
 struct CFlow {
   int from = -1, to = -1;
   Effect effect = Effect::kPermit;
+  uint32_t flag_care = 0, flag_value = 0;
   std::vector<int> obligations, citations;
 };
 
@@ -53,7 +59,7 @@ struct Holding {
 struct Person {
   std::string id, name;
   int unit = -1;
-  int category = -1;  // pack person category, when the register's 区分 names one
+  uint64_t categories = 0;  // pack person categories the person belongs to
 };
 
 struct Asset {
@@ -85,7 +91,7 @@ struct Snapshot {
   std::vector<std::string> post_ids, post_names;
   std::unordered_map<std::string, int> post_index;
   std::vector<std::vector<Holding>> holders;        // per post
-  std::vector<int> system_zone, system_admin_post;  // per system
+  std::vector<int> system_zone, system_admin_post, system_unit;  // per system
   std::unordered_map<std::string, int> system_index;
   std::vector<Asset> assets;
   std::unordered_map<std::string, int> asset_index;

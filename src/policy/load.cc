@@ -462,6 +462,7 @@ void Loader::File(const std::string& path, const std::string& shown, bool manife
         p.staff = e.Bool("staff");
         p.bound = e.Bool("bound");
         p.includes = e.StrList("includes");
+        p.unit = e.Str("unit");
         p.note = e.Str("note");
         p.cite = e.CitesOf("cite", true);
         pack_.person_categories.push_back(std::move(p));
@@ -507,6 +508,12 @@ void Loader::File(const std::string& path, const std::string& shown, bool manife
         f.to = e.Str("to", true);
         if (auto eff = e.EffectOf("effect", true)) f.effect = *eff;
         f.requires_what = e.StrList("requires");
+        if (const toml::table* w = e.Table("when")) {
+          for (auto&& [k, v] : *w) {
+            if (auto b = v.value<bool>()) f.when[std::string(k.str())] = *b;
+            else e.Error("E-PACK-002", At(e.file(), v), "flows の when は真偽値の条件（sanitized = false など）で書いてください。");
+          }
+        }
         f.note = e.Str("note");
         f.cite = e.CitesOf("cite", true);
         pack_.flows.push_back(std::move(f));

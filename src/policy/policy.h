@@ -48,6 +48,7 @@ struct Role {
 
 struct PersonCategory {
   std::string id, name, note;
+  std::string unit;  // members of the unit of this name only (湖北 総務課職員)
   bool staff = false, bound = false;
   std::vector<std::string> includes;
   Cites cite;
@@ -132,6 +133,7 @@ struct Rule {
 struct Flow {
   std::string from, to, note;
   Effect effect = Effect::kPermit;
+  std::map<std::string, bool> when;  // flags, as in a rule's matcher (sanitized = false)
   std::vector<std::string> requires_what;
   Cites cite;
   Source where;

@@ -208,6 +208,48 @@ TEST_P(EveryPack, AnswersDoNotDependOnRuleOrder) {
   for (const auto& r : requests) ASSERT_EQ(key(Decide(*t.snap, r)), key(Decide(*snap2, r))) << r.action;
 }
 
+// The scenario tables: each row names the article that justifies its answer.
+TEST_P(EveryPack, ScenarioTables) {
+  fs::path file = fs::path(MAMORI_SCENARIOS_DIR) / (GetParam() + ".jsonl");
+  ASSERT_TRUE(fs::exists(file)) << file;
+  Town t(GetParam());
+  std::ifstream in(file);
+  std::string line;
+  int rows = 0;
+  while (std::getline(in, line)) {
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    auto j = nlohmann::json::parse(line);
+    ++rows;
+    SCOPED_TRACE(j.value("name", "") + " [" + j.value("cite", "") + "]");
+    ASSERT_FALSE(j.value("cite", "").empty()) << "every scenario names its article";
+    EXPECT_NO_THROW(reiki::Resolve(t.reg, reiki::ParseReference(j["cite"].get<std::string>())));
+    Decision d = Decide(*t.snap, ParseRequest(j["request"].dump()));
+    const auto& e = j["expect"];
+    EXPECT_EQ(EffectName(d.effect), e["effect"].get<std::string>());
+    if (e.contains("approver_roles")) {
+      std::vector<std::string> roles;
+      for (const auto& a : d.approvals) roles.push_back(a.role);
+      EXPECT_EQ(roles, e["approver_roles"].get<std::vector<std::string>>());
+    }
+    if (e.contains("approver_holders")) {
+      std::vector<std::vector<std::string>> holders;
+      for (const auto& a : d.approvals) holders.push_back(a.holders);
+      EXPECT_EQ(holders, e["approver_holders"].get<std::vector<std::vector<std::string>>>());
+    }
+    for (const auto& o : e.value("obligations_include", std::vector<std::string>{}))
+      EXPECT_TRUE(std::any_of(d.obligations.begin(), d.obligations.end(), [&](const auto& x) { return x.first == o; })) << o;
+    for (const auto& c : e.value("citations_include", std::vector<std::string>{})) EXPECT_TRUE(Cites(d, c)) << c;
+    if (e.contains("gaps_nonempty")) EXPECT_EQ(!d.gaps.empty(), e["gaps_nonempty"].get<bool>());
+    if (e.contains("reason_contains")) {
+      std::string want = e["reason_contains"];
+      EXPECT_TRUE(std::any_of(d.reasons.begin(), d.reasons.end(), [&](const std::string& r) { return r.find(want) != std::string::npos; }))
+          << want;
+    }
+  }
+  const int minimum = GetParam() == "yasuda" ? 30 : GetParam() == "hokkaido" ? 15 : 5;
+  EXPECT_GE(rows, minimum);
+}
+
 INSTANTIATE_TEST_SUITE_P(Packs, EveryPack, ::testing::Values("yasuda", "kohoku", "okitama", "hokkaido", "hanamaki"));
 
 TEST(Engine, ReadersKeepDecidingWhileASnapshotIsSwapped) {
