@@ -51,6 +51,8 @@ std::shared_ptr<const Snapshot> Compile(const policy::Pack& pack, const reiki::R
   for (const auto& f : pack.facets) s.facet_ids.push_back(f.id);
   for (const auto& z : pack.zones) s.zone_ids.push_back(z.id);
   for (const auto& c : pack.person_categories) s.category_ids.push_back(c.id);
+  if (s.axis_ids.size() > kMaxAxes)
+    throw store::Error("E-DEC-010", "分類の軸は " + std::to_string(kMaxAxes) + " 個までです。");
   if (s.facet_ids.size() > 64 || s.zone_ids.size() > 64 || s.category_ids.size() > 64)
     throw store::Error("E-DEC-010", "パックの情報の性質・ゾーン・人の区分はそれぞれ64個までです。");
 
@@ -163,10 +165,17 @@ std::shared_ptr<const Snapshot> Compile(const policy::Pack& pack, const reiki::R
     }
     std::sort(c.gaps.begin(), c.gaps.end());
     c.gaps.erase(std::unique(c.gaps.begin(), c.gaps.end()), c.gaps.end());
+    std::string refs;
+    for (int ci : c.citations) refs += (refs.empty() ? "" : "、") + s.citations[ci].first;
+    c.reason = {r.id, s.actions[it->second].name + ": " +
+                          (c.effect == Effect::kPermit ? "許可" : c.effect == Effect::kDeny ? "禁止" : "承認が必要") +
+                          "（" + refs + "）" + (r.note.empty() ? "" : "。" + r.note)};
     s.actions[it->second].rules.push_back(std::move(c));
   }
   // overrides name rule ids; within an action they become indexes.
   for (auto& a : s.actions) {
+    if (a.rules.size() > kMaxRulesPerAction)
+      throw store::Error("E-DEC-010", "行為「" + a.id + "」の規則が多すぎます（" + std::to_string(kMaxRulesPerAction) + " 個まで）。");
     for (auto& c : a.rules) {
       for (const auto& o : pack.rules[c.pack_index].overrides)
         for (std::size_t k = 0; k < a.rules.size(); ++k)

@@ -1,6 +1,8 @@
 // Decide(): the request's facts, the matching rules, the most restrictive
 // effect, and the approvers on the day with separation of duties applied.
 #include <algorithm>
+#include <array>
+#include <span>
 
 #include "engine/snapshot.h"
 
@@ -8,7 +10,7 @@ namespace mamori::engine {
 namespace {
 
 struct Facts {
-  std::vector<int> levels;  // per axis, -1 unknown
+  std::array<int, kMaxAxes> levels;  // per axis, -1 unknown
   uint64_t facets = 0;
   uint64_t categories = 0;
   int from_zone = -1, to_zone = -1;
@@ -23,7 +25,7 @@ int IndexOf(const std::vector<std::string>& v, const std::string& x) {
 
 Facts Gather(const Snapshot& s, const Request& r, std::vector<std::string>& reasons) {
   Facts f;
-  f.levels.assign(s.axis_ids.size(), -1);
+  f.levels.fill(-1);
   if (auto p = s.person_index.find(r.subject); p != s.person_index.end()) {
     f.subject = p->second;
     f.categories = s.people[p->second].categories;
@@ -43,7 +45,7 @@ Facts Gather(const Snapshot& s, const Request& r, std::vector<std::string>& reas
     }
   }
   if (asset) {
-    f.levels = asset->levels;
+    std::copy(asset->levels.begin(), asset->levels.end(), f.levels.begin());
     f.facets = asset->facets;
     f.owner_unit = asset->owner_unit;
     f.system = asset->system;
@@ -88,7 +90,7 @@ bool Matches(const CRule& c, const Facts& f) {
   return ((f.flag_value ^ c.flag_value) & c.flag_care) == 0;
 }
 
-void AddUnique(std::vector<std::pair<std::string, std::string>>& v, const std::pair<std::string, std::string>& x) {
+void AddUnique(std::vector<const Entry*>& v, const Entry* x) {
   if (std::find(v.begin(), v.end(), x) == v.end()) v.push_back(x);
 }
 
@@ -124,16 +126,18 @@ Decision Decide(const Snapshot& s, const Request& r) {
   const std::string date = r.date;
 
   // 1. Rules that apply, less those another applying rule overrides.
-  std::vector<int> hit;
+  std::array<int, kMaxRulesPerAction> hit_buf, applied_buf;
+  std::size_t hits = 0, n_applied = 0;
   for (std::size_t k = 0; k < a.rules.size(); ++k)
-    if (Matches(a.rules[k], f)) hit.push_back(static_cast<int>(k));
-  std::vector<int> applied;
+    if (Matches(a.rules[k], f)) hit_buf[hits++] = static_cast<int>(k);
+  const auto hit = std::span(hit_buf.data(), hits);
   for (int k : hit) {
     bool overridden = false;
     for (int other : hit)
       if (other != k && std::count(a.rules[other].overrides.begin(), a.rules[other].overrides.end(), k)) overridden = true;
-    if (!overridden) applied.push_back(k);
+    if (!overridden) applied_buf[n_applied++] = k;
   }
+  const auto applied = std::span(applied_buf.data(), n_applied);
 
   // 2. Flows between zones join the decision for transfers.
   std::vector<const CFlow*> flows;
@@ -163,20 +167,15 @@ Decision Decide(const Snapshot& s, const Request& r) {
   };
   for (int k : applied) d.effect = std::max(d.effect, effective(a.rules[k]));
   for (const CFlow* fl : flows) d.effect = std::max(d.effect, fl->effect);
-  std::vector<int> gaps;
+  std::vector<int> gaps;  // rarely non-empty: no allocation in the common case
   for (int k : applied) {
     const CRule& c = a.rules[k];
-    const policy::Rule& pr = s.pack.rules[c.pack_index];
-    d.rules.push_back(pr.id);
-    for (int o : c.obligations) AddUnique(d.obligations, s.obligations[o]);
-    for (int ci : c.citations) AddUnique(d.citations, s.citations[ci]);
+    d.rules.push_back(&c.reason);
+    for (int o : c.obligations) AddUnique(d.obligations, &s.obligations[o]);
+    for (int ci : c.citations) AddUnique(d.citations, &s.citations[ci]);
     gaps.insert(gaps.end(), c.gaps.begin(), c.gaps.end());
-    std::string why = a.name + ": " + (c.effect == Effect::kPermit ? "許可" : c.effect == Effect::kDeny ? "禁止" : "承認が必要") +
-                      "（" + Refs(s, c.citations) + "）";
-    if (!pr.note.empty()) why += "。" + pr.note;
-    d.reasons.push_back(why);
     if (escaped(c)) {
-      for (int ci : c.escape_citations) AddUnique(d.citations, s.citations[ci]);
+      for (int ci : c.escape_citations) AddUnique(d.citations, &s.citations[ci]);
       d.reasons.push_back("やむを得ない理由「" + r.justification + "」が記録されたため、" +
                           (c.escape == 2 ? "実施し事後に報告する扱いとします"
                                          : c.escape_by.empty() ? "理由の記録のうえ許可します" : "定められた者の許可によります") +
@@ -184,15 +183,15 @@ Decision Decide(const Snapshot& s, const Request& r) {
     }
   }
   for (const CFlow* fl : flows) {
-    for (int o : fl->obligations) AddUnique(d.obligations, s.obligations[o]);
-    for (int ci : fl->citations) AddUnique(d.citations, s.citations[ci]);
+    for (int o : fl->obligations) AddUnique(d.obligations, &s.obligations[o]);
+    for (int ci : fl->citations) AddUnique(d.citations, &s.citations[ci]);
     d.reasons.push_back(s.pack.zones[fl->from].name + "から" + s.pack.zones[fl->to].name + "へ: " +
                         (fl->effect == Effect::kPermit ? "許可" : fl->effect == Effect::kDeny ? "禁止" : "承認が必要") +
                         "（" + Refs(s, fl->citations) + "）");
   }
   std::sort(gaps.begin(), gaps.end());
   gaps.erase(std::unique(gaps.begin(), gaps.end()), gaps.end());
-  for (int g : gaps) d.gaps.push_back(s.gaps[g]);
+  for (int g : gaps) d.gaps.push_back(&s.gaps[g]);
 
   // 4. Approvers on the day, for the rules that require approval.
   if (d.effect == Effect::kApprovalRequired) {
@@ -257,7 +256,7 @@ Decision Decide(const Snapshot& s, const Request& r) {
             }
           } else {
             step.vacant = true;
-            d.reasons.push_back(pr.name + (step.unit.empty() ? "" : "（" + step.unit + "）") + "は " + date +
+            d.reasons.push_back(pr.name + (step.unit.empty() ? "" : "（" + std::string(step.unit) + "）") + "は " + date +
                                 " に在任者がいません（空席）。");
           }
         }

@@ -32,9 +32,14 @@ struct Request {
 
 enum class Effect { kPermit, kApprovalRequired, kDeny };
 
+// A Decision refers into the Snapshot it was made from (strings owned there),
+// so that deciding copies no clause text: keep the Snapshot alive while the
+// Decision is used (Engine::Current() hands out a shared_ptr for that).
+using Entry = std::pair<std::string, std::string>;  // id/ref and its text
+
 struct ApprovalStep {
   int order = 0;
-  std::string role, role_name, unit;
+  std::string_view role, role_name, unit;
   std::vector<std::string> holders;  // person ids, applicant removed
   std::vector<std::string> acting;   // those among holders who act (代理)
   bool any_of = false;
@@ -45,12 +50,15 @@ struct ApprovalStep {
 struct Decision {
   Effect effect = Effect::kPermit;
   std::vector<ApprovalStep> approvals;
-  std::vector<std::pair<std::string, std::string>> obligations;  // id, text
-  std::vector<std::pair<std::string, std::string>> citations;    // ref, text
-  std::vector<std::string> rules;
-  std::vector<std::string> reasons;
-  std::vector<std::pair<std::string, std::string>> gaps;  // id, note
+  std::vector<const Entry*> obligations;  // id, text
+  std::vector<const Entry*> citations;    // ref, text
+  std::vector<const Entry*> rules;        // rule id, its reason in Japanese
+  std::vector<std::string> reasons;       // reasons beyond the rules' own (default, 第17条, vacancy …)
+  std::vector<const Entry*> gaps;         // id, note
 };
+
+// Every reason, the applied rules' first (what ToJson and Explain print).
+std::vector<std::string> Reasons(const Decision& d);
 
 struct Snapshot;  // compiled pack + registers; immutable once built
 

@@ -56,26 +56,36 @@ Request ParseRequest(const std::string& text) {
   return r;
 }
 
+std::vector<std::string> Reasons(const Decision& d) {
+  std::vector<std::string> out;
+  for (const Entry* r : d.rules) out.push_back(r->second);
+  out.insert(out.end(), d.reasons.begin(), d.reasons.end());
+  return out;
+}
+
 std::string ToJson(const Decision& d) {
   Json j;
   j["effect"] = EffectName(d.effect);
   Json approvals = Json::array();
   for (const auto& a : d.approvals) {
-    approvals.push_back({{"order", a.order}, {"role", a.role}, {"role_name", a.role_name}, {"unit", a.unit},
+    approvals.push_back({{"order", a.order}, {"role", std::string(a.role)}, {"role_name", std::string(a.role_name)},
+                         {"unit", std::string(a.unit)},
                          {"holders", a.holders}, {"acting", a.acting}, {"any_of", a.any_of}, {"vacant", a.vacant},
                          {"sod_override", a.sod_override}});
   }
   j["approvals"] = std::move(approvals);
   Json obligations = Json::array();
-  for (const auto& [id, text] : d.obligations) obligations.push_back({{"id", id}, {"text", text}});
+  for (const Entry* o : d.obligations) obligations.push_back({{"id", o->first}, {"text", o->second}});
   j["obligations"] = std::move(obligations);
   Json citations = Json::array();
-  for (const auto& [ref, text] : d.citations) citations.push_back({{"ref", ref}, {"text", text}});
+  for (const Entry* c : d.citations) citations.push_back({{"ref", c->first}, {"text", c->second}});
   j["citations"] = std::move(citations);
-  j["rules"] = d.rules;
-  j["reasons"] = d.reasons;
+  Json rules = Json::array();
+  for (const Entry* r : d.rules) rules.push_back(r->first);
+  j["rules"] = std::move(rules);
+  j["reasons"] = Reasons(d);
   Json gaps = Json::array();
-  for (const auto& [id, note] : d.gaps) gaps.push_back({{"id", id}, {"note", note}});
+  for (const Entry* g : d.gaps) gaps.push_back({{"id", g->first}, {"note", g->second}});
   j["gaps"] = std::move(gaps);
   return j.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
@@ -90,7 +100,8 @@ std::string Explain(const Snapshot& s, const Request& r, const Decision& d) {
   out += d.effect == Effect::kPermit ? "許可" : d.effect == Effect::kDeny ? "禁止" : "承認が必要";
   out += "\n";
   for (const auto& a : d.approvals) {
-    out += "【承認】" + std::to_string(a.order) + ". " + a.role_name + (a.unit.empty() ? "" : "（" + a.unit + "）") + ": ";
+    out += "【承認】" + std::to_string(a.order) + ". " + std::string(a.role_name) +
+           (a.unit.empty() ? "" : "（" + std::string(a.unit) + "）") + ": ";
     if (a.vacant) out += "空席";
     else if (a.sod_override) out += "申請者本人（理由を記録して承認）";
     else if (a.holders.empty()) out += "承認できる者がいません";
@@ -102,10 +113,10 @@ std::string Explain(const Snapshot& s, const Request& r, const Decision& d) {
     }
     out += "\n";
   }
-  for (const auto& [id, text] : d.obligations) out += "【義務】" + text + "\n";
-  for (const auto& reason : d.reasons) out += "【理由】" + reason + "\n";
-  for (const auto& [id, note] : d.gaps) out += "【本文の欠落】" + note + "\n";
-  for (const auto& [ref, text] : d.citations) out += "【根拠】" + ref + "\n" + text + "\n";
+  for (const Entry* o : d.obligations) out += "【義務】" + o->second + "\n";
+  for (const auto& reason : Reasons(d)) out += "【理由】" + reason + "\n";
+  for (const Entry* g : d.gaps) out += "【本文の欠落】" + g->second + "\n";
+  for (const Entry* c : d.citations) out += "【根拠】" + c->first + "\n" + c->second + "\n";
   return out;
 }
 

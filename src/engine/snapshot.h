@@ -15,10 +15,15 @@
 namespace mamori::engine {
 
 constexpr int kFlagCount = 7;
+// Decide() keeps its working sets in fixed arrays of these sizes (no heap on
+// the hot path); Compile() refuses a pack beyond them.
+constexpr std::size_t kMaxAxes = 8;
+constexpr std::size_t kMaxRulesPerAction = 256;
 extern const char* const kFlags[kFlagCount];  // device_issued, encrypted, ...
 
 struct CRule {
   int pack_index = 0;  // into pack.rules
+  Entry reason;        // rule id, and why it applies in Japanese (built once)
   Effect effect = Effect::kPermit;
   std::vector<uint64_t> level_mask;  // per axis; 0 = any level
   uint64_t facets = 0;               // all required
@@ -77,9 +82,10 @@ struct Snapshot {
   std::vector<CAction> actions;
   std::unordered_map<std::string, int> action_index;
   std::vector<CFlow> flows;
-  std::vector<std::pair<std::string, std::string>> obligations;  // id, text
-  std::vector<std::pair<std::string, std::string>> citations;    // ref, text
-  std::vector<std::pair<std::string, std::string>> gaps;         // id, note
+  // Stable storage: Decisions point at these entries.
+  std::vector<Entry> obligations;  // id, text
+  std::vector<Entry> citations;    // ref, text
+  std::vector<Entry> gaps;         // id, note
   Effect pack_default = Effect::kPermit;
 
   // Registers.
