@@ -12,8 +12,10 @@ CMAKE_FLAGS := -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
 .PHONY: deps build demo test test-asan fuzz bench clean
 
 # Installs only the packages that are missing, so a prepared machine pays nothing.
+# A package whose command is already on the PATH counts as present: a machine
+# with NodeSource's nodejs has npm inside it, and Debian's npm would conflict.
 deps:
-	@missing=$$(for p in $(PKGS); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	@missing=$$(for p in $(PKGS); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || command -v $$p >/dev/null || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	  echo "== installing: $$missing"; \
 	  if [ "$$(id -u)" != 0 ]; then echo "E-SETUP-001: root が必要です (sudo make ...)。不足: $$missing" >&2; exit 2; fi; \
@@ -53,6 +55,7 @@ fuzz: deps
 
 bench: build
 	$(BUILD)/mamori_bench --benchmark_counters_tabular=true
+	bench/cedar/run.sh $(BUILD)
 
 clean:
 	rm -rf $(BUILD) $(ASAN) $(FUZZ)

@@ -35,3 +35,8 @@ echo "異動をまたいだ役割の解決（mamori who）:"
 "$bin" who 情報セキュリティ責任者 --unit 税務課 --as-of 2026-03-31 --db "$db"
 "$bin" who 情報セキュリティ責任者 --unit 税務課 --as-of 2026-04-01 --db "$db"
 "$bin" who CISO --as-of 2026-05-08 --db "$db"
+
+echo
+echo "判定（mamori decide --explain）: 職員 000100 が税務課（U03）の機密性2の情報資産を運搬する"
+echo '{"subject":"000100","action":"transport","resource":{"confidentiality":"C2","owner_unit":"U03"},"context":{"date":"2026-04-01"}}' |
+  "$bin" decide --db "$db" --explain -
