@@ -7,6 +7,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -81,13 +82,24 @@ std::string_view EffectName(Effect e);  // permit | approval_required | deny
 // readers (each Decide works on the snapshot it loaded).
 class Engine {
  public:
+  // The evidence hook: called with every decision made through the engine
+  // (the ledger records them). Set before deciding starts; not thread-safe to change.
+  using Hook = std::function<void(const Snapshot&, const Request&, const Decision&)>;
+
   explicit Engine(std::shared_ptr<const Snapshot> s) : snap_(std::move(s)) {}
   std::shared_ptr<const Snapshot> Current() const { return std::atomic_load(&snap_); }
   void Swap(std::shared_ptr<const Snapshot> s) { std::atomic_store(&snap_, std::move(s)); }
-  Decision Decide(const Request& r) const { return engine::Decide(*Current(), r); }
+  void OnDecision(Hook hook) { hooks_.push_back(std::move(hook)); }
+  Decision Decide(const Request& r) const {
+    auto snap = Current();
+    Decision d = engine::Decide(*snap, r);
+    for (const auto& h : hooks_) h(*snap, r, d);
+    return d;
+  }
 
  private:
   std::shared_ptr<const Snapshot> snap_;
+  std::vector<Hook> hooks_;
 };
 
 }  // namespace mamori::engine

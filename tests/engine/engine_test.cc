@@ -254,6 +254,20 @@ TEST_P(EveryPack, ScenarioTables) {
 
 INSTANTIATE_TEST_SUITE_P(Packs, EveryPack, ::testing::Values("yasuda", "kohoku", "okitama", "hokkaido", "hanamaki"));
 
+TEST(Engine, EveryDecisionReachesTheEvidenceHook) {
+  const Town& t = Yasuda();
+  Engine engine(t.snap);
+  std::vector<std::string> recorded;
+  engine.OnDecision([&](const Snapshot&, const Request& r, const Decision& d) {
+    recorded.push_back(r.action + ":" + std::string(EffectName(d.effect)) + ":" + ToJson(d).substr(0, 10));
+  });
+  engine.Decide(ParseRequest(R"({"subject":"000100","action":"transport","resource":{"confidentiality":"C2","owner_unit":"U03"}})"));
+  engine.Decide(ParseRequest(R"({"subject":"999999","action":"transport"})"));
+  ASSERT_EQ(recorded.size(), 2u);
+  EXPECT_EQ(recorded[0].rfind("transport:approval_required:", 0), 0u);
+  EXPECT_EQ(recorded[1].rfind("transport:deny:", 0), 0u);
+}
+
 TEST(Engine, ReadersKeepDecidingWhileASnapshotIsSwapped) {
   const Town& t = Yasuda();
   Engine engine(t.snap);
