@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "cli/commands.h"
+#include "cli/guard.h"
 #include "engine/engine.h"
 #include "registry/binding.h"
 
@@ -23,7 +24,7 @@ void AddDecideCommand(CLI::App& app) {
   cmd->add_option("--db", db, "データベースのファイル");
   cmd->add_flag("--explain", explain, "判断の理由と根拠条文の本文を日本語で示す");
   cmd->callback([] {
-    try {
+    Guard([] {
       auto b = registry::Open(db);
       auto reg = reiki::ParseFile((std::filesystem::path(b.pack.dir) / b.pack.regulation.file).string());
       auto snap = engine::Compile(b.pack, reg, *b.store);
@@ -52,13 +53,7 @@ void AddDecideCommand(CLI::App& app) {
         ss << in.rdbuf();
         one(ss.str(), false);
       }
-    } catch (const store::Error& e) {
-      std::cerr << e.code() << ": " << e.what() << "\n";
-      SetExitCode(2);
-    } catch (const reiki::Error& e) {
-      std::cerr << e.code() << ": " << e.what() << "\n";
-      SetExitCode(2);
-    }
+    });
   });
 }
 

@@ -9,6 +9,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/guard.h"
 #include "registry/binding.h"
 #include "registry/registry.h"
 #include "registry/sample.h"
@@ -21,20 +22,13 @@ std::string DefaultDb() {
   return env ? env : "mamori.db";
 }
 
-// Runs `body`, turning the errors of the layers below into a Japanese message
-// with its code and exit status 2.
-template <typename F>
-void Guard(F&& body) {
-  try {
-    body();
-  } catch (const store::Error& e) {
-    std::cerr << e.code() << ": " << e.what() << "\n";
-    SetExitCode(2);
-  } catch (const reiki::Error& e) {
-    std::cerr << e.code() << ": " << e.what() << "\n";
-    SetExitCode(2);
-  }
-}
+// An open store with its pack and registers, for one command. Not movable:
+// the Registry refers into the Bound it sits beside.
+struct Session {
+  registry::Bound b;
+  registry::Registry reg;
+  explicit Session(const std::string& db) : b(registry::Open(db)), reg(*b.store, b.pack) {}
+};
 
 const registry::Kind& KindOrThrow(const registry::Registry& reg, const std::string& name) {
   if (const auto* k = registry::FindKind(reg.kinds(), name)) return *k;
@@ -113,8 +107,8 @@ void AddRegistryCommands(CLI::App& app) {
     cmd->add_option("--at", at, "記録する日付（過去の台帳を登録し直す場合）");
     cmd->callback([] {
       Guard([] {
-        auto b = registry::Open(db);
-        registry::Registry reg(*b.store, b.pack);
+        Session session(db);
+        auto& reg = session.reg;
         const auto& k = KindOrThrow(reg, kind);
         auto table = registry::io::ReadTable(file);
         registry::ImportOptions o;
@@ -158,8 +152,8 @@ void AddRegistryCommands(CLI::App& app) {
     cmd->add_option("--as-of", as_of, "この日の終わり時点の台帳を書き出す");
     cmd->callback([] {
       Guard([] {
-        auto b = registry::Open(db);
-        registry::Registry reg(*b.store, b.pack);
+        Session session(db);
+        auto& reg = session.reg;
         const auto& k = KindOrThrow(reg, kind);
         auto t = reg.Export(k, AsOf(as_of));
         if (format == "xlsx") {
@@ -183,8 +177,9 @@ void AddRegistryCommands(CLI::App& app) {
     cmd->add_option("--as-of", as_of, "この日の終わり時点の台帳を表示する");
     cmd->callback([] {
       Guard([] {
-        auto b = registry::Open(db);
-        registry::Registry reg(*b.store, b.pack);
+        Session session(db);
+        auto& b = session.b;
+        auto& reg = session.reg;
         const auto& k = KindOrThrow(reg, kind);
         auto t = reg.Export(k, AsOf(as_of));
         if (id.empty()) {
@@ -212,8 +207,9 @@ void AddRegistryCommands(CLI::App& app) {
     cmd->add_option("--assets", assets, "情報資産の数（既定 1200）");
     cmd->callback([] {
       Guard([] {
-        auto b = registry::Open(db);
-        registry::Registry reg(*b.store, b.pack);
+        Session session(db);
+        auto& b = session.b;
+        auto& reg = session.reg;
         registry::ImportOptions o;
         o.actor = "sample";
         o.command = "sample";
@@ -238,8 +234,9 @@ void AddRegistryCommands(CLI::App& app) {
     cmd->add_option("--db", db, "データベースのファイル");
     cmd->callback([] {
       Guard([] {
-        auto b = registry::Open(db);
-        registry::Registry reg(*b.store, b.pack);
+        Session session(db);
+        auto& b = session.b;
+        auto& reg = session.reg;
         std::cout << db << ": パック " << b.pack.id << "（" << b.pack.regulation.title << "、"
                   << b.store->GetMeta("pack_hash")->substr(0, 12) << "…、切り替え記録 "
                   << b.store->Count("pack_versions") << " 件）\n";
@@ -257,8 +254,8 @@ void AddRegistryCommands(CLI::App& app) {
     cmd->add_option("--db", db, "データベースのファイル");
     cmd->callback([] {
       Guard([] {
-        auto b = registry::Open(db);
-        registry::Registry reg(*b.store, b.pack);
+        Session session(db);
+        auto& reg = session.reg;
         std::string date = as_of.empty() ? store::NowJst().substr(0, 10) : *AsOf(as_of);
         auto a = reg.Who(role, unit, system, date);
         std::cout << a.role_name << "（" << a.how << "）" << (unit.empty() ? "" : " " + unit) << " " << date << " 時点:\n";

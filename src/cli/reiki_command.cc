@@ -4,25 +4,13 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/guard.h"
 #include "reiki/reiki.h"
 
 namespace mamori::cli {
 namespace {
 
 int g_exit_code = 0;
-
-// Runs `body`, turning a reiki::Error into a Japanese message and exit status 2.
-template <typename F>
-void Guard(F&& body) {
-  try {
-    body();
-  } catch (const reiki::Error& e) {
-    std::cerr << e.code() << ": " << e.what();
-    if (e.line()) std::cerr << "（" << e.line() << "行目）";
-    std::cerr << "\n";
-    g_exit_code = 2;
-  }
-}
 
 void PrintNotices(const reiki::Regulation& reg, bool all) {
   for (const auto& n : reg.notices) {
