@@ -265,8 +265,9 @@ std::shared_ptr<const Snapshot> Compile(const policy::Pack& pack, const reiki::R
   }
   auto read_asset = [&](const Json& j) {
     Asset a;
+    a.levels.fill(-1);
     for (std::size_t ax = 0; ax < s.axis_ids.size(); ++ax)
-      a.levels.push_back(IndexOf(s.level_ids[ax], Field(j, s.axis_ids[ax].c_str())));
+      a.levels[ax] = IndexOf(s.level_ids[ax], Field(j, s.axis_ids[ax].c_str()));
     std::string facets = Field(j, "facets");
     std::vector<std::string> list;
     for (std::size_t pos = 0; pos < facets.size();) {
@@ -289,7 +290,7 @@ std::shared_ptr<const Snapshot> Compile(const policy::Pack& pack, const reiki::R
   for (const auto& d : store.List("devices")) {
     Json j = Json::parse(d.data);
     Asset m;
-    m.levels.assign(s.axis_ids.size(), -1);
+    m.levels.fill(-1);
     auto holder = s.person_index.find(Field(j, "holder"));
     if (holder != s.person_index.end()) m.owner_unit = s.people[holder->second].unit;
     std::string contents = Field(j, "contents");
@@ -298,7 +299,7 @@ std::shared_ptr<const Snapshot> Compile(const policy::Pack& pack, const reiki::R
       auto it = s.asset_index.find(contents.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos));
       if (it != s.asset_index.end()) {
         const Asset& a = s.assets[it->second];
-        for (std::size_t ax = 0; ax < m.levels.size(); ++ax) {
+        for (std::size_t ax = 0; ax < s.axis_ids.size(); ++ax) {
           // Levels are listed strictest first in the packs; compare by rank.
           int cur = m.levels[ax], cand = a.levels[ax];
           if (cand < 0) continue;

@@ -45,7 +45,7 @@ Facts Gather(const Snapshot& s, const Request& r, std::vector<std::string>& reas
     }
   }
   if (asset) {
-    std::copy(asset->levels.begin(), asset->levels.end(), f.levels.begin());
+    f.levels = asset->levels;
     f.facets = asset->facets;
     f.owner_unit = asset->owner_unit;
     f.system = asset->system;
@@ -67,11 +67,14 @@ Facts Gather(const Snapshot& s, const Request& r, std::vector<std::string>& reas
   if (auto it = r.resource.find("zone"); it != r.resource.end()) f.from_zone = IndexOf(s.zone_ids, it->second);
   if (!r.from_zone.empty()) f.from_zone = IndexOf(s.zone_ids, r.from_zone);
   if (!r.to_zone.empty()) f.to_zone = IndexOf(s.zone_ids, r.to_zone);
-  for (int k = 0; k < kFlagCount; ++k) {
-    auto it = r.flags.find(kFlags[k]);
-    if (it == r.flags.end()) continue;
-    f.flag_known |= 1u << k;
-    if (it->second) f.flag_value |= 1u << k;
+  // Walk the request's few flags, not the seven names: looking each name up
+  // built a temporary string per flag on every decision.
+  for (const auto& [name, value] : r.flags) {
+    for (int k = 0; k < kFlagCount; ++k) {
+      if (name != kFlags[k]) continue;
+      f.flag_known |= 1u << k;
+      if (value) f.flag_value |= 1u << k;
+    }
   }
   return f;
 }
@@ -90,7 +93,7 @@ bool Matches(const CRule& c, const Facts& f) {
   return ((f.flag_value ^ c.flag_value) & c.flag_care) == 0;
 }
 
-void AddUnique(std::vector<const Entry*>& v, const Entry* x) {
+void AddUnique(SmallVec<const Entry*, 8>& v, const Entry* x) {
   if (std::find(v.begin(), v.end(), x) == v.end()) v.push_back(x);
 }
 
@@ -196,7 +199,7 @@ Decision Decide(const Snapshot& s, const Request& r) {
   // 4. Approvers on the day, for the rules that require approval.
   if (d.effect == Effect::kApprovalRequired) {
     int order = 0;
-    std::vector<int> seen_roles;
+    SmallVec<int, 8> seen_roles;
     for (int k : applied) {
       const CRule& c = a.rules[k];
       if (effective(c) != Effect::kApprovalRequired) continue;

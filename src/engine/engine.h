@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/small_vec.h"
 #include "policy/policy.h"
 #include "reiki/reiki.h"
 #include "store/store.h"
@@ -41,8 +42,8 @@ using Entry = std::pair<std::string, std::string>;  // id/ref and its text
 struct ApprovalStep {
   int order = 0;
   std::string_view role, role_name, unit;
-  std::vector<std::string> holders;  // person ids, applicant removed
-  std::vector<std::string> acting;   // those among holders who act (代理)
+  SmallVec<std::string_view, 4> holders;  // person ids, applicant removed
+  SmallVec<std::string_view, 2> acting;   // those among holders who act (代理)
   bool any_of = false;
   bool vacant = false;
   bool sod_override = false;  // the applicant's own step, allowed with a recorded justification
@@ -50,10 +51,10 @@ struct ApprovalStep {
 
 struct Decision {
   Effect effect = Effect::kPermit;
-  std::vector<ApprovalStep> approvals;
-  std::vector<const Entry*> obligations;  // id, text
-  std::vector<const Entry*> citations;    // ref, text
-  std::vector<const Entry*> rules;        // rule id, its reason in Japanese
+  SmallVec<ApprovalStep, 2> approvals;
+  SmallVec<const Entry*, 8> obligations;  // id, text
+  SmallVec<const Entry*, 8> citations;    // ref, text
+  SmallVec<const Entry*, 8> rules;        // rule id, its reason in Japanese
   std::vector<std::string> reasons;       // reasons beyond the rules' own (default, 第17条, vacancy …)
   std::vector<const Entry*> gaps;         // id, note
 };

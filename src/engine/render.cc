@@ -9,6 +9,11 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
+template <typename V>
+std::vector<std::string> Strings(const V& v) {
+  return std::vector<std::string>(v.begin(), v.end());
+}
+
 std::string Str(const nlohmann::json& v) {
   if (v.is_string()) return v.get<std::string>();
   if (v.is_number_integer()) return std::to_string(v.get<long long>());
@@ -70,7 +75,8 @@ std::string ToJson(const Decision& d) {
   for (const auto& a : d.approvals) {
     approvals.push_back({{"order", a.order}, {"role", std::string(a.role)}, {"role_name", std::string(a.role_name)},
                          {"unit", std::string(a.unit)},
-                         {"holders", a.holders}, {"acting", a.acting}, {"any_of", a.any_of}, {"vacant", a.vacant},
+                         {"holders", Strings(a.holders)}, {"acting", Strings(a.acting)}, {"any_of", a.any_of},
+                         {"vacant", a.vacant},
                          {"sod_override", a.sod_override}});
   }
   j["approvals"] = std::move(approvals);
@@ -106,7 +112,7 @@ std::string Explain(const Snapshot& s, const Request& r, const Decision& d) {
     else if (a.sod_override) out += "申請者本人（理由を記録して承認）";
     else if (a.holders.empty()) out += "承認できる者がいません";
     for (std::size_t i = 0; i < a.holders.size(); ++i) {
-      std::string name = a.holders[i];
+      std::string name(a.holders[i]);
       if (auto p = s.person_index.find(name); p != s.person_index.end()) name += " " + s.people[p->second].name;
       bool acting = std::find(a.acting.begin(), a.acting.end(), a.holders[i]) != a.acting.end();
       out += (i ? (a.any_of ? " 又は " : "、") : "") + name + (acting ? "（代理）" : "");

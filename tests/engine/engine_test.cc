@@ -52,6 +52,11 @@ std::string ClauseText(const reiki::Regulation& reg, const std::string& ref) {
   return reiki::CiteText(reiki::Resolve(reg, reiki::ParseReference(ref)));
 }
 
+template <typename V>
+std::vector<std::string> Ids(const V& v) {
+  return std::vector<std::string>(v.begin(), v.end());
+}
+
 bool Cites(const Decision& d, const std::string& ref) {
   return std::any_of(d.citations.begin(), d.citations.end(), [&](const Entry* c) { return c->first == ref; });
 }
@@ -67,12 +72,12 @@ TEST(Yasuda, TransportOfC2NeedsTheOwningUnitsOfficerOnTheDay) {
   ASSERT_EQ(after.approvals.size(), 1u);
   EXPECT_EQ(after.approvals[0].role_name, "情報セキュリティ責任者");
   EXPECT_EQ(after.approvals[0].unit, "U03");
-  EXPECT_EQ(after.approvals[0].holders, std::vector<std::string>{"000022"});  // 税務課長 from 2026-04-01
+  EXPECT_EQ(Ids(after.approvals[0].holders), std::vector<std::string>{"000022"});  // 税務課長 from 2026-04-01
   ASSERT_TRUE(Cites(after, "第27条第2項"));
   for (const Entry* c : after.citations)
     if (c->first == "第27条第2項") EXPECT_EQ(c->second, ClauseText(t.reg, "第27条第2項"));
   std::snprintf(buf, sizeof buf, req, "2026-03-31");
-  EXPECT_EQ(t.D(buf).approvals.at(0).holders, std::vector<std::string>{"000004"});  // before the 異動
+  EXPECT_EQ(Ids(t.D(buf).approvals.at(0).holders), std::vector<std::string>{"000004"});  // before the 異動
 }
 
 TEST(Yasuda, ApplicantNeverApprovesOwnRequest) {
@@ -234,7 +239,7 @@ TEST_P(EveryPack, ScenarioTables) {
     }
     if (e.contains("approver_holders")) {
       std::vector<std::vector<std::string>> holders;
-      for (const auto& a : d.approvals) holders.push_back(a.holders);
+      for (const auto& a : d.approvals) holders.push_back(Ids(a.holders));
       EXPECT_EQ(holders, e["approver_holders"].get<std::vector<std::vector<std::string>>>());
     }
     for (const auto& o : e.value("obligations_include", std::vector<std::string>{}))
@@ -253,6 +258,19 @@ TEST_P(EveryPack, ScenarioTables) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Packs, EveryPack, ::testing::Values("yasuda", "kohoku", "okitama", "hokkaido", "hanamaki"));
+
+TEST(SmallVec, SpillsPastItsInlineCapacityWithoutLosingAnything) {
+  SmallVec<std::string, 2> v;
+  for (int i = 0; i < 5; ++i) v.push_back("s" + std::to_string(i));
+  ASSERT_EQ(v.size(), 5u);
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(v[i], "s" + std::to_string(i));
+  SmallVec<std::string, 2> copy = v;  // a Decision is returned and copied by value
+  EXPECT_EQ(std::vector<std::string>(copy.begin(), copy.end()), std::vector<std::string>(v.begin(), v.end()));
+  SmallVec<int, 4> small;
+  small.push_back(7);
+  EXPECT_EQ(small.size(), 1u);
+  EXPECT_EQ(*small.begin(), 7);
+}
 
 TEST(Engine, EveryDecisionReachesTheEvidenceHook) {
   const Town& t = Yasuda();
