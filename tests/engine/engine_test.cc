@@ -75,7 +75,9 @@ TEST(Yasuda, TransportOfC2NeedsTheOwningUnitsOfficerOnTheDay) {
   EXPECT_EQ(Ids(after.approvals[0].holders), std::vector<std::string>{"000022"});  // 税務課長 from 2026-04-01
   ASSERT_TRUE(Cites(after, "第27条第2項"));
   for (const Entry* c : after.citations)
-    if (c->first == "第27条第2項") EXPECT_EQ(c->second, ClauseText(t.reg, "第27条第2項"));
+    if (c->first == "第27条第2項") {
+      EXPECT_EQ(c->second, ClauseText(t.reg, "第27条第2項"));
+    }
   std::snprintf(buf, sizeof buf, req, "2026-03-31");
   EXPECT_EQ(Ids(t.D(buf).approvals.at(0).holders), std::vector<std::string>{"000004"});  // before the 異動
 }
@@ -191,7 +193,9 @@ TEST_P(EveryPack, AddingADenyRuleNeverLoosensAnyAnswer) {
     for (const auto& r : requests) {
       Effect before = Decide(*t.snap, r).effect, after = Decide(*snap2, r).effect;
       ASSERT_GE(static_cast<int>(after), static_cast<int>(before)) << r.action;
-      if (before == Effect::kDeny) ASSERT_EQ(after, Effect::kDeny);
+      if (before == Effect::kDeny) {
+        ASSERT_EQ(after, Effect::kDeny);
+      }
     }
   }
 }
@@ -245,7 +249,9 @@ TEST_P(EveryPack, ScenarioTables) {
     for (const auto& o : e.value("obligations_include", std::vector<std::string>{}))
       EXPECT_TRUE(std::any_of(d.obligations.begin(), d.obligations.end(), [&](const Entry* x) { return x->first == o; })) << o;
     for (const auto& c : e.value("citations_include", std::vector<std::string>{})) EXPECT_TRUE(Cites(d, c)) << c;
-    if (e.contains("gaps_nonempty")) EXPECT_EQ(!d.gaps.empty(), e["gaps_nonempty"].get<bool>());
+    if (e.contains("gaps_nonempty")) {
+      EXPECT_EQ(!d.gaps.empty(), e["gaps_nonempty"].get<bool>());
+    }
     if (e.contains("reason_contains")) {
       std::string want = e["reason_contains"];
       auto reasons = Reasons(d);

@@ -18,6 +18,7 @@
 #include "registry/binding.h"
 #include "registry/registry.h"
 #include "registry/sample.h"
+#include "common/cp932.h"
 
 namespace mamori::registry {
 namespace {
@@ -53,17 +54,7 @@ struct Town {
   const Kind& K(const std::string& id) { return *FindKind(reg.kinds(), id); }
 };
 
-std::string ToCp932(const std::string& utf8) {
-  iconv_t cd = iconv_open("CP932", "UTF-8");
-  std::string out(utf8.size() * 2 + 8, '\0');
-  char* in = const_cast<char*>(utf8.data());
-  std::size_t in_left = utf8.size(), out_left = out.size();
-  char* dst = out.data();
-  iconv(cd, &in, &in_left, &dst, &out_left);
-  iconv_close(cd);
-  out.resize(out.size() - out_left);
-  return out;
-}
+using mamori::test_util::ToCp932;
 
 TEST(Store, ApplyKeepsHistoryAndReadsAsOf) {
   fs::path dir = Scratch();

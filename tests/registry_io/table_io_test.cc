@@ -12,6 +12,7 @@
 
 #include "registry/io/table_io.h"
 #include "reiki/reiki.h"
+#include "common/cp932.h"
 
 namespace mamori::registry::io {
 namespace {
@@ -36,19 +37,7 @@ class TempDir {
   fs::path dir_;
 };
 
-std::string ToCp932(const std::string& utf8) {
-  iconv_t cd = iconv_open("CP932", "UTF-8");
-  EXPECT_NE(cd, reinterpret_cast<iconv_t>(-1));
-  std::string out(utf8.size() * 2 + 16, '\0');
-  char* in = const_cast<char*>(utf8.data());
-  std::size_t in_left = utf8.size();
-  char* dst = out.data();
-  std::size_t out_left = out.size();
-  EXPECT_NE(iconv(cd, &in, &in_left, &dst, &out_left), static_cast<std::size_t>(-1));
-  iconv_close(cd);
-  out.resize(out.size() - out_left);
-  return out;
-}
+using mamori::test_util::ToCp932;
 
 void WriteFile(const std::string& path, const std::string& bytes) {
   std::ofstream(path, std::ios::binary) << bytes;

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "cli_util.h"
+#include "common/cp932.h"
 
 namespace {
 
@@ -69,24 +70,7 @@ class CliTest : public ::testing::Test {
   fs::path dir_;
 };
 
-std::string ToCp932(const std::string& utf8) {
-  iconv_t cd = iconv_open("CP932", "UTF-8");
-  if (cd == reinterpret_cast<iconv_t>(-1)) {
-    ADD_FAILURE() << "iconv_open CP932: " << std::strerror(errno);
-    return {};
-  }
-  std::string out(utf8.size() + 16, '\0');
-  char* in = const_cast<char*>(utf8.data());
-  std::size_t in_left = utf8.size();
-  char* dst = out.data();
-  std::size_t out_left = out.size();
-  if (iconv(cd, &in, &in_left, &dst, &out_left) == static_cast<std::size_t>(-1)) {
-    ADD_FAILURE() << "iconv: " << std::strerror(errno) << " at byte " << (utf8.size() - in_left);
-  }
-  iconv_close(cd);
-  out.resize(out.size() - out_left);
-  return out;
-}
+using mamori::test_util::ToCp932;
 
 // The "件数: …" lines of an outline: what the demo shows of a parse.
 std::vector<std::string> CountLines(const std::string& outline) {

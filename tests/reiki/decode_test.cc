@@ -3,21 +3,12 @@
 #include <iconv.h>
 
 #include "reiki/reiki.h"
+#include "common/cp932.h"
 
 namespace mamori::reiki {
 namespace {
 
-std::string ToCp932(const std::string& utf8) {
-  iconv_t cd = iconv_open("CP932", "UTF-8");
-  std::string out(utf8.size() * 2 + 8, '\0');
-  char* in = const_cast<char*>(utf8.data());
-  std::size_t in_left = utf8.size(), out_left = out.size();
-  char* dst = out.data();
-  iconv(cd, &in, &in_left, &dst, &out_left);
-  iconv_close(cd);
-  out.resize(out.size() - out_left);
-  return out;
-}
+using mamori::test_util::ToCp932;
 
 std::string ErrorCode(const std::string& bytes, ParseOptions options = {}) {
   try {
