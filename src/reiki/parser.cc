@@ -42,21 +42,31 @@ std::optional<EraDate> FindEraDate(std::string_view s) {
     std::size_t at = s.find(era.name);
     if (at == std::string_view::npos) continue;
     std::string folded = utf8::FoldWidth(s.substr(at + 6));
-    int year = 0, month = 0, day = 0;
     std::size_t i = 0;
-    if (folded.compare(0, 3, "元") == 0) { year = 1; i = 3; }
-    while (i < folded.size() && std::isdigit(static_cast<unsigned char>(folded[i])))
-      year = year * 10 + (folded[i++] - '0');
-    if (!year || folded.compare(i, 3, "年") != 0) continue;
-    i += 3;
-    while (i < folded.size() && std::isdigit(static_cast<unsigned char>(folded[i])))
-      month = month * 10 + (folded[i++] - '0');
-    if (!month || folded.compare(i, 3, "月") != 0) continue;
-    i += 3;
-    while (i < folded.size() && std::isdigit(static_cast<unsigned char>(folded[i])))
-      day = day * 10 + (folded[i++] - '0');
-    if (!day || folded.compare(i, 3, "日") != 0) continue;
-    i += 3;
+    // A number followed by its unit (年, 月, 日); 0 when absent or longer than
+    // four digits, which no era date has (and which would overflow int).
+    auto number_then = [&](const char* unit) {
+      int v = 0, digits = 0;
+      while (i < folded.size() && std::isdigit(static_cast<unsigned char>(folded[i]))) {
+        if (++digits > 4) return 0;
+        v = v * 10 + (folded[i++] - '0');
+      }
+      if (folded.compare(i, 3, unit) != 0) return 0;
+      i += 3;
+      return v;
+    };
+    int year = 0;
+    if (folded.compare(0, 3, "元") == 0) {
+      i = 3;
+      year = folded.compare(i, 3, "年") == 0 ? (i += 3, 1) : 0;
+    } else {
+      year = number_then("年");
+    }
+    if (!year) continue;
+    int month = number_then("月");
+    if (!month) continue;
+    int day = number_then("日");
+    if (!day) continue;
     EraDate d;
     d.text = std::string(era.name) + folded.substr(0, i);
     char buf[32];

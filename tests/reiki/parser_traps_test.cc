@@ -234,6 +234,14 @@ TEST(Robustness, FuzzerFindingsParseCleanly) {
   }
 }
 
+TEST(Robustness, EraDatesWithRunawayDigitsAreNotDates) {
+  // The fuzzer's 平成 followed by ten digits overflowed int (UBSan).
+  Regulation reg = Parse("平成4444444444年4月1日\n第1条 本文。\n附則\nこの規程は、令和元年5月1日から施行する。\n");
+  EXPECT_FALSE(reg.promulgated);
+  ASSERT_EQ(reg.effective_dates.size(), 1u);
+  EXPECT_EQ(reg.effective_dates[0].iso, "2019-05-01");
+}
+
 TEST(Robustness, NoArticleIsAnError) {
   try {
     Parse("これは例規ではありません。\nただの文章です。\n");
