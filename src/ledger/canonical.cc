@@ -1,0 +1,232 @@
+// RFC 8785 by hand: Debian packages no JCS library for C++, and nlohmann's own
+// dump() differs from JCS in ways that change the bytes we hash: it orders
+// members by UTF-8 bytes rather than UTF-16 code units, and it prints doubles
+// in its own layout (1.0 as "1.0", 1e20 as "1e+20") rather than ECMAScript's
+// ("1", "100000000000000000000").
+#include "ledger/canonical.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstdint>
+#include <stdexcept>
+#include <string_view>
+#include <vector>
+
+namespace mamori::ledger {
+namespace {
+
+using nlohmann::json;
+
+// Length of the well-formed UTF-8 sequence at s[i] (Unicode Table 3-7: no
+// overlong forms, no surrogates, nothing above U+10FFFF), or 0 if there is none.
+std::size_t SequenceLength(std::string_view s, std::size_t i) {
+  const auto byte = [&](std::size_t j) { return static_cast<unsigned char>(s[j]); };
+  const unsigned char b0 = byte(i);
+  if (b0 < 0x80) return 1;
+  std::size_t len;
+  unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the second byte
+  if (b0 >= 0xC2 && b0 <= 0xDF) {
+    len = 2;
+  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
+    len = 3;
+    if (b0 == 0xE0) lo = 0xA0;
+    if (b0 == 0xED) hi = 0x9F;
+  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
+    len = 4;
+    if (b0 == 0xF0) lo = 0x90;
+    if (b0 == 0xF4) hi = 0x8F;
+  } else {
+    return 0;
+  }
+  if (s.size() - i < len) return 0;
+  if (byte(i + 1) < lo || byte(i + 1) > hi) return 0;
+  for (std::size_t j = 2; j < len; ++j)
+    if (byte(i + j) < 0x80 || byte(i + j) > 0xBF) return 0;
+  return len;
+}
+
+void RequireUtf8(std::string_view s) {
+  for (std::size_t i = 0; i < s.size();) {
+    const std::size_t n = SequenceLength(s, i);
+    if (n == 0) throw std::invalid_argument("canonical JSON: string is not valid UTF-8");
+    i += n;
+  }
+}
+
+// Decodes the (already validated) sequence at s[i] and advances i.
+char32_t NextCodePoint(std::string_view s, std::size_t& i) {
+  const std::size_t n = SequenceLength(s, i);
+  char32_t cp = static_cast<unsigned char>(s[i]);
+  if (n > 1) cp &= 0xFF >> (n + 1);
+  for (std::size_t j = 1; j < n; ++j) cp = cp << 6 | (static_cast<unsigned char>(s[i + j]) & 0x3F);
+  i += n;
+  return cp;
+}
+
+// UTF-16 code unit order differs from code point (= UTF-8 byte) order only in
+// that a supplementary character's lead surrogate (D800-DBFF) sorts before
+// U+E000-U+FFFF. Lifting that block above U+10FFFF gives the UTF-16 order
+// without converting the names.
+std::uint32_t Utf16Weight(char32_t cp) { return cp >= 0xE000 && cp <= 0xFFFF ? cp + 0x110000 : cp; }
+
+bool Utf16Less(std::string_view a, std::string_view b) {
+  std::size_t i = 0, j = 0;
+  while (i < a.size() && j < b.size()) {
+    // Equal bytes up to a character boundary are equal characters.
+    if (a[i] == b[j] && static_cast<unsigned char>(a[i]) < 0x80) {
+      ++i;
+      ++j;
+      continue;
+    }
+    const std::uint32_t wa = Utf16Weight(NextCodePoint(a, i));
+    const std::uint32_t wb = Utf16Weight(NextCodePoint(b, j));
+    if (wa != wb) return wa < wb;
+  }
+  return a.size() - i < b.size() - j;
+}
+
+void WriteString(std::string_view s, std::string& out) {
+  RequireUtf8(s);
+  static constexpr char kHex[] = "0123456789abcdef";
+  out += '"';
+  for (const char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\b': out += "\\b"; break;
+      case '\t': out += "\\t"; break;
+      case '\n': out += "\\n"; break;
+      case '\f': out += "\\f"; break;
+      case '\r': out += "\\r"; break;
+      default:
+        if (c < 0x20) {
+          out += "\\u00";
+          out += kHex[c >> 4];
+          out += kHex[c & 0x0F];
+        } else {
+          out += ch;
+        }
+    }
+  }
+  out += '"';
+}
+
+// ECMAScript Number::toString (ECMA-262 §6.1.6.1.20), which RFC 8785 §3.2.2.3
+// adopts: the shortest digits that round-trip, placed by the decimal exponent.
+void WriteDouble(double x, std::string& out) {
+  if (!std::isfinite(x)) throw std::invalid_argument("canonical JSON: NaN and infinity have no JSON form");
+  if (x == 0) {  // -0 included
+    out += '0';
+    return;
+  }
+  if (x < 0) {
+    out += '-';
+    x = -x;
+  }
+  // to_chars without a precision gives the shortest round-trip digits, the
+  // closest to x when several are that short, as ECMAScript requires.
+  char buf[32];
+  const auto res = std::to_chars(buf, buf + sizeof buf, x, std::chars_format::scientific);
+  const std::string_view sci(buf, res.ptr - buf);  // "d[.ddd]e±XX"
+  const std::size_t e_at = sci.find('e');
+  std::string digits(1, sci[0]);
+  if (e_at > 1) digits.append(sci.substr(2, e_at - 2));
+  int exp10 = 0;
+  std::string_view exp_text = sci.substr(e_at + 1);
+  if (exp_text.front() == '+') exp_text.remove_prefix(1);
+  std::from_chars(exp_text.data(), exp_text.data() + exp_text.size(), exp10);
+
+  // ECMAScript's k and n: x = digits × 10^(n − k).
+  const int k = static_cast<int>(digits.size());
+  const int n = exp10 + 1;
+  if (k <= n && n <= 21) {
+    out += digits;
+    out.append(n - k, '0');
+  } else if (0 < n && n <= 21) {
+    out.append(digits, 0, n);
+    out += '.';
+    out.append(digits, n);
+  } else if (-6 < n && n <= 0) {
+    out += "0.";
+    out.append(-n, '0');
+    out += digits;
+  } else {
+    out += digits[0];
+    if (k > 1) {
+      out += '.';
+      out.append(digits, 1);
+    }
+    out += 'e';
+    out += n - 1 >= 0 ? '+' : '-';
+    out += std::to_string(std::abs(n - 1));
+  }
+}
+
+template <typename Int>
+void WriteInteger(Int v, std::string& out) {
+  char buf[24];
+  const auto res = std::to_chars(buf, buf + sizeof buf, v);
+  out.append(buf, res.ptr);
+}
+
+void Write(const json& v, std::string& out) {
+  switch (v.type()) {
+    case json::value_t::null: out += "null"; return;
+    case json::value_t::boolean: out += v.get<bool>() ? "true" : "false"; return;
+    case json::value_t::number_integer: WriteInteger(v.get<std::int64_t>(), out); return;
+    case json::value_t::number_unsigned: WriteInteger(v.get<std::uint64_t>(), out); return;
+    case json::value_t::number_float: WriteDouble(v.get<double>(), out); return;
+    case json::value_t::string: WriteString(v.get_ref<const std::string&>(), out); return;
+    case json::value_t::array: {
+      out += '[';
+      bool first = true;
+      for (const json& e : v) {
+        if (!first) out += ',';
+        first = false;
+        Write(e, out);
+      }
+      out += ']';
+      return;
+    }
+    case json::value_t::object: {
+      // Names are validated before the sort because the comparator decodes them.
+      std::vector<std::pair<std::string_view, const json*>> members;
+      members.reserve(v.size());
+      for (auto it = v.begin(); it != v.end(); ++it) {
+        RequireUtf8(it.key());
+        members.emplace_back(it.key(), &it.value());
+      }
+      std::sort(members.begin(), members.end(),
+                [](const auto& a, const auto& b) { return Utf16Less(a.first, b.first); });
+      out += '{';
+      bool first = true;
+      for (const auto& [name, value] : members) {
+        if (!first) out += ',';
+        first = false;
+        WriteString(name, out);
+        out += ':';
+        Write(*value, out);
+      }
+      out += '}';
+      return;
+    }
+    case json::value_t::binary:
+    case json::value_t::discarded:
+      break;
+  }
+  throw std::invalid_argument("canonical JSON: value has no JSON form");
+}
+
+}  // namespace
+
+std::string Canonical(const nlohmann::json& value) {
+  std::string out;
+  Write(value, out);
+  return out;
+}
+
+}  // namespace mamori::ledger

@@ -1,0 +1,184 @@
+// RFC 8785 canonical JSON against the RFC's own examples (§3.2.2, §3.2.3 and
+// the Appendix B number table), plus the rejections the ledger relies on.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include <bit>
+#include <cmath>
+#include <cstdint>
+#include <cstdlib>
+#include <limits>
+#include <random>
+#include <stdexcept>
+#include <string>
+
+#include "ledger/canonical.h"
+
+namespace mamori::ledger {
+namespace {
+
+using nlohmann::json;
+
+std::string FromBits(std::uint64_t bits) { return Canonical(json(std::bit_cast<double>(bits))); }
+
+TEST(Canonical, Rfc8785PrimitivesExample) {
+  // §3.2.2: the input as the RFC prints it, whitespace and escapes included.
+  const json in = json::parse(R"({
+    "numbers": [333333333.33333329, 1E30, 4.50, 2e-3, 0.000000000000000000000000001],
+    "string": "\u20ac$\u000F\u000aA'\u0042\u0022\u005c\\\"\/",
+    "literals": [null, true, false]
+  })");
+  EXPECT_EQ(Canonical(in),
+            R"({"literals":[null,true,false],"numbers":[333333333.3333333,1e+30,4.5,0.002,1e-27],)"
+            "\"string\":\"\xe2\x82\xac$\\u000f\\nA'B\\\"\\\\\\\\\\\"/\"}");
+}
+
+TEST(Canonical, Rfc8785SortingExample) {
+  // §3.2.3: sorted by UTF-16 code units, so the emoji (a surrogate pair,
+  // D83D DE00) precedes U+FB33 although its UTF-8 bytes sort after.
+  const json in = json::parse(R"({
+    "\u20ac": "Euro Sign",
+    "\r": "Carriage Return",
+    "\ufb33": "Hebrew Letter Dalet With Dagesh",
+    "1": "One",
+    "\ud83d\ude00": "Emoji: Grinning Face",
+    "\u0080": "Control",
+    "\u00f6": "Latin Small Letter O With Diaeresis"
+  })");
+  EXPECT_EQ(Canonical(in),
+            "{\"\\r\":\"Carriage Return\",\"1\":\"One\",\"\xc2\x80\":\"Control\","
+            "\"\xc3\xb6\":\"Latin Small Letter O With Diaeresis\",\"\xe2\x82\xac\":\"Euro Sign\","
+            "\"\xf0\x9f\x98\x80\":\"Emoji: Grinning Face\",\"\xef\xac\xb3\":\"Hebrew Letter Dalet With Dagesh\"}");
+}
+
+TEST(Canonical, Utf16OrderForJapaneseNames) {
+  // 𠮷 (U+20BB7, used in family names) is a surrogate pair, so it sorts before
+  // the half-width ｱ (U+FF71) in UTF-16 but after it in UTF-8.
+  const json in = {{"\xef\xbd\xb1", 5}, {"\xf0\xa0\xae\xb7", 4}, {"\xe4\xba\x9c", 3}, {"\xe3\x82\xa2", 2},
+                   {"\xe3\x81\x82", 1}};
+  EXPECT_EQ(Canonical(in), "{\"\xe3\x81\x82\":1,\"\xe3\x82\xa2\":2,\"\xe4\xba\x9c\":3,\"\xf0\xa0\xae\xb7\":4,"
+                           "\"\xef\xbd\xb1\":5}");
+  // Shorter name first when one is a prefix of the other; U+E000 after U+10000.
+  EXPECT_EQ(Canonical(json{{"ab", 1}, {"a", 2}, {"\xee\x80\x80", 3}, {"\xf0\x90\x80\x80", 4}}),
+            "{\"a\":2,\"ab\":1,\"\xf0\x90\x80\x80\":4,\"\xee\x80\x80\":3}");
+}
+
+TEST(Canonical, Rfc8785AppendixBNumbers) {
+  EXPECT_EQ(FromBits(0x0000000000000000), "0");
+  EXPECT_EQ(FromBits(0x8000000000000000), "0");  // minus zero
+  EXPECT_EQ(FromBits(0x0000000000000001), "5e-324");
+  EXPECT_EQ(FromBits(0x8000000000000001), "-5e-324");
+  EXPECT_EQ(FromBits(0x7fefffffffffffff), "1.7976931348623157e+308");
+  EXPECT_EQ(FromBits(0xffefffffffffffff), "-1.7976931348623157e+308");
+  EXPECT_EQ(FromBits(0x4340000000000000), "9007199254740992");
+  EXPECT_EQ(FromBits(0xc340000000000000), "-9007199254740992");
+  EXPECT_EQ(FromBits(0x4430000000000000), "295147905179352830000");
+  EXPECT_EQ(FromBits(0x44b52d02c7e14af5), "9.999999999999997e+22");
+  EXPECT_EQ(FromBits(0x44b52d02c7e14af6), "1e+23");
+  EXPECT_EQ(FromBits(0x44b52d02c7e14af7), "1.0000000000000001e+23");
+  EXPECT_EQ(FromBits(0x444b1ae4d6e2ef4e), "999999999999999700000");
+  EXPECT_EQ(FromBits(0x444b1ae4d6e2ef4f), "999999999999999900000");
+  EXPECT_EQ(FromBits(0x444b1ae4d6e2ef50), "1e+21");
+  EXPECT_EQ(FromBits(0x3eb0c6f7a0b5ed8c), "9.999999999999997e-7");
+  EXPECT_EQ(FromBits(0x3eb0c6f7a0b5ed8d), "0.000001");
+  EXPECT_EQ(FromBits(0x41b3de4355555553), "333333333.3333332");
+  EXPECT_EQ(FromBits(0x41b3de4355555554), "333333333.33333325");
+  EXPECT_EQ(FromBits(0x41b3de4355555555), "333333333.3333333");
+  EXPECT_EQ(FromBits(0x41b3de4355555556), "333333333.3333334");
+  EXPECT_EQ(FromBits(0x41b3de4355555557), "333333333.33333343");
+  EXPECT_EQ(FromBits(0xbecbf647612f3696), "-0.0000033333333333333333");
+  EXPECT_EQ(FromBits(0x43143ff3c1cb0959), "1424953923781206.2");
+}
+
+TEST(Canonical, NumberLayoutBoundaries) {
+  EXPECT_EQ(Canonical(json(-0.0)), "0");
+  EXPECT_EQ(Canonical(json(1e21)), "1e+21");
+  EXPECT_EQ(Canonical(json(1e20)), "100000000000000000000");
+  EXPECT_EQ(Canonical(json(1e-7)), "1e-7");
+  EXPECT_EQ(Canonical(json(0.000001)), "0.000001");
+  EXPECT_EQ(Canonical(json(1.5e-7)), "1.5e-7");
+  EXPECT_EQ(Canonical(json(1.0)), "1");
+  EXPECT_EQ(Canonical(json(100.0)), "100");
+  EXPECT_EQ(Canonical(json(0.1)), "0.1");
+  EXPECT_EQ(Canonical(json(-123.456)), "-123.456");
+  EXPECT_EQ(Canonical(json(123456789012345680000.0)), "123456789012345680000");
+  EXPECT_EQ(Canonical(json::parse("9007199254740992")), "9007199254740992");
+  EXPECT_EQ(Canonical(json::parse("295147905179352830000")), "295147905179352830000");
+}
+
+TEST(Canonical, IntegersAsDecimal) {
+  EXPECT_EQ(Canonical(json(0)), "0");
+  EXPECT_EQ(Canonical(json(-1)), "-1");
+  EXPECT_EQ(Canonical(json(std::numeric_limits<std::int64_t>::min())), "-9223372036854775808");
+  EXPECT_EQ(Canonical(json(std::numeric_limits<std::uint64_t>::max())), "18446744073709551615");
+  EXPECT_EQ(Canonical(json::parse("-0")), "0");
+}
+
+TEST(Canonical, ShortestDigitsRoundTrip) {
+  // ECMAScript's digits are the shortest that read back as the same double.
+  std::mt19937_64 rng(8785);
+  for (int i = 0; i < 200000; ++i) {
+    const double d = std::bit_cast<double>(rng());
+    if (!std::isfinite(d)) continue;
+    const std::string s = Canonical(json(d));
+    ASSERT_EQ(std::strtod(s.c_str(), nullptr), d == 0 ? 0.0 : d) << s;
+    ASSERT_EQ(s.find_first_of("E "), std::string::npos) << s;
+  }
+}
+
+TEST(Canonical, NonFiniteRejected) {
+  EXPECT_THROW(Canonical(json(std::numeric_limits<double>::quiet_NaN())), std::invalid_argument);
+  EXPECT_THROW(Canonical(json(std::numeric_limits<double>::infinity())), std::invalid_argument);
+  EXPECT_THROW(Canonical(json(-std::numeric_limits<double>::infinity())), std::invalid_argument);
+  EXPECT_THROW(Canonical(json{{"a", {1, std::nan("")}}}), std::invalid_argument);
+}
+
+TEST(Canonical, StringEscaping) {
+  std::string controls;
+  for (int c = 0; c < 0x20; ++c) controls += static_cast<char>(c);
+  controls += "\x7f/\xe2\x80\xa8";  // DEL, solidus, U+2028: all left as they are
+  EXPECT_EQ(Canonical(json(controls)),
+            R"("\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\b\t\n\u000b\f\r\u000e\u000f)"
+            R"(\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001a\u001b\u001c\u001d\u001e\u001f)"
+            "\x7f/\xe2\x80\xa8\"");
+  EXPECT_EQ(Canonical(json("say \"hi\" \\ bye")), R"("say \"hi\" \\ bye")");
+  EXPECT_EQ(Canonical(json{{"k\ney", "v"}}), R"({"k\ney":"v"})");
+}
+
+TEST(Canonical, JapaneseTextKeptRaw) {
+  const json in = {{"\xe9\x83\xa8\xe7\xbd\xb2", "\xe7\xb7\x8f\xe5\x8b\x99\xe8\xaa\xb2"},  // 部署: 総務課
+                   {"\xe5\x90\x8d\xe5\x89\x8d", "\xe5\xb1\xb1\xe7\x94\xb0\xe3\x80\x80\xe5\xa4\xaa\xe9\x83\x8e"}};
+  EXPECT_EQ(Canonical(in), "{\"名前\":\"山田　太郎\",\"部署\":\"総務課\"}");
+}
+
+TEST(Canonical, InvalidUtf8Rejected) {
+  for (const char* bad : {"\xff", "\x80", "a\xc3", "\xc0\x80", "\xc1\xbf", "\xe0\x80\x80", "\xed\xa0\x80",
+                          "\xed\xbf\xbf", "\xf0\x80\x80\x80", "\xf4\x90\x80\x80", "\xf5\x80\x80\x80", "\xe3\x81",
+                          "\xe3\x81\x41"}) {
+    EXPECT_THROW(Canonical(json(std::string(bad))), std::invalid_argument) << testing::PrintToString(bad);
+    EXPECT_THROW(Canonical(json{{std::string(bad), 1}}), std::invalid_argument) << testing::PrintToString(bad);
+    EXPECT_THROW(Canonical(json{{"x", {std::string(bad)}}}), std::invalid_argument);
+  }
+  // The extremes that are valid.
+  EXPECT_EQ(Canonical(json("\xf4\x8f\xbf\xbf\xee\x80\x80\xed\x9f\xbf\xc2\x80")),
+            "\"\xf4\x8f\xbf\xbf\xee\x80\x80\xed\x9f\xbf\xc2\x80\"");
+}
+
+TEST(Canonical, NestedStructures) {
+  const json in = json::parse(R"( { "b" : [ 1 , { "z" : null , "a" : [ ] } , [ [ ], { } ] ] , "a" : { } } )");
+  EXPECT_EQ(Canonical(in), R"({"a":{},"b":[1,{"a":[],"z":null},[[],{}]]})");
+  EXPECT_EQ(Canonical(json::array({3, 1, 2})), "[3,1,2]");
+  EXPECT_EQ(Canonical(json(nullptr)), "null");
+  EXPECT_EQ(Canonical(json(true)), "true");
+  EXPECT_EQ(Canonical(json(false)), "false");
+  EXPECT_EQ(Canonical(json("")), R"("")");
+  EXPECT_EQ(Canonical(json::object()), "{}");
+}
+
+TEST(Canonical, BinaryHasNoJsonForm) {
+  EXPECT_THROW(Canonical(json::binary({1, 2, 3})), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace mamori::ledger
