@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <unordered_map>
 
 #include "engine/snapshot.h"
 
@@ -53,6 +54,8 @@ std::shared_ptr<const Snapshot> Compile(const policy::Pack& pack, const reiki::R
   for (const auto& c : pack.person_categories) s.category_ids.push_back(c.id);
   if (s.axis_ids.size() > kMaxAxes)
     throw store::Error("E-DEC-010", "分類の軸は " + std::to_string(kMaxAxes) + " 個までです。");
+  for (const auto& levels : s.level_ids)
+    if (levels.size() > 64) throw store::Error("E-DEC-010", "分類の段階は軸ごとに64個までです。");
   if (s.facet_ids.size() > 64 || s.zone_ids.size() > 64 || s.category_ids.size() > 64)
     throw store::Error("E-DEC-010", "パックの情報の性質・ゾーン・人の区分はそれぞれ64個までです。");
 
@@ -94,13 +97,14 @@ std::shared_ptr<const Snapshot> Compile(const policy::Pack& pack, const reiki::R
     ca.id = a.id;
     ca.name = a.name;
     if (a.default_effect) ca.default_effect = static_cast<int>(*a.default_effect);
-    s.action_index[a.id] = static_cast<int>(s.actions.size());
     s.actions.push_back(std::move(ca));
+    s.action_index.Insert(a.id, static_cast<int>(s.actions.size()) - 1,
+                          [&](int i) -> std::string_view { return s.actions[i].id; });
   }
   for (std::size_t i = 0; i < pack.rules.size(); ++i) {
     const policy::Rule& r = pack.rules[i];
-    auto it = s.action_index.find(r.action);
-    if (it == s.action_index.end()) continue;
+    const int action = s.ActionOf(r.action);
+    if (action < 0) continue;
     CRule c;
     c.pack_index = static_cast<int>(i);
     c.effect = r.effect == policy::Effect::kDeny       ? Effect::kDeny
@@ -167,10 +171,10 @@ std::shared_ptr<const Snapshot> Compile(const policy::Pack& pack, const reiki::R
     c.gaps.erase(std::unique(c.gaps.begin(), c.gaps.end()), c.gaps.end());
     std::string refs;
     for (int ci : c.citations) refs += (refs.empty() ? "" : "、") + s.citations[ci].first;
-    c.reason = {r.id, s.actions[it->second].name + ": " +
+    c.reason = {r.id, s.actions[action].name + ": " +
                           (c.effect == Effect::kPermit ? "許可" : c.effect == Effect::kDeny ? "禁止" : "承認が必要") +
                           "（" + refs + "）" + (r.note.empty() ? "" : "。" + r.note)};
-    s.actions[it->second].rules.push_back(std::move(c));
+    s.actions[action].rules.push_back(std::move(c));
   }
   // overrides name rule ids; within an action they become indexes.
   for (auto& a : s.actions) {
@@ -202,31 +206,40 @@ std::shared_ptr<const Snapshot> Compile(const policy::Pack& pack, const reiki::R
   }
 
   // Registers.
+  // Each index is filled as its register is read: a repeated id keeps its
+  // last row, and the registers read later look ids up in it.
   std::vector<std::string> unit_names;
-  for (const auto& u : store.List("units")) {
-    s.unit_index[u.id] = static_cast<int>(s.unit_ids.size());
+  const auto units = store.List("units");
+  s.unit_index.Reserve(units.size());
+  for (const auto& u : units) {
     s.unit_ids.push_back(u.id);
+    s.unit_index.Insert(u.id, static_cast<int>(s.unit_ids.size()) - 1,
+                        [&](int i) -> std::string_view { return s.unit_ids[i]; });
     unit_names.push_back(Field(Json::parse(u.data), "name"));
   }
-  for (const auto& p : store.List("posts")) {
+  const auto posts = store.List("posts");
+  s.post_index.Reserve(posts.size());
+  for (const auto& p : posts) {
     Json j = Json::parse(p.data);
-    s.post_index[p.id] = static_cast<int>(s.post_ids.size());
     s.post_ids.push_back(p.id);
+    s.post_index.Insert(p.id, static_cast<int>(s.post_ids.size()) - 1,
+                        [&](int i) -> std::string_view { return s.post_ids[i]; });
     s.post_names.push_back(Field(j, "name"));
   }
   s.holders.resize(s.post_ids.size());
   s.unit_head_post.assign(s.unit_ids.size(), -1);
-  for (const auto& u : store.List("units")) {
-    auto post = s.post_index.find(Field(Json::parse(u.data), "head_post"));
-    if (post != s.post_index.end()) s.unit_head_post[s.unit_index[u.id]] = post->second;
+  for (const auto& u : units) {
+    const int post = s.PostOf(Field(Json::parse(u.data), "head_post"));
+    if (post >= 0) s.unit_head_post[s.UnitOf(u.id)] = post;
   }
-  for (const auto& p : store.List("people")) {
+  const auto people = store.List("people");
+  s.person_index.Reserve(people.size());
+  for (const auto& p : people) {
     Json j = Json::parse(p.data);
     Person person;
     person.id = p.id;
     person.name = Field(j, "name");
-    auto u = s.unit_index.find(Field(j, "unit"));
-    person.unit = u == s.unit_index.end() ? -1 : u->second;
+    person.unit = s.UnitOf(Field(j, "unit"));
     // The register's 区分 names a category (or one of its `includes`); a person
     // of the staff register is also in every staff category that is not tied
     // to a unit, unless the 区分 names a non-staff one (a contractor).
@@ -244,30 +257,33 @@ std::shared_ptr<const Snapshot> Compile(const policy::Pack& pack, const reiki::R
     if (!non_staff)
       for (std::size_t c = 0; c < pack.person_categories.size() && c < 64; ++c)
         if (pack.person_categories[c].staff && pack.person_categories[c].unit.empty()) person.categories |= uint64_t{1} << c;
-    s.person_index[p.id] = static_cast<int>(s.people.size());
     s.people.push_back(std::move(person));
+    s.person_index.Insert(p.id, static_cast<int>(s.people.size()) - 1,
+                          [&](int i) -> std::string_view { return s.people[i].id; });
   }
   for (const auto& h : store.List("post_holders")) {
     Json j = Json::parse(h.data);
-    auto post = s.post_index.find(Field(j, "post"));
-    auto person = s.person_index.find(Field(j, "person"));
-    if (post == s.post_index.end() || person == s.person_index.end()) continue;
-    s.holders[post->second].push_back({person->second, Field(j, "from"), Field(j, "to"), Field(j, "acting") == "true"});
+    const int post = s.PostOf(Field(j, "post"));
+    const int person = s.PersonOf(Field(j, "person"));
+    if (post < 0 || person < 0) continue;
+    s.holders[post].push_back({person, Field(j, "from"), Field(j, "to"), Field(j, "acting") == "true"});
   }
-  for (const auto& sy : store.List("systems")) {
+  const auto systems = store.List("systems");
+  s.system_index.Reserve(systems.size());
+  for (const auto& sy : systems) {
     Json j = Json::parse(sy.data);
-    s.system_index[sy.id] = static_cast<int>(s.system_zone.size());
+    s.system_ids.push_back(sy.id);
+    s.system_index.Insert(sy.id, static_cast<int>(s.system_ids.size()) - 1,
+                          [&](int i) -> std::string_view { return s.system_ids[i]; });
     s.system_zone.push_back(IndexOf(s.zone_ids, Field(j, "zone")));
-    auto post = s.post_index.find(Field(j, "admin_post"));
-    s.system_admin_post.push_back(post == s.post_index.end() ? -1 : post->second);
-    auto unit = s.unit_index.find(Field(j, "unit"));
-    s.system_unit.push_back(unit == s.unit_index.end() ? -1 : unit->second);
+    s.system_admin_post.push_back(s.PostOf(Field(j, "admin_post")));
+    s.system_unit.push_back(s.UnitOf(Field(j, "unit")));
   }
   auto read_asset = [&](const Json& j) {
     Asset a;
     a.levels.fill(-1);
     for (std::size_t ax = 0; ax < s.axis_ids.size(); ++ax)
-      a.levels[ax] = IndexOf(s.level_ids[ax], Field(j, s.axis_ids[ax].c_str()));
+      a.levels[ax] = static_cast<int8_t>(IndexOf(s.level_ids[ax], Field(j, s.axis_ids[ax].c_str())));
     std::string facets = Field(j, "facets");
     std::vector<std::string> list;
     for (std::size_t pos = 0; pos < facets.size();) {
@@ -276,29 +292,37 @@ std::shared_ptr<const Snapshot> Compile(const policy::Pack& pack, const reiki::R
       pos = comma == std::string::npos ? facets.size() : comma + 1;
     }
     a.facets = Mask(s.facet_ids, list);
-    auto u = s.unit_index.find(Field(j, "owner_unit"));
-    a.owner_unit = u == s.unit_index.end() ? -1 : u->second;
-    auto sy = s.system_index.find(Field(j, "system"));
-    a.system = sy == s.system_index.end() ? -1 : sy->second;
+    a.owner_unit = s.UnitOf(Field(j, "owner_unit"));
+    a.system = s.SystemOf(Field(j, "system"));
     return a;
   };
-  for (const auto& a : store.List("assets")) {
-    s.asset_index[a.id] = static_cast<int>(s.assets.size());
-    s.assets.push_back(read_asset(Json::parse(a.data)));
+  {
+    const auto assets = store.List("assets");
+    s.assets.reserve(assets.size());
+    s.asset_index.Reserve(assets.size());
+    for (const auto& a : assets) {
+      s.assets.push_back(read_asset(Json::parse(a.data)));
+      s.assets.back().id = a.id;
+      s.asset_index.Insert(a.id, static_cast<int>(s.assets.size()) - 1,
+                           [&](int i) -> std::string_view { return s.assets[i].id; });
+    }
   }
   // A medium is handled by the highest level of what it holds (安田町 第24条第3項).
-  for (const auto& d : store.List("devices")) {
+  const auto devices = store.List("devices");
+  s.device_index.Reserve(devices.size());
+  for (const auto& d : devices) {
+    if (s.DeviceOf(d.id) >= 0) continue;  // a repeated id keeps its first row
     Json j = Json::parse(d.data);
     Asset m;
+    m.id = d.id;
     m.levels.fill(-1);
-    auto holder = s.person_index.find(Field(j, "holder"));
-    if (holder != s.person_index.end()) m.owner_unit = s.people[holder->second].unit;
+    if (int holder = s.PersonOf(Field(j, "holder")); holder >= 0) m.owner_unit = s.people[holder].unit;
     std::string contents = Field(j, "contents");
     for (std::size_t pos = 0; pos < contents.size();) {
       std::size_t comma = contents.find(',', pos);
-      auto it = s.asset_index.find(contents.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos));
-      if (it != s.asset_index.end()) {
-        const Asset& a = s.assets[it->second];
+      const int found = s.AssetOf(std::string_view(contents).substr(pos, comma == std::string::npos ? std::string::npos : comma - pos));
+      if (found >= 0) {
+        const Asset& a = s.assets[found];
         for (std::size_t ax = 0; ax < s.axis_ids.size(); ++ax) {
           // Levels are listed strictest first in the packs; compare by rank.
           int cur = m.levels[ax], cand = a.levels[ax];
@@ -310,7 +334,9 @@ std::shared_ptr<const Snapshot> Compile(const policy::Pack& pack, const reiki::R
       }
       pos = comma == std::string::npos ? contents.size() : comma + 1;
     }
-    s.devices.emplace(d.id, std::move(m));
+    s.devices.push_back(std::move(m));
+    s.device_index.Insert(d.id, static_cast<int>(s.devices.size()) - 1,
+                          [&](int i) -> std::string_view { return s.devices[i].id; });
   }
   return snap;
 }

@@ -26,26 +26,26 @@ int IndexOf(const std::vector<std::string>& v, const std::string& x) {
 Facts Gather(const Snapshot& s, const Request& r, std::vector<std::string>& reasons) {
   Facts f;
   f.levels.fill(-1);
-  if (auto p = s.person_index.find(r.subject); p != s.person_index.end()) {
-    f.subject = p->second;
-    f.categories = s.people[p->second].categories;
+  if (int p = s.PersonOf(r.subject); p >= 0) {
+    f.subject = p;
+    f.categories = s.people[p].categories;
   }
   const Asset* asset = nullptr;
   if (!r.resource_id.empty()) {
-    if (auto a = s.asset_index.find(r.resource_id); a != s.asset_index.end()) {
-      asset = &s.assets[a->second];
-    } else if (auto d = s.devices.find(r.resource_id); d != s.devices.end()) {
-      asset = &d->second;
-    } else if (auto sy = s.system_index.find(r.resource_id); sy != s.system_index.end()) {
-      f.system = sy->second;
-      f.from_zone = s.system_zone[sy->second];
-      f.owner_unit = s.system_unit[sy->second];  // the unit that owns the system
+    if (int a = s.AssetOf(r.resource_id); a >= 0) {
+      asset = &s.assets[a];
+    } else if (int dv = s.DeviceOf(r.resource_id); dv >= 0) {
+      asset = &s.devices[dv];
+    } else if (int sy = s.SystemOf(r.resource_id); sy >= 0) {
+      f.system = sy;
+      f.from_zone = s.system_zone[sy];
+      f.owner_unit = s.system_unit[sy];  // the unit that owns the system
     } else {
       reasons.push_back("対象「" + r.resource_id + "」は台帳にありません。分類が分からないため、分類によらない規則だけで判断しました。");
     }
   }
   if (asset) {
-    f.levels = asset->levels;
+    std::copy(asset->levels.begin(), asset->levels.end(), f.levels.begin());
     f.facets = asset->facets;
     f.owner_unit = asset->owner_unit;
     f.system = asset->system;
@@ -61,8 +61,7 @@ Facts Gather(const Snapshot& s, const Request& r, std::vector<std::string>& reas
   for (const auto& facet : r.resource_facets)
     if (int i = IndexOf(s.facet_ids, facet); i >= 0) f.facets |= uint64_t{1} << i;
   if (auto it = r.resource.find("owner_unit"); it != r.resource.end()) {
-    auto u = s.unit_index.find(it->second);
-    if (u != s.unit_index.end()) f.owner_unit = u->second;
+    if (int u = s.UnitOf(it->second); u >= 0) f.owner_unit = u;
   }
   if (auto it = r.resource.find("zone"); it != r.resource.end()) f.from_zone = IndexOf(s.zone_ids, it->second);
   if (!r.from_zone.empty()) f.from_zone = IndexOf(s.zone_ids, r.from_zone);
@@ -116,10 +115,10 @@ std::string_view EffectName(Effect e) {
 
 Decision Decide(const Snapshot& s, const Request& r) {
   Decision d;
-  auto act = s.action_index.find(r.action);
-  if (act == s.action_index.end())
+  const int act = s.ActionOf(r.action);
+  if (act < 0)
     throw store::Error("E-DEC-002", "行為「" + r.action + "」はパックにありません。`mamori pack show` で行為の一覧を確認してください。");
-  const CAction& a = s.actions[act->second];
+  const CAction& a = s.actions[act];
   Facts f = Gather(s, r, d.reasons);
   if (f.subject < 0) {
     d.effect = Effect::kDeny;

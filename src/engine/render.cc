@@ -99,9 +99,9 @@ std::string ToJson(const Decision& d) {
 std::string Explain(const Snapshot& s, const Request& r, const Decision& d) {
   std::string out;
   std::string action = r.action;
-  if (auto it = s.action_index.find(r.action); it != s.action_index.end()) action = s.actions[it->second].name;
+  if (int a = s.ActionOf(r.action); a >= 0) action = s.actions[a].name;
   std::string who = r.subject;
-  if (auto p = s.person_index.find(r.subject); p != s.person_index.end()) who += " " + s.people[p->second].name;
+  if (int p = s.PersonOf(r.subject); p >= 0) who += " " + s.people[p].name;
   out += "【判断】" + who + " の「" + action + "」（" + r.date + "）: ";
   out += d.effect == Effect::kPermit ? "許可" : d.effect == Effect::kDeny ? "禁止" : "承認が必要";
   out += "\n";
@@ -113,7 +113,7 @@ std::string Explain(const Snapshot& s, const Request& r, const Decision& d) {
     else if (a.holders.empty()) out += "承認できる者がいません";
     for (std::size_t i = 0; i < a.holders.size(); ++i) {
       std::string name(a.holders[i]);
-      if (auto p = s.person_index.find(name); p != s.person_index.end()) name += " " + s.people[p->second].name;
+      if (int p = s.PersonOf(name); p >= 0) name += " " + s.people[p].name;
       bool acting = std::find(a.acting.begin(), a.acting.end(), a.holders[i]) != a.acting.end();
       out += (i ? (a.any_of ? " 又は " : "、") : "") + name + (acting ? "（代理）" : "");
     }

@@ -8,10 +8,11 @@
 #include <array>
 #include <cstdint>
 #include <string>
-#include <unordered_map>
+#include <string_view>
 #include <vector>
 
 #include "engine/engine.h"
+#include "engine/flat_index.h"
 
 namespace mamori::engine {
 
@@ -63,14 +64,19 @@ struct Holding {
 };
 
 struct Person {
-  std::string id, name;
-  int unit = -1;
+  // The id a lookup compares (a short id sits inside the string) and what the
+  // decision then reads, all within the record's first 48 bytes.
   uint64_t categories = 0;  // pack person categories the person belongs to
+  int unit = -1;
+  std::string id, name;
 };
 
-struct Asset {
-  // Inline, not a vector: one fewer cache miss per decision on a million assets.
-  std::array<int, kMaxAxes> levels;  // per axis, -1 unset
+// One cache line: the lookup compares the id (inline for short ids) and the
+// decision reads the rest on the same line, on a million assets.
+struct alignas(64) Asset {
+  std::string id;
+  // Inline, not a vector; int8_t as Compile refuses more than 64 levels an axis.
+  std::array<int8_t, kMaxAxes> levels;  // per axis, -1 unset
   uint64_t facets = 0;
   int owner_unit = -1;
   int system = -1;
@@ -82,7 +88,7 @@ struct Snapshot {
   std::vector<std::vector<std::string>> level_ids;  // per axis
   std::vector<std::string> facet_ids, zone_ids, category_ids;
   std::vector<CAction> actions;
-  std::unordered_map<std::string, int> action_index;
+  FlatIndex action_index;
   std::vector<CFlow> flows;
   // Stable storage: Decisions point at these entries.
   std::vector<Entry> obligations;  // id, text
@@ -92,18 +98,43 @@ struct Snapshot {
 
   // Registers.
   std::vector<Person> people;
-  std::unordered_map<std::string, int> person_index;
+  FlatIndex person_index;
   std::vector<std::string> unit_ids;
-  std::unordered_map<std::string, int> unit_index;
+  FlatIndex unit_index;
   std::vector<int> unit_head_post;                  // per unit, post index or -1
   std::vector<std::string> post_ids, post_names;
-  std::unordered_map<std::string, int> post_index;
+  FlatIndex post_index;
   std::vector<std::vector<Holding>> holders;        // per post
+  std::vector<std::string> system_ids;
   std::vector<int> system_zone, system_admin_post, system_unit;  // per system
-  std::unordered_map<std::string, int> system_index;
+  FlatIndex system_index;
   std::vector<Asset> assets;
-  std::unordered_map<std::string, int> asset_index;
-  std::unordered_map<std::string, Asset> devices;  // media: levels = highest of contents
+  FlatIndex asset_index;
+  std::vector<Asset> devices;  // media: levels = highest of contents
+  FlatIndex device_index;
+
+  // Index by id, or -1.
+  int ActionOf(std::string_view id) const {
+    return action_index.Find(id, [this](int i) -> std::string_view { return actions[i].id; });
+  }
+  int PersonOf(std::string_view id) const {
+    return person_index.Find(id, [this](int i) -> std::string_view { return people[i].id; });
+  }
+  int UnitOf(std::string_view id) const {
+    return unit_index.Find(id, [this](int i) -> std::string_view { return unit_ids[i]; });
+  }
+  int PostOf(std::string_view id) const {
+    return post_index.Find(id, [this](int i) -> std::string_view { return post_ids[i]; });
+  }
+  int SystemOf(std::string_view id) const {
+    return system_index.Find(id, [this](int i) -> std::string_view { return system_ids[i]; });
+  }
+  int AssetOf(std::string_view id) const {
+    return asset_index.Find(id, [this](int i) -> std::string_view { return assets[i].id; });
+  }
+  int DeviceOf(std::string_view id) const {
+    return device_index.Find(id, [this](int i) -> std::string_view { return devices[i].id; });
+  }
 };
 
 }  // namespace mamori::engine
