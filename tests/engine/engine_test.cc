@@ -8,10 +8,12 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <random>
 #include <thread>
 
 #include "engine/engine.h"
+#include "engine/flat_index.h"
 #include "registry/binding.h"
 #include "registry/registry.h"
 #include "registry/sample.h"
@@ -276,6 +278,36 @@ TEST(SmallVec, SpillsPastItsInlineCapacityWithoutLosingAnything) {
   small.push_back(7);
   EXPECT_EQ(small.size(), 1u);
   EXPECT_EQ(*small.begin(), 7);
+}
+
+// The snapshot's id index, against std::map over the same keys: ids of every
+// length around the 8-byte steps of the hash, the empty id, a repeated id
+// (the last one wins, as map[key] = index did), absent ids, and growth past
+// an undersized Reserve.
+TEST(FlatIndex, FindsWhatAMapFinds) {
+  std::mt19937 rng(7);
+  std::vector<std::string> keys = {"", "A", "000123", "A0000042", "A00000420", "0123456789abcdef", "0123456789abcdefg"};
+  for (int i = 0; i < 5000; ++i) {
+    std::string k(rng() % 20, 'x');
+    for (auto& c : k) c = static_cast<char>('0' + rng() % 43);
+    keys.push_back(k);
+  }
+  keys.push_back("A0000042");  // repeated
+  FlatIndex index;
+  index.Reserve(10);
+  std::map<std::string, int> expect;
+  auto key_of = [&](int i) -> std::string_view { return keys[i]; };
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    index.Insert(keys[i], static_cast<int>(i), key_of);
+    expect[keys[i]] = static_cast<int>(i);
+  }
+  for (const auto& [k, i] : expect) EXPECT_EQ(index.Find(k, key_of), i) << k;
+  for (std::string absent : {"A0000043", "A000004", "zzzzzzzzzzzzzzzzzzzzzzzzz", "0123456789abcdeg"}) {
+    if (!expect.count(absent)) {
+      EXPECT_EQ(index.Find(absent, key_of), -1) << absent;
+    }
+  }
+  EXPECT_EQ(FlatIndex().Find("A", key_of), -1);
 }
 
 TEST(Engine, EveryDecisionReachesTheEvidenceHook) {
