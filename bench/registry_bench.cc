@@ -18,9 +18,7 @@ const std::string kPack = std::string(MAMORI_PACKS_DIR) + "/yasuda";
 
 // A store with the town's units and systems, ready for the assets.
 registry::Bound Fresh(const fs::path& db, const std::vector<registry::SampleTable>& town) {
-  fs::remove(db);
-  fs::remove(db.string() + "-wal");
-  fs::remove(db.string() + "-shm");
+  for (const char* ext : {"", "-wal", "-shm", ".key"}) fs::remove(db.string() + ext);
   auto b = registry::Init(db.string(), kPack, "bench");
   registry::Registry reg(*b.store, b.pack);
   for (const auto& t : town)

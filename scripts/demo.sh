@@ -26,7 +26,7 @@ echo
 echo "================================================================"
 echo "台帳: 安田町のパックに結び付けたデータベースに、生成した架空の町を取り込む"
 db=${DEMO_DB:-build/demo.db}
-rm -f "$db" "$db-wal" "$db-shm"
+rm -f "$db" "$db-wal" "$db-shm" "$db.key"
 "$bin" init --pack "$packs/yasuda" --db "$db"
 "$bin" sample --db "$db" >/dev/null
 "$bin" status --db "$db"

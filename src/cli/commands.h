@@ -11,7 +11,8 @@ namespace mamori::cli {
 void AddReikiCommand(CLI::App& app);
 void AddPackCommand(CLI::App& app);
 void AddRegistryCommands(CLI::App& app);
-void AddDecideCommand(CLI::App& app);  // after AddPackCommand: adds `pack apply`
+void AddDecideCommand(CLI::App& app);
+void AddLedgerCommand(CLI::App& app);
 int ExitCode();
 void SetExitCode(int code);
 

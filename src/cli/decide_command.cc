@@ -1,5 +1,6 @@
 // `mamori decide`: one request, or JSON Lines in and out (docs/decide.md).
 #include <CLI/CLI.hpp>
+#include <poll.h>
 
 #include <nlohmann/json.hpp>
 
@@ -14,33 +15,73 @@
 #include "registry/binding.h"
 
 namespace mamori::cli {
+namespace {
+
+// Whether more standard input is already there to read, without blocking.
+bool InputWaiting() {
+  if (std::cin.rdbuf()->in_avail() > 0) return true;
+  pollfd p{0, POLLIN, 0};
+  return ::poll(&p, 1, 0) > 0 && (p.revents & POLLIN);
+}
+
+}  // namespace
 
 void AddDecideCommand(CLI::App& app) {
   auto* cmd = app.add_subcommand("decide", "行為を条文に基づいて判定する（許可・禁止・承認が必要、承認者、義務、根拠条文）");
   static std::string db = std::getenv("MAMORI_DB") ? std::getenv("MAMORI_DB") : "mamori.db";
   static std::string input;
-  static bool explain = false;
+  static bool explain = false, record = false;
   cmd->add_option("REQUEST", input, "要求の JSON ファイル、または - で標準入力から JSON Lines");
   cmd->add_option("--db", db, "データベースのファイル");
   cmd->add_flag("--explain", explain, "判断の理由と根拠条文の本文を日本語で示す");
+  cmd->add_flag("--record", record, "判定を証跡（mamori ledger）に記録する");
   cmd->callback([] {
     Guard([] {
       auto b = registry::Open(db);
       auto reg = reiki::ParseFile((std::filesystem::path(b.pack.dir) / b.pack.regulation.file).string());
       auto snap = engine::Compile(b.pack, reg, *b.store);
+      const char* user = std::getenv("USER");
+      const std::string actor = user ? user : "mamori";
+      // Group commit: with --record, decisions are recorded in batches, one
+      // transaction and one signed head each, and a batch's answers are
+      // released only once it has committed — a caller never acts on a
+      // decision that is not in the ledger. A batch ends at kBatch lines or as
+      // soon as no further input is waiting, so an interactive caller is
+      // answered at once.
+      constexpr int kBatch = 1000;
+      std::optional<store::Transaction> tx;
+      std::string held;
+      int pending = 0;
+      auto release = [&] {
+        if (tx) tx->Commit();
+        tx.reset();
+        pending = 0;
+        std::cout << held << std::flush;
+        held.clear();
+      };
       auto one = [&](const std::string& text, bool stream) {
+        std::string out;
         try {
           auto req = engine::ParseRequest(text);
           auto d = engine::Decide(*snap, req);
-          std::cout << engine::ToJson(d) << "\n";
-          if (explain) std::cout << engine::Explain(*snap, req, d) << (stream ? "" : "\n");
+          out = engine::ToJson(d) + "\n";
+          if (record) {
+            if (!tx) tx.emplace(*b.store);
+            b.ledger->Append("decision",
+                             {{"request", nlohmann::json::parse(text)}, {"decision", nlohmann::json::parse(out)}},
+                             actor, store::NowJst());
+            ++pending;
+          }
+          if (explain) out += engine::Explain(*snap, req, d) + (stream ? "" : "\n");
         } catch (const store::Error& e) {
           if (!stream) throw;
           // A bad line gets an error line in its place, so outputs stay aligned with inputs.
           nlohmann::json err = {{"error", {{"code", e.code()}, {"message", e.what()}}}};
-          std::cout << err.dump() << "\n";
+          out = err.dump() + "\n";
           SetExitCode(2);
         }
+        held += out;
+        if (!record || pending >= kBatch || !InputWaiting()) release();
       };
       if (input.empty() || input == "-") {
         std::string line;
@@ -53,6 +94,7 @@ void AddDecideCommand(CLI::App& app) {
         ss << in.rdbuf();
         one(ss.str(), false);
       }
+      release();
     });
   });
 }

@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   mamori::cli::AddPackCommand(app);
   mamori::cli::AddRegistryCommands(app);
   mamori::cli::AddDecideCommand(app);
+  mamori::cli::AddLedgerCommand(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -44,6 +44,7 @@ void ForEachCite(const Pack& p, const std::function<void(const Citation&, bool d
   for (const auto& x : p.duties) all(x.cite);
   for (const auto& x : p.checklist) all(x.cite);
   for (const auto& x : p.parameters) all(x.cite);
+  all(p.evidence.cite);
   for (const auto& x : p.gaps) all(x.cite);
   for (const auto& x : p.declaratory)
     for (const Citation& c : x.cite) f(c, true);
@@ -175,6 +176,21 @@ class Checker {
     for (const auto& d : p_.duties) Role(d.role, d.where, "duties「" + d.id + "」の role");
     for (const auto& c : p_.checklist) Role(c.role, c.where, "checklist「" + c.id + "」の role");
     for (const auto& x : p_.parameters) Role(x.owner, x.where, "parameters「" + x.id + "」の owner");
+    if (p_.evidence.present) Retention();
+  }
+
+  void Retention() {
+    const Evidence& ev = p_.evidence;
+    for (const auto& x : p_.parameters) {
+      if (x.id != ev.retention) continue;
+      if (x.value && !PeriodOf(x)) {
+        Error("E-PACK-032", x.where,
+              "parameters「" + x.id + "」の値「" + *x.value + "」は [evidence] の保存期間として読めません（例: 5年、6か月、90日）。");
+      }
+      return;
+    }
+    Error("E-PACK-031", ev.where,
+          "[evidence] の retention「" + ev.retention + "」は parameters に定義されていません。[[parameters]] に定義するか、綴りを確認してください。");
   }
 
   // Whether two matchers can both hold for one case: every key both constrain

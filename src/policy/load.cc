@@ -567,6 +567,15 @@ void Loader::File(const std::string& path, const std::string& shown, bool manife
         g.cite = e.CitesOf("cite", true);
         pack_.gaps.push_back(std::move(g));
       });
+    } else if (key == "evidence") {
+      single([&](Entry& e) {
+        Evidence& ev = pack_.evidence;
+        ev.present = true;
+        ev.where = e.where();
+        ev.retention = e.Str("retention", true);
+        ev.note = e.Str("note");
+        ev.cite = e.CitesOf("cite", true);
+      });
     } else if (key == "declaratory") {
       EachTable(v, shown, key, [&](Entry& e) {
         Declaratory d;

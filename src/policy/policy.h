@@ -166,6 +166,17 @@ struct Parameter {
   Source where;
 };
 
+// [evidence]: how long the ledger keeps entries. `retention` names the
+// parameter whose value is the period; while that value is unset (未設定),
+// everything is kept.
+struct Evidence {
+  bool present = false;
+  std::string retention;
+  std::string note;
+  Cites cite;
+  Source where;
+};
+
 struct Gap {
   std::string id, kind, note;
   Cites cite;
@@ -207,6 +218,7 @@ struct Pack {
   std::vector<Duty> duties;
   std::vector<ChecklistItem> checklist;
   std::vector<Parameter> parameters;
+  Evidence evidence;
   std::vector<Gap> gaps;
   std::vector<Declaratory> declaratory;
   std::vector<std::string> files;  // the TOML files read, in order
@@ -268,6 +280,20 @@ struct Decided {
   bool by_default = false;         // the action's default
   bool by_pack_default = false;    // the pack's [decision] default
 };
+// A period as a parameter's value gives it: "5年", "6か月" (ヶ月, ヵ月, 箇月),
+// "90日"; full-width digits too. nullopt when the text is not one of these.
+struct Period {
+  int years = 0, months = 0, days = 0;
+};
+std::optional<Period> ParsePeriod(std::string_view text);
+// The date `p` before `date` ("2026-11-22"); a day past the month's end is
+// clamped to it (2026-03-31 less 1か月 is 2026-02-28).
+std::string DateBefore(const std::string& date, const Period& p);
+// A parameter's value as a period, its unit applied to a bare number ("5" 年).
+std::optional<Period> PeriodOf(const Parameter& p);
+// The evidence retention period the pack sets; nullopt while unset (keep all).
+std::optional<Period> EvidenceRetention(const Pack& pack);
+
 std::optional<Decided> DecideForLevel(const Pack& pack, const std::string& action,
                                       const std::string& axis, const std::string& level);
 

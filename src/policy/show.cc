@@ -263,6 +263,13 @@ class Writer {
       s_ << "  " << x.name << ": " << (x.value ? *x.value + x.unit : std::string("未設定")) << "（定める者: "
          << RoleName(x.owner) << "、出典: " << x.source << "）" << Refs(x.cite) << "\n";
     }
+    if (p_.evidence.present) {
+      std::string name = p_.evidence.retention;
+      for (const auto& x : p_.parameters)
+        if (x.id == p_.evidence.retention) name = x.name;
+      s_ << "  証跡の保存期間: 「" << name << "」による"
+         << (EvidenceRetention(p_) ? "" : "（未設定のため、証跡はすべて保存する）") << Refs(p_.evidence.cite) << "\n";
+    }
   }
 
   void Gaps() {

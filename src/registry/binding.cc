@@ -70,7 +70,22 @@ Bound Init(const std::string& db, const std::string& pack_dir, const std::string
   Bound b;
   b.pack = LoadClean(pack_dir);
   std::string dir = fs::absolute(pack_dir).lexically_normal().string();
+  const std::string key = ledger::KeyPathFor(db);
+  // Checked before anything is created: a key left from a deleted database
+  // must not silently sign the new one's heads.
+  if (fs::exists(key) && !fs::exists(db)) {
+    throw store::Error("E-REG-005", "署名鍵「" + key + "」が残っています。以前のデータベースの鍵なら、保管するか削除してから作り直してください。");
+  }
   b.store = store::OpenSqlite(db, /*create=*/true);
+  try {
+    auto pub = ledger::CreateKey(key);
+    b.store->SetMeta("ledger_pubkey", "ed25519:" + ledger::KeyHex(pub));
+  } catch (...) {
+    b.store.reset();
+    fs::remove(db);
+    throw;
+  }
+  b.ledger = std::make_unique<ledger::Ledger>(*b.store, key);
   Record(*b.store, b.pack, dir, HashPack(b.pack), actor, "init");
   return b;
 }
@@ -78,6 +93,7 @@ Bound Init(const std::string& db, const std::string& pack_dir, const std::string
 Bound Open(const std::string& db) {
   Bound b;
   b.store = store::OpenSqlite(db, /*create=*/false);
+  b.ledger = std::make_unique<ledger::Ledger>(*b.store, ledger::KeyPathFor(db));
   auto dir = b.store->GetMeta("pack_dir");
   if (!dir) throw store::Error("E-REG-002", "データベース「" + db + "」はパックに結び付いていません。`mamori init` で作り直してください。");
   b.pack = LoadClean(*dir);
@@ -91,6 +107,7 @@ Bound Open(const std::string& db) {
 
 std::string ApplyPack(const std::string& db, const std::string& pack_dir, const std::string& actor) {
   auto s = store::OpenSqlite(db, /*create=*/false);
+  ledger::Ledger evidence(*s, ledger::KeyPathFor(db));
   policy::Pack pack = LoadClean(pack_dir);
   std::string hash = HashPack(pack);
   if (hash == s->GetMeta("pack_hash")) return "";

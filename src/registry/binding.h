@@ -4,20 +4,25 @@
 #include <memory>
 #include <string>
 
+#include "ledger/ledger.h"
 #include "policy/policy.h"
 #include "store/store.h"
 
 namespace mamori::registry {
 
+// A store with its evidence ledger attached: every write through it is
+// recorded (ledger before pack so that it goes before the store it hooks).
 struct Bound {
   std::unique_ptr<store::Store> store;
+  std::unique_ptr<ledger::Ledger> ledger;
   policy::Pack pack;
 };
 
 // SHA-256 over the pack's TOML files and its regulation text.
 std::string HashPack(const policy::Pack& pack);
 
-// Creates `db` bound to the pack in `pack_dir` (which must check clean).
+// Creates `db` bound to the pack in `pack_dir` (which must check clean), and
+// its ledger signing key at ledger::KeyPathFor(db).
 Bound Init(const std::string& db, const std::string& pack_dir, const std::string& actor);
 // Opens `db` with its pack; refuses if the pack's files changed since bound.
 Bound Open(const std::string& db);

@@ -39,6 +39,21 @@ CREATE TABLE history(
 -- planner into scanning a whole register for a single row.
 CREATE INDEX history_by_row ON history(kind, id, seq);
 )sql",
+    // The evidence log (src/ledger). `seq` is the leaf index from 0; `entry` is
+    // NULL once archived, its leaf hash kept. Interior nodes are kept only from
+    // level 4 up (see ledger.cc), keyed by level << 56 | index so that a lookup
+    // is one rowid probe.
+    R"sql(
+CREATE TABLE ledger(seq INTEGER PRIMARY KEY, leaf BLOB NOT NULL, entry TEXT);
+CREATE TABLE ledger_nodes(key INTEGER PRIMARY KEY, hash BLOB NOT NULL);
+CREATE TABLE tree_heads(
+  size      INTEGER PRIMARY KEY,
+  timestamp INTEGER NOT NULL,
+  at        TEXT NOT NULL,
+  root      BLOB NOT NULL,
+  signature BLOB NOT NULL
+);
+)sql",
 };
 
 class Stmt {
@@ -53,6 +68,18 @@ class Stmt {
 
   Stmt& Bind(int i, const std::string& v) {
     sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Stmt& Bind(int i, std::string_view v) {
+    sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Stmt& Blob(int i, std::string_view v) {
+    sqlite3_bind_blob(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Stmt& Bind(int i, long long v) {
+    sqlite3_bind_int64(s_, i, v);
     return *this;
   }
   Stmt& Bind(int i, const std::optional<std::string>& v) {
@@ -76,6 +103,13 @@ class Stmt {
     return std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(s_, col)));
   }
   long long Int(int col) { return sqlite3_column_int64(s_, col); }
+  bool IsNull(int col) { return sqlite3_column_type(s_, col) == SQLITE_NULL; }
+  // Valid until the next Step/Reset: scans hand these out without copying.
+  std::string_view View(int col) {
+    const void* p = sqlite3_column_type(s_, col) == SQLITE_BLOB ? sqlite3_column_blob(s_, col)
+                                                                : static_cast<const void*>(sqlite3_column_text(s_, col));
+    return {static_cast<const char*>(p), static_cast<std::size_t>(sqlite3_column_bytes(s_, col))};
+  }
 
  private:
   sqlite3* db_;
@@ -108,20 +142,35 @@ class SqliteStore final : public Store {
     remove_.emplace(db_, "DELETE FROM rows WHERE kind = ?1 AND id = ?2");
     record_.emplace(db_, "INSERT INTO history(kind, id, at, actor, command, before, after) "
                          "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+    log_append_.emplace(db_, "INSERT INTO ledger(seq, leaf, entry) VALUES(?1, ?2, ?3)");
+    log_node_put_.emplace(db_, "INSERT INTO ledger_nodes(key, hash) VALUES(?1, ?2)");
+    log_node_get_.emplace(db_, "SELECT hash FROM ledger_nodes WHERE key = ?1");
   }
   ~SqliteStore() override {
     upsert_.reset();
     remove_.reset();
     record_.reset();
+    log_append_.reset();
+    log_node_put_.reset();
+    log_node_get_.reset();
     sqlite3_close(db_);
   }
 
   void Begin() override { Exec("BEGIN IMMEDIATE"); }
-  void Commit() override { Exec("COMMIT"); }
-  void Rollback() override { Exec("ROLLBACK"); }
+  void Commit() override {
+    BeforeCommit();
+    Exec("COMMIT");
+  }
+  void Rollback() override {
+    Exec("ROLLBACK");
+    AfterRollback();
+  }
 
   void Apply(const Change& c, const std::string& actor, const std::string& at, const std::string& command) override {
     if (c.before == c.after) return;
+    if (sqlite3_get_autocommit(db_)) {
+      throw Error("E-STORE-006", "台帳の変更はトランザクションの中でしか行えません（証跡と同時に確定させるため）。");
+    }
     if (c.after) {
       upsert_->Bind(1, c.kind).Bind(2, c.id).Bind(3, *c.after);
       upsert_->Step();
@@ -134,7 +183,70 @@ class SqliteStore final : public Store {
     record_->Bind(1, c.kind).Bind(2, c.id).Bind(3, at).Bind(4, actor).Bind(5, command).Bind(6, c.before).Bind(7, c.after);
     record_->Step();
     record_->Reset();
-    Notify(c, actor, at);
+    Notify(c, actor, at, command);
+  }
+
+  long long LogSize() override {
+    Stmt s(db_, "SELECT COALESCE(MAX(seq) + 1, 0) FROM ledger");
+    s.Step();
+    return s.Int(0);
+  }
+  void LogAppend(long long seq, std::string_view entry, std::string_view leaf) override {
+    log_append_->Bind(1, seq).Blob(2, leaf).Bind(3, entry);
+    log_append_->Step();
+    log_append_->Reset();
+  }
+  void LogScan(long long from, const std::function<bool(const LogRow&)>& fn) override {
+    Stmt s(db_, "SELECT seq, leaf, entry FROM ledger WHERE seq >= ?1 ORDER BY seq");
+    s.Bind(1, from);
+    LogRow r;
+    while (s.Step()) {
+      r.seq = s.Int(0);
+      r.leaf = s.View(1);
+      r.entry = s.IsNull(2) ? std::nullopt : std::optional<std::string_view>(s.View(2));
+      if (!fn(r)) break;
+    }
+  }
+  std::string LogLeaves(long long from, long long to) override {
+    std::string out;
+    Stmt s(db_, "SELECT leaf FROM ledger WHERE seq >= ?1 AND seq < ?2 ORDER BY seq");
+    s.Bind(1, from).Bind(2, to);
+    while (s.Step()) out += s.View(0);
+    return out;
+  }
+  void LogPutNode(int level, long long index, std::string_view hash) override {
+    log_node_put_->Bind(1, NodeKey(level, index)).Blob(2, hash);
+    log_node_put_->Step();
+    log_node_put_->Reset();
+  }
+  std::optional<std::string> LogNode(int level, long long index) override {
+    log_node_get_->Bind(1, NodeKey(level, index));
+    std::optional<std::string> out;
+    if (log_node_get_->Step()) out = std::string(log_node_get_->View(0));
+    log_node_get_->Reset();
+    return out;
+  }
+  long long LogArchive(long long seq) override {
+    Stmt s(db_, "UPDATE ledger SET entry = NULL WHERE seq < ?1 AND entry IS NOT NULL");
+    s.Bind(1, seq);
+    s.Step();
+    return sqlite3_changes(db_);
+  }
+  void PutTreeHead(const TreeHeadRow& h) override {
+    Stmt s(db_, "INSERT INTO tree_heads(size, timestamp, at, root, signature) VALUES(?1, ?2, ?3, ?4, ?5)");
+    s.Bind(1, h.size).Bind(2, h.timestamp_ms).Bind(3, h.at).Blob(4, h.root).Blob(5, h.signature);
+    s.Step();
+  }
+  std::vector<TreeHeadRow> TreeHeads() override {
+    std::vector<TreeHeadRow> out;
+    Stmt s(db_, "SELECT size, timestamp, at, root, signature FROM tree_heads ORDER BY size");
+    while (s.Step()) out.push_back(HeadOf(s));
+    return out;
+  }
+  std::optional<TreeHeadRow> LatestTreeHead() override {
+    Stmt s(db_, "SELECT size, timestamp, at, root, signature FROM tree_heads ORDER BY size DESC LIMIT 1");
+    if (!s.Step()) return std::nullopt;
+    return HeadOf(s);
   }
 
   std::optional<std::string> Get(const std::string& kind, const std::string& id,
@@ -206,6 +318,13 @@ class SqliteStore final : public Store {
   // sorts against the recorded timestamps.
   static std::string EndOfDay(const std::string& date) { return date + "T24:00:00+09:00"; }
 
+  // Levels stay below 64 and indexes below 2^56: one integer key, one probe.
+  static long long NodeKey(int level, long long index) { return (static_cast<long long>(level) << 56) | index; }
+
+  static TreeHeadRow HeadOf(Stmt& s) {
+    return {s.Int(0), s.Int(1), *s.Text(2), std::string(s.View(3)), std::string(s.View(4))};
+  }
+
   void Exec(const char* sql) {
     char* err = nullptr;
     if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
@@ -238,7 +357,7 @@ class SqliteStore final : public Store {
   }
 
   sqlite3* db_ = nullptr;
-  std::optional<Stmt> upsert_, remove_, record_;
+  std::optional<Stmt> upsert_, remove_, record_, log_append_, log_node_put_, log_node_get_;
 };
 
 }  // namespace

@@ -8,6 +8,11 @@
 //    process dies, the store is exactly as before the command.
 //  * Rows are JSON objects of strings keyed by column; the store does not
 //    interpret them (the registry module does).
+//  * Apply() outside a transaction is refused: a change and its evidence entry
+//    must commit together.
+//  * The evidence log is stored here but given meaning by src/ledger: the store
+//    keeps its entries, leaf hashes, kept tree nodes and signed heads, and
+//    never changes a log row except through LogArchive().
 #pragma once
 
 #include <functional>
@@ -15,6 +20,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace mamori::store {
@@ -36,6 +42,22 @@ struct Row {
 struct Change {
   std::string kind, id;
   std::optional<std::string> before, after;  // nullopt: the row did not / does not exist
+};
+
+// One row of the evidence log. `entry` is nullopt once archived (its leaf hash
+// stays, so the tree remains verifiable). Views are valid during a scan callback.
+struct LogRow {
+  long long seq = 0;
+  std::optional<std::string_view> entry;
+  std::string_view leaf;  // 32 raw bytes as stored
+};
+
+// A signed tree head as stored: raw 32-byte root and 64-byte Ed25519 signature.
+struct TreeHeadRow {
+  long long size = 0;
+  long long timestamp_ms = 0;
+  std::string at;  // the same instant in JST, for people
+  std::string root, signature;
 };
 
 struct HistoryEntry {
@@ -68,19 +90,45 @@ class Store {
   virtual std::optional<std::string> GetMeta(const std::string& key) = 0;
   virtual void SetMeta(const std::string& key, const std::string& value) = 0;
 
-  // Hook called inside the transaction for every applied change (the evidence
-  // ledger attaches here).
-  void OnChange(std::function<void(const Change&, const std::string& actor, const std::string& at)> hook) {
-    hooks_.push_back(std::move(hook));
-  }
+  // --- The evidence log (see src/ledger). seq is the 0-based leaf index.
+  virtual long long LogSize() = 0;
+  virtual void LogAppend(long long seq, std::string_view entry, std::string_view leaf) = 0;
+  // Rows from `from` on, in seq order, until `fn` returns false.
+  virtual void LogScan(long long from, const std::function<bool(const LogRow&)>& fn) = 0;
+  // Leaf hashes of [from, to), concatenated (32 bytes each).
+  virtual std::string LogLeaves(long long from, long long to) = 0;
+  // Kept interior nodes of the Merkle tree, keyed by (level, index).
+  virtual void LogPutNode(int level, long long index, std::string_view hash) = 0;
+  virtual std::optional<std::string> LogNode(int level, long long index) = 0;
+  // Drops the bodies of entries before `seq`, keeping their leaf hashes.
+  virtual long long LogArchive(long long seq) = 0;
+  virtual void PutTreeHead(const TreeHeadRow& head) = 0;
+  virtual std::vector<TreeHeadRow> TreeHeads() = 0;  // by size
+  virtual std::optional<TreeHeadRow> LatestTreeHead() = 0;
+
+  // Hooks called inside the transaction: for every applied change, and just
+  // before COMMIT (the evidence ledger attaches to both, and signs its tree
+  // head there); and after a rollback, so in-memory state can be reset.
+  using ChangeHook = std::function<void(const Change&, const std::string& actor, const std::string& at,
+                                        const std::string& command)>;
+  void OnChange(ChangeHook hook) { change_hooks_.push_back(std::move(hook)); }
+  void OnCommit(std::function<void()> hook) { commit_hooks_.push_back(std::move(hook)); }
+  void OnRollback(std::function<void()> hook) { rollback_hooks_.push_back(std::move(hook)); }
 
  protected:
-  void Notify(const Change& c, const std::string& actor, const std::string& at) {
-    for (auto& h : hooks_) h(c, actor, at);
+  void Notify(const Change& c, const std::string& actor, const std::string& at, const std::string& command) {
+    for (auto& h : change_hooks_) h(c, actor, at, command);
+  }
+  void BeforeCommit() {
+    for (auto& h : commit_hooks_) h();
+  }
+  void AfterRollback() {
+    for (auto& h : rollback_hooks_) h();
   }
 
  private:
-  std::vector<std::function<void(const Change&, const std::string&, const std::string&)>> hooks_;
+  std::vector<ChangeHook> change_hooks_;
+  std::vector<std::function<void()>> commit_hooks_, rollback_hooks_;
 };
 
 // RAII: commits only when Commit() is called; otherwise rolls back.

@@ -1,0 +1,144 @@
+// The signing key and signed tree heads. The key file holds the Ed25519 seed in
+// hex; it is created once, at `mamori init`, readable by its owner only.
+#include <fcntl.h>
+#include <sodium.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cctype>
+#include <fstream>
+#include <sstream>
+
+#include "ledger/ledger.h"
+
+namespace mamori::ledger {
+namespace {
+
+void InitSodium() {
+  if (sodium_init() < 0) throw store::Error("E-LEDGER-001", "libsodium を初期化できません。");
+}
+
+template <std::size_t N>
+std::optional<std::array<unsigned char, N>> Unhex(std::string_view text) {
+  std::array<unsigned char, N> out{};
+  std::size_t len = 0;
+  if (text.size() != 2 * N ||
+      sodium_hex2bin(out.data(), N, text.data(), text.size(), nullptr, &len, nullptr) != 0 || len != N)
+    return std::nullopt;
+  return out;
+}
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  return s;
+}
+
+std::array<unsigned char, 32> ReadSeed(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    throw store::Error("E-LEDGER-002", "署名鍵「" + path + "」を読めません。データベースと同じ場所に `mamori init` が作った鍵が必要です。");
+  }
+  std::stringstream ss;
+  ss << in.rdbuf();
+  auto seed = Unhex<32>(Trim(ss.str()));
+  if (!seed) throw store::Error("E-LEDGER-003", "署名鍵「" + path + "」の形式が正しくありません（16進数64桁）。");
+  return *seed;
+}
+
+}  // namespace
+
+std::string KeyPathFor(const std::string& db) { return db + ".key"; }
+
+PublicKey CreateKey(const std::string& path) {
+  InitSodium();
+  std::array<unsigned char, 32> seed;
+  randombytes_buf(seed.data(), seed.size());
+  // O_EXCL: an existing key is never replaced, since every signed head depends on it.
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
+  if (fd < 0) {
+    throw store::Error("E-LEDGER-004", "署名鍵「" + path + "」を作れません（既にあるか、書き込めない場所です）。");
+  }
+  ::fchmod(fd, 0600);  // whatever the umask
+  char hex[65];
+  sodium_bin2hex(hex, sizeof hex, seed.data(), seed.size());
+  std::string line = std::string(hex) + "\n";
+  bool ok = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size()) && ::fsync(fd) == 0;
+  ::close(fd);
+  sodium_memzero(hex, sizeof hex);
+  if (!ok) throw store::Error("E-LEDGER-004", "署名鍵「" + path + "」を書き込めません。");
+  PublicKey pk;
+  std::array<unsigned char, 64> sk;
+  crypto_sign_seed_keypair(pk.data(), sk.data(), seed.data());
+  sodium_memzero(sk.data(), sk.size());
+  sodium_memzero(seed.data(), seed.size());
+  return pk;
+}
+
+PublicKey PublicKeyOf(const std::string& key_path) {
+  InitSodium();
+  auto seed = ReadSeed(key_path);
+  PublicKey pk;
+  std::array<unsigned char, 64> sk;
+  crypto_sign_seed_keypair(pk.data(), sk.data(), seed.data());
+  sodium_memzero(sk.data(), sk.size());
+  return pk;
+}
+
+std::string KeyHex(const PublicKey& k) {
+  char hex[65];
+  sodium_bin2hex(hex, sizeof hex, k.data(), k.size());
+  return hex;
+}
+
+std::optional<PublicKey> ParsePublicKey(std::string_view text) {
+  text = Trim(text);
+  if (text.substr(0, 8) == "ed25519:") text.remove_prefix(8);
+  return Unhex<32>(text);
+}
+
+PublicKey ReadPublicKeyFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw store::Error("E-LEDGER-005", "公開鍵のファイル「" + path + "」を開けません。");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  auto k = ParsePublicKey(ss.str());
+  if (!k) {
+    throw store::Error("E-LEDGER-006", "公開鍵のファイル「" + path +
+                                           "」を読めません（`mamori ledger pubkey` が書き出す形式: ed25519:16進数64桁）。");
+  }
+  return *k;
+}
+
+std::array<unsigned char, 50> SignedBytes(const TreeHead& h) {
+  std::array<unsigned char, 50> b{};
+  b[0] = 0;  // version v1
+  b[1] = 1;  // signature_type tree_hash
+  auto put64 = [&](int at, std::uint64_t v) {
+    for (int i = 7; i >= 0; --i, v >>= 8) b[at + i] = static_cast<unsigned char>(v & 0xff);
+  };
+  put64(2, static_cast<std::uint64_t>(h.timestamp_ms));
+  put64(10, h.size);
+  std::copy(h.root.begin(), h.root.end(), b.begin() + 18);
+  return b;
+}
+
+bool SignatureValid(const TreeHead& h, const PublicKey& key) {
+  InitSodium();
+  auto msg = SignedBytes(h);
+  return crypto_sign_verify_detached(h.signature.data(), msg.data(), msg.size(), key.data()) == 0;
+}
+
+const std::array<unsigned char, 64>& Ledger::SecretKey() {
+  if (!secret_) {
+    InitSodium();
+    auto seed = ReadSeed(key_path_);
+    PublicKey pk;
+    secret_.emplace();
+    crypto_sign_seed_keypair(pk.data(), secret_->data(), seed.data());
+    sodium_memzero(seed.data(), seed.size());
+  }
+  return *secret_;
+}
+
+}  // namespace mamori::ledger

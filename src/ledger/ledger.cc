@@ -1,0 +1,235 @@
+// The stored log: appends inside the caller's transaction, a signed head at
+// each commit, proofs from the kept nodes, and archiving.
+#include <sodium.h>
+
+#include <nlohmann/json.hpp>
+
+#include <bit>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "ledger/canonical.h"
+#include "ledger/ledger.h"
+
+namespace mamori::ledger {
+namespace {
+
+std::string_view View(const Hash& h) { return {reinterpret_cast<const char*>(h.data()), h.size()}; }
+
+Hash HashOf(std::string_view raw) {
+  Hash h{};
+  if (raw.size() != h.size()) throw store::Error("E-LEDGER-010", "証跡の木のハッシュが壊れています（長さ " + std::to_string(raw.size()) + "）。`mamori ledger verify` で確かめてください。");
+  std::copy(raw.begin(), raw.end(), h.begin());
+  return h;
+}
+
+TreeHead FromRow(const store::TreeHeadRow& r) {
+  TreeHead h;
+  h.size = static_cast<std::uint64_t>(r.size);
+  h.timestamp_ms = r.timestamp_ms;
+  h.at = r.at;
+  if (r.root.size() == h.root.size()) std::copy(r.root.begin(), r.root.end(), h.root.begin());
+  if (r.signature.size() == h.signature.size()) std::copy(r.signature.begin(), r.signature.end(), h.signature.begin());
+  return h;
+}
+
+// A register row as stored is a JSON object; kept as an object in the entry,
+// so that the entry reads as what changed rather than as an escaped string.
+nlohmann::json RowOf(const std::optional<std::string>& row) {
+  if (!row) return nullptr;
+  auto j = nlohmann::json::parse(*row, nullptr, /*allow_exceptions=*/false);
+  return j.is_discarded() ? nlohmann::json(*row) : j;
+}
+
+std::string FileSha256(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  crypto_hash_sha256_state st;
+  crypto_hash_sha256_init(&st);
+  char buf[1 << 16];
+  while (in.read(buf, sizeof buf) || in.gcount() > 0)
+    crypto_hash_sha256_update(&st, reinterpret_cast<const unsigned char*>(buf), static_cast<unsigned long long>(in.gcount()));
+  Hash h;
+  crypto_hash_sha256_final(&st, h.data());
+  return Hex(h);
+}
+
+}  // namespace
+
+Ledger::Ledger(store::Store& store, std::string key_path) : store_(store), key_path_(std::move(key_path)) {
+  auto reload = [this] {
+    frontier_ = Frontier::Load(static_cast<std::uint64_t>(store_.LogSize()),
+                               [this](std::uint64_t start, std::uint64_t size) { return Subtree(start, size); });
+    auto head = store_.LatestTreeHead();
+    signed_size_ = head ? static_cast<std::uint64_t>(head->size) : 0;
+  };
+  reload();
+  store_.OnChange([this](const store::Change& c, const std::string& actor, const std::string& at,
+                         const std::string& command) { OnChange(c, actor, at, command); });
+  store_.OnCommit([this] { SignHead(); });
+  // The store is back as of the last commit; so is the tree.
+  store_.OnRollback(reload);
+}
+
+long long Ledger::Append(std::string_view kind, const nlohmann::json& data, const std::string& actor,
+                         const std::string& at) {
+  const std::uint64_t seq = frontier_.size();
+  // "seq" sorts last among these members, so every entry ends with its own seq.
+  nlohmann::json e = {{"actor", actor}, {"at", at}, {"data", data}, {"kind", kind}, {"seq", seq}};
+  std::string entry = Canonical(e);
+  Hash leaf = LeafHash(entry);
+  store_.LogAppend(static_cast<long long>(seq), entry, View(leaf));
+  frontier_.Push(leaf, [this](int level, std::uint64_t index, const Hash& h) {
+    if (level >= kKeptLevel) store_.LogPutNode(level, static_cast<long long>(index), View(h));
+  });
+  return static_cast<long long>(seq);
+}
+
+void Ledger::OnChange(const store::Change& c, const std::string& actor, const std::string& at,
+                      const std::string& command) {
+  nlohmann::json data = {{"register", c.kind}, {"id", c.id},          {"command", command},
+                         {"before", RowOf(c.before)}, {"after", RowOf(c.after)}};
+  Append(c.kind == "pack_versions" ? "pack" : "register", data, actor, at);
+}
+
+void Ledger::SignHead() {
+  if (frontier_.size() == signed_size_) return;
+  TreeHead h;
+  h.size = frontier_.size();
+  h.timestamp_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
+  h.at = store::NowJst();
+  h.root = frontier_.Root();
+  auto msg = SignedBytes(h);
+  crypto_sign_detached(h.signature.data(), nullptr, msg.data(), msg.size(), SecretKey().data());
+  store_.PutTreeHead({static_cast<long long>(h.size), h.timestamp_ms, h.at, std::string(View(h.root)),
+                      std::string(reinterpret_cast<const char*>(h.signature.data()), h.signature.size())});
+  signed_size_ = h.size;
+}
+
+std::optional<TreeHead> Ledger::Head() {
+  auto r = store_.LatestTreeHead();
+  if (!r) return std::nullopt;
+  return FromRow(*r);
+}
+
+Hash Ledger::Subtree(std::uint64_t start, std::uint64_t size) {
+  if (std::has_single_bit(size) && start % size == 0) {
+    int level = std::countr_zero(size);
+    if (level >= kKeptLevel) {
+      if (auto h = store_.LogNode(level, static_cast<long long>(start >> level))) return HashOf(*h);
+      // Not kept (a store written before its node): fall back to the halves.
+      return NodeHash(Subtree(start, size / 2), Subtree(start + size / 2, size / 2));
+    }
+    std::string raw = store_.LogLeaves(static_cast<long long>(start), static_cast<long long>(start + size));
+    if (raw.size() != size * 32) {
+      throw store::Error("E-LEDGER-011", "証跡の第" + std::to_string(start) + "〜" + std::to_string(start + size - 1) +
+                                             "件の一部がありません。`mamori ledger verify` で確かめてください。");
+    }
+    std::vector<Hash> leaves(size);
+    for (std::uint64_t i = 0; i < size; ++i) std::copy_n(raw.data() + 32 * i, 32, leaves[i].data());
+    return RootOf(leaves);
+  }
+  std::uint64_t k = std::bit_floor(size - 1);  // the largest power of two below size
+  return NodeHash(Subtree(start, k), Subtree(start + k, size - k));
+}
+
+namespace {
+std::uint64_t SizeOrLatest(store::Store& s, std::uint64_t size) {
+  if (size) return size;
+  auto h = s.LatestTreeHead();
+  if (!h) throw store::Error("E-LEDGER-012", "証跡に署名付きツリーヘッドがまだありません。");
+  return static_cast<std::uint64_t>(h->size);
+}
+}  // namespace
+
+Inclusion Ledger::ProveInclusion(std::uint64_t seq, std::uint64_t size) {
+  size = SizeOrLatest(store_, size);
+  if (size > frontier_.size()) {
+    throw store::Error("E-LEDGER-013", "木の大きさ " + std::to_string(size) + " は証跡の件数 " +
+                                           std::to_string(frontier_.size()) + " を超えています。");
+  }
+  if (seq >= size) {
+    throw store::Error("E-LEDGER-014", "エントリ #" + std::to_string(seq) + " はありません（大きさ " + std::to_string(size) +
+                                           " の木のエントリは #0〜#" + std::to_string(size - 1) + "）。");
+  }
+  auto mth = [this](std::uint64_t a, std::uint64_t n) { return Subtree(a, n); };
+  Inclusion out;
+  out.seq = seq;
+  out.size = size;
+  out.path = InclusionProof(seq, size, mth);
+  out.root = Subtree(0, size);
+  store_.LogScan(static_cast<long long>(seq), [&](const store::LogRow& r) {
+    out.leaf = HashOf(r.leaf);
+    if (r.entry) out.entry = std::string(*r.entry);
+    return false;
+  });
+  return out;
+}
+
+Consistency Ledger::ProveConsistency(std::uint64_t from, std::uint64_t to) {
+  to = SizeOrLatest(store_, to);
+  if (from == 0 || from > to || to > frontier_.size()) {
+    throw store::Error("E-LEDGER-015", "整合性の証明には 1 ≦ --from ≦ --to ≦ " + std::to_string(frontier_.size()) +
+                                           " を指定してください（指定: " + std::to_string(from) + "、" + std::to_string(to) + "）。");
+  }
+  auto mth = [this](std::uint64_t a, std::uint64_t n) { return Subtree(a, n); };
+  Consistency c;
+  c.from = from;
+  c.to = to;
+  c.proof = ConsistencyProof(from, to, mth);
+  c.from_root = Subtree(0, from);
+  c.to_root = Subtree(0, to);
+  return c;
+}
+
+Archived Ledger::Archive(const std::string& file, const std::string& cutoff, const PublicKey& key,
+                         const std::string& actor) {
+  Archived out;
+  // Entries before the first live body are archived already.
+  long long first_live = -1;
+  store_.LogScan(0, [&](const store::LogRow& r) {
+    if (r.entry) {
+      first_live = r.seq;
+      return false;
+    }
+    return true;
+  });
+  // The last head signed before the cutoff: the archive ends on a signed head.
+  std::uint64_t upto = 0;
+  for (const auto& h : store_.TreeHeads())
+    if (h.at < cutoff) upto = static_cast<std::uint64_t>(h.size);
+  out.upto = upto;
+  if (upto == 0 || first_live < 0 || static_cast<std::uint64_t>(first_live) >= upto) return out;
+  {
+    std::ofstream f(file, std::ios::binary | std::ios::trunc);
+    if (!f) throw store::Error("E-LEDGER-016", "保管ファイル「" + file + "」に書き込めません。");
+    Export(f, upto);
+    f.flush();
+    if (!f) throw store::Error("E-LEDGER-016", "保管ファイル「" + file + "」に書き込めません。");
+  }
+  // Bodies are dropped only once the archive itself is shown to verify.
+  {
+    std::ifstream back(file, std::ios::binary);
+    auto r = VerifyExport(back, key);
+    if (!r.ok() || !r.latest || r.latest->size != upto) {
+      throw store::Error("E-LEDGER-017", "保管ファイル「" + file + "」を検証できないため、データベースは変更していません" +
+                                             (r.problems.empty() ? std::string("。") : "（" + r.problems[0].message + "）。"));
+    }
+  }
+  out.file_sha256 = FileSha256(file);
+  store::Transaction tx(store_);
+  out.dropped = static_cast<std::uint64_t>(store_.LogArchive(static_cast<long long>(upto)));
+  Append("ledger",
+         {{"event", "archive"},
+          {"upto", upto},
+          {"file", std::filesystem::path(file).filename().string()},
+          {"sha256", out.file_sha256}},
+         actor, store::NowJst());
+  tx.Commit();
+  return out;
+}
+
+}  // namespace mamori::ledger

@@ -1,0 +1,151 @@
+// ledger: the evidence log (証跡). An append-only Merkle tree (RFC 9162 hashing)
+// over canonical JSON entries (RFC 8785), with tree heads signed by Ed25519.
+//
+// Invariants:
+//  * An entry is written in the same transaction as what it records: the
+//    Ledger attaches to the store's change hook, and signs a tree head in the
+//    store's pre-commit hook. A transaction that fails leaves neither.
+//  * Entry seq = leaf index, from 0, without gaps; each entry carries its own
+//    seq as its last member, so a moved or swapped entry names itself.
+//  * Nothing is deleted. Archiving drops an entry's body only after it has been
+//    written to an export that verified; its leaf hash stays, so the tree and
+//    every signed head remain verifiable.
+//  * Verification trusts nothing in the database but the entries: it
+//    recomputes every leaf and every root, and checks every head's signature
+//    against a public key given from outside.
+#pragma once
+
+#include <nlohmann/json_fwd.hpp>
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ledger/merkle.h"
+#include "store/store.h"
+
+namespace mamori::ledger {
+
+using PublicKey = std::array<unsigned char, 32>;
+using Signature = std::array<unsigned char, 64>;
+
+// The signing key sits beside the database: "<db>.key", mode 0600.
+std::string KeyPathFor(const std::string& db);
+// Creates a new key at `path` (refusing to overwrite one); returns its public key.
+PublicKey CreateKey(const std::string& path);
+// The public key of the key at `path`.
+PublicKey PublicKeyOf(const std::string& key_path);
+std::string KeyHex(const PublicKey& k);
+// Reads a public key as exported: 64 hex digits, optionally "ed25519:"-prefixed,
+// surrounding whitespace ignored.
+std::optional<PublicKey> ParsePublicKey(std::string_view text);
+PublicKey ReadPublicKeyFile(const std::string& path);
+
+struct TreeHead {
+  std::uint64_t size = 0;
+  std::int64_t timestamp_ms = 0;  // since the Unix epoch, as RFC 6962 §3.5
+  std::string at;                 // the same instant in JST
+  Hash root{};
+  Signature signature{};
+};
+// The bytes a tree head signs: RFC 6962 §3.5 TreeHeadSignature (version v1,
+// signature type tree_hash, timestamp, tree size, root), big-endian.
+std::array<unsigned char, 50> SignedBytes(const TreeHead& h);
+bool SignatureValid(const TreeHead& h, const PublicKey& key);
+
+// One finding of a verification. `seq` names the entry when it can be told;
+// otherwise [from, to) is the range that the failing head covers.
+struct Problem {
+  std::string code, message;
+  long long seq = -1;
+  long long from = -1, to = -1;
+};
+
+struct Report {
+  long long entries = 0, archived = 0, heads = 0;
+  std::optional<TreeHead> latest;
+  std::vector<Problem> problems;  // in log order; the first names the first bad entry
+  bool ok() const { return problems.empty() && heads > 0; }
+};
+
+struct Inclusion {
+  std::uint64_t seq = 0, size = 0;
+  Hash leaf{}, root{};
+  std::vector<Hash> path;
+  std::optional<std::string> entry;  // nullopt once archived
+};
+
+struct Consistency {
+  std::uint64_t from = 0, to = 0;
+  Hash from_root{}, to_root{};
+  std::vector<Hash> proof;
+};
+
+struct Archived {
+  std::uint64_t upto = 0;    // entries [0, upto) now live in the archive only
+  std::uint64_t dropped = 0; // bodies dropped by this run
+  std::string file_sha256;
+};
+
+class Ledger {
+ public:
+  // Attaches to `store`. The key is read only when a head must be signed, so a
+  // store can be read (and verified with another public key) without it.
+  Ledger(store::Store& store, std::string key_path);
+  Ledger(const Ledger&) = delete;
+  Ledger& operator=(const Ledger&) = delete;
+
+  // Appends one entry inside the current transaction; returns its seq. `kind`
+  // is one of: register, pack, decision, approval, case, ledger.
+  long long Append(std::string_view kind, const nlohmann::json& data, const std::string& actor,
+                   const std::string& at);
+
+  std::uint64_t size() const { return frontier_.size(); }
+  std::optional<TreeHead> Head();
+
+  // A full recomputation (see the invariants above), calling `progress` now
+  // and then on a long log.
+  Report Verify(const PublicKey& trusted, const std::function<void(long long done, long long total)>& progress = {});
+
+  // Proofs against the tree of `size` entries (0: the latest signed head).
+  Inclusion ProveInclusion(std::uint64_t seq, std::uint64_t size = 0);
+  Consistency ProveConsistency(std::uint64_t from, std::uint64_t to = 0);
+
+  // Writes entries [0, size) and the heads up to size (0: the latest head).
+  void Export(std::ostream& out, std::uint64_t size = 0);
+
+  // Archives entries whose tree head was signed before `cutoff` (a JST
+  // timestamp) to `file`, verifies that file with `key`, then drops their
+  // bodies and records the archive as an entry. Stops at a signed head, so
+  // the archive verifies on its own.
+  Archived Archive(const std::string& file, const std::string& cutoff, const PublicKey& key, const std::string& actor);
+
+  // The kept-node lookups that proofs use (exposed for the benchmark).
+  Hash Subtree(std::uint64_t start, std::uint64_t size);
+
+ private:
+  void OnChange(const store::Change& c, const std::string& actor, const std::string& at, const std::string& command);
+  void SignHead();
+  const std::array<unsigned char, 64>& SecretKey();
+
+  store::Store& store_;
+  std::string key_path_;
+  std::optional<std::array<unsigned char, 64>> secret_;
+  Frontier frontier_;  // includes this transaction's appends; reloaded on rollback
+  std::uint64_t signed_size_ = 0;
+};
+
+// Verifies an export with nothing but the export and the public key.
+Report VerifyExport(std::istream& in, const PublicKey& trusted);
+
+// Interior nodes are kept from this level up: a proof then reads at most one
+// 16-leaf run plus one node per level, while the kept nodes add only about one
+// row per eight entries to every append.
+inline constexpr int kKeptLevel = 4;
+
+}  // namespace mamori::ledger

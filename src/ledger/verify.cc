@@ -1,0 +1,298 @@
+// Verification, of the live log and of an export. Both feed the same Checker,
+// which trusts nothing but the entries' own bytes and the public key given.
+//
+// Export format (text, one record per line, so an auditor can also read it
+// with their own tools):
+//   mamori-ledger-export 1
+//   E <seq> <leaf hex> <entry: canonical JSON>
+//   L <seq> <leaf hex>                      an archived entry: its leaf only
+//   H <size> <timestamp ms> <at> <root hex> <signature hex>
+// A head line follows the entry that brings the tree to its size.
+#include <sodium.h>
+
+#include <charconv>
+#include <istream>
+#include <ostream>
+
+#include "ledger/ledger.h"
+
+namespace mamori::ledger {
+namespace {
+
+constexpr std::string_view kMagic = "mamori-ledger-export 1";
+constexpr std::size_t kMaxProblems = 20;
+
+std::string N(long long v) { return std::to_string(v); }
+
+template <std::size_t K>
+bool FromHexInto(std::string_view hex, std::array<unsigned char, K>& out) {
+  std::size_t len = 0;
+  return hex.size() == 2 * K && sodium_hex2bin(out.data(), K, hex.data(), hex.size(), nullptr, &len, nullptr) == 0 &&
+         len == K;
+}
+
+template <std::size_t K>
+std::string ToHex(const std::array<unsigned char, K>& in) {
+  std::string out(2 * K + 1, '\0');
+  sodium_bin2hex(out.data(), out.size(), in.data(), K);
+  out.pop_back();
+  return out;
+}
+
+// The seq an entry records as its last member ("...,\"seq\":N}"), or -1.
+long long RecordedSeq(std::string_view entry) {
+  constexpr std::string_view key = "\"seq\":";
+  if (entry.size() < key.size() + 2 || entry.back() != '}') return -1;
+  std::size_t at = entry.rfind(key);
+  if (at == std::string_view::npos) return -1;
+  long long v = -1;
+  const char* first = entry.data() + at + key.size();
+  const char* last = entry.data() + entry.size() - 1;
+  auto r = std::from_chars(first, last, v);
+  return (r.ec == std::errc() && r.ptr == last) ? v : -1;
+}
+
+class Checker {
+ public:
+  Checker(const PublicKey& key, Report& report) : key_(key), r_(report) {}
+
+  // Called per entry in seq order. `entry` is nullopt for an archived entry
+  // (its stored leaf is then all there is). Returns false when the log can no
+  // longer be followed (a missing entry shifts everything after it).
+  bool Entry(long long seq, std::optional<std::string_view> entry, std::optional<Hash> stored_leaf,
+             const Frontier::NodeFn& on_node = {}) {
+    const long long expected = static_cast<long long>(frontier_.size());
+    if (seq != expected) {
+      Add("E-LEDGER-102", "エントリ #" + N(expected) + (seq > expected ? "〜#" + N(seq - 1) : "") +
+                              " がありません（削除されたか、順序が変えられています）。", expected);
+      lost_ = true;
+      return false;
+    }
+    Hash leaf;
+    if (entry) {
+      leaf = LeafHash(*entry);
+      long long recorded = RecordedSeq(*entry);
+      if (recorded != seq) {
+        Add("E-LEDGER-103", "エントリ #" + N(seq) + " の位置に" +
+                                (recorded < 0 ? std::string("形式の壊れたエントリ") : "エントリ #" + N(recorded)) +
+                                "があります（入れ替え・移動・改ざん）。", seq);
+      } else if (stored_leaf && *stored_leaf != leaf) {
+        Add("E-LEDGER-101", "エントリ #" + N(seq) + " の内容が、記録時の葉ハッシュと一致しません（内容の改ざん）。", seq);
+      }
+    } else if (stored_leaf) {
+      leaf = *stored_leaf;
+      ++r_.archived;
+    } else {
+      Add("E-LEDGER-104", "エントリ #" + N(seq) + " は内容も葉ハッシュもありません。", seq);
+      leaf = Hash{};
+    }
+    frontier_.Push(leaf, on_node);
+    ++r_.entries;
+    return true;
+  }
+
+  void Head(const TreeHead& h) {
+    ++r_.heads;
+    const std::uint64_t size = frontier_.size();
+    const std::string name = "署名付きツリーヘッド（" + N(static_cast<long long>(h.size)) + " 件、" + h.at + "）";
+    if (!SignatureValid(h, key_)) {
+      Add("E-LEDGER-105", name + " の署名が、与えられた公開鍵で検証できません（別の鍵による署名、または改ざん）。", -1,
+          static_cast<long long>(prev_size_), static_cast<long long>(h.size));
+    } else if (h.size != size) {
+      Add("E-LEDGER-106", name + " の位置が正しくありません（" + N(static_cast<long long>(size)) + " 件目の後にあります）。", -1,
+          static_cast<long long>(prev_size_), static_cast<long long>(h.size));
+    } else if (h.root != frontier_.Root()) {
+      Add("E-LEDGER-107", name + " の根ハッシュが、エントリから計算し直したものと一致しません。エントリ #" +
+                              N(static_cast<long long>(prev_size_)) + "〜#" + N(static_cast<long long>(h.size) - 1) +
+                              " のいずれかが改ざんされています。", -1,
+          static_cast<long long>(prev_size_), static_cast<long long>(h.size));
+    }
+    if (h.size < prev_size_) {
+      Add("E-LEDGER-108", name + " が、先の大きいツリーヘッドより後にあります。", -1);
+    }
+    prev_size_ = h.size;
+    r_.latest = h;
+    last_head_size_ = h.size;
+  }
+
+  void Finish(std::uint64_t largest_head) {
+    if (!lost_ && largest_head > frontier_.size()) {
+      Add("E-LEDGER-102", "エントリ #" + N(static_cast<long long>(frontier_.size())) + "〜#" +
+                              N(static_cast<long long>(largest_head) - 1) + " がありません（署名付きツリーヘッドは " +
+                              N(static_cast<long long>(largest_head)) + " 件を示しています）。",
+          static_cast<long long>(frontier_.size()));
+    }
+    if (r_.heads == 0) Add("E-LEDGER-109", "署名付きツリーヘッドがひとつもありません。", -1);
+  }
+
+  std::uint64_t size() const { return frontier_.size(); }
+  std::uint64_t last_head_size() const { return last_head_size_; }
+
+  void Add(std::string code, std::string message, long long seq, long long from = -1, long long to = -1) {
+    if (r_.problems.size() < kMaxProblems) r_.problems.push_back({std::move(code), std::move(message), seq, from, to});
+  }
+
+ private:
+  const PublicKey& key_;
+  Report& r_;
+  Frontier frontier_;
+  std::uint64_t prev_size_ = 0, last_head_size_ = 0;
+  bool lost_ = false;
+};
+
+}  // namespace
+
+Report Ledger::Verify(const PublicKey& trusted, const std::function<void(long long, long long)>& progress) {
+  Report report;
+  Checker check(trusted, report);
+  std::vector<TreeHead> heads;
+  for (const auto& row : store_.TreeHeads()) {
+    TreeHead h;
+    h.size = static_cast<std::uint64_t>(row.size);
+    h.timestamp_ms = row.timestamp_ms;
+    h.at = row.at;
+    // A malformed root or signature stays zero and fails the checks below.
+    if (row.root.size() == 32) std::copy(row.root.begin(), row.root.end(), h.root.begin());
+    if (row.signature.size() == 64) std::copy(row.signature.begin(), row.signature.end(), h.signature.begin());
+    heads.push_back(h);
+  }
+  std::size_t next_head = 0;
+  auto heads_at = [&](std::uint64_t size) {
+    while (next_head < heads.size() && heads[next_head].size <= size) check.Head(heads[next_head++]);
+  };
+  const long long total = store_.LogSize();
+  // Kept nodes are what proofs are built from: each one is checked against
+  // the recomputation too.
+  Frontier::NodeFn on_node = [&](int level, std::uint64_t index, const Hash& h) {
+    if (level < kKeptLevel) return;
+    auto kept = store_.LogNode(level, static_cast<long long>(index));
+    if (!kept || kept->size() != 32 || !std::equal(h.begin(), h.end(), reinterpret_cast<const unsigned char*>(kept->data()))) {
+      long long from = static_cast<long long>(index << level), to = static_cast<long long>((index + 1) << level);
+      check.Add("E-LEDGER-110", "証明に使う木の節点（エントリ #" + N(from) + "〜#" + N(to - 1) +
+                                    "）が、計算し直したものと一致しません。", -1, from, to);
+    }
+  };
+  heads_at(0);
+  store_.LogScan(0, [&](const store::LogRow& row) {
+    std::optional<Hash> stored;
+    if (row.leaf.size() == 32) {
+      stored.emplace();
+      std::copy(row.leaf.begin(), row.leaf.end(), stored->begin());
+    }
+    if (!check.Entry(row.seq, row.entry, stored, on_node)) return false;
+    heads_at(check.size());
+    if (progress && check.size() % 100000 == 0) progress(static_cast<long long>(check.size()), total);
+    return true;
+  });
+  // Heads beyond the last entry: the entries they cover are gone.
+  std::uint64_t largest = heads.empty() ? 0 : heads.back().size;
+  check.Finish(largest);
+  return report;
+}
+
+void Ledger::Export(std::ostream& out, std::uint64_t size) {
+  auto latest = store_.LatestTreeHead();
+  if (!latest) throw store::Error("E-LEDGER-012", "証跡に署名付きツリーヘッドがまだありません。");
+  if (size == 0) size = static_cast<std::uint64_t>(latest->size);
+  std::vector<store::TreeHeadRow> heads;
+  bool found = false;
+  for (auto& h : store_.TreeHeads()) {
+    if (static_cast<std::uint64_t>(h.size) > size) break;
+    found = found || static_cast<std::uint64_t>(h.size) == size;
+    heads.push_back(std::move(h));
+  }
+  if (!found) {
+    throw store::Error("E-LEDGER-018", "大きさ " + std::to_string(size) +
+                                           " の署名付きツリーヘッドはありません。書き出しは署名付きツリーヘッドの大きさで区切ります（`mamori ledger head`）。");
+  }
+  out << kMagic << "\n";
+  std::size_t next = 0;
+  auto head_lines = [&](long long upto) {
+    for (; next < heads.size() && heads[next].size <= upto; ++next) {
+      const auto& h = heads[next];
+      std::array<unsigned char, 32> root{};
+      std::array<unsigned char, 64> sig{};
+      std::copy_n(h.root.begin(), std::min<std::size_t>(32, h.root.size()), root.begin());
+      std::copy_n(h.signature.begin(), std::min<std::size_t>(64, h.signature.size()), sig.begin());
+      out << "H " << h.size << " " << h.timestamp_ms << " " << h.at << " " << ToHex(root) << " " << ToHex(sig) << "\n";
+    }
+  };
+  head_lines(0);
+  store_.LogScan(0, [&](const store::LogRow& r) {
+    if (static_cast<std::uint64_t>(r.seq) >= size) return false;
+    std::array<unsigned char, 32> leaf{};
+    std::copy_n(r.leaf.begin(), std::min<std::size_t>(32, r.leaf.size()), leaf.begin());
+    if (r.entry) out << "E " << r.seq << " " << ToHex(leaf) << " " << *r.entry << "\n";
+    else out << "L " << r.seq << " " << ToHex(leaf) << "\n";
+    head_lines(r.seq + 1);
+    return true;
+  });
+}
+
+Report VerifyExport(std::istream& in, const PublicKey& trusted) {
+  Report report;
+  Checker check(trusted, report);
+  std::string line;
+  long long lineno = 0;
+  std::uint64_t largest = 0;
+  auto bad = [&](const std::string& why) {
+    check.Add("E-LEDGER-201", "書き出しファイルの " + N(lineno) + " 行目を読めません: " + why, -1);
+  };
+  if (!std::getline(in, line) || line != kMagic) {
+    lineno = 1;
+    bad("mamori の証跡の書き出しではありません（1行目が「" + std::string(kMagic) + "」ではありません）。");
+    return report;
+  }
+  lineno = 1;
+  bool following = true;
+  while (std::getline(in, line)) {
+    ++lineno;
+    std::string_view v(line);
+    if (v.empty()) continue;
+    auto field = [&v]() {
+      std::size_t sp = v.find(' ');
+      std::string_view f = v.substr(0, sp);
+      v = sp == std::string_view::npos ? std::string_view() : v.substr(sp + 1);
+      return f;
+    };
+    auto number = [](std::string_view f, long long& out) {
+      auto r = std::from_chars(f.data(), f.data() + f.size(), out);
+      return r.ec == std::errc() && r.ptr == f.data() + f.size() && !f.empty();
+    };
+    std::string_view tag = field();
+    if (tag == "E" || tag == "L") {
+      long long seq = 0;
+      Hash leaf{};
+      if (!number(field(), seq) || !FromHexInto(field(), leaf)) {
+        bad("エントリの番号または葉ハッシュが正しくありません。");
+        continue;
+      }
+      if (!following) continue;
+      std::optional<std::string_view> entry;
+      if (tag == "E") entry = v;
+      following = check.Entry(seq, entry, leaf);
+    } else if (tag == "H") {
+      long long size = 0, ts = 0;
+      TreeHead h;
+      if (!number(field(), size) || !number(field(), ts)) {
+        bad("ツリーヘッドの大きさまたは時刻が正しくありません。");
+        continue;
+      }
+      h.at = std::string(field());
+      if (!FromHexInto(field(), h.root) || !FromHexInto(field(), h.signature)) {
+        bad("ツリーヘッドの根ハッシュまたは署名が正しくありません。");
+        continue;
+      }
+      h.size = static_cast<std::uint64_t>(size);
+      h.timestamp_ms = ts;
+      largest = std::max(largest, h.size);
+      if (following) check.Head(h);
+    } else {
+      bad("行の種類「" + std::string(tag) + "」は知りません（E・L・H のいずれか）。");
+    }
+  }
+  check.Finish(largest);
+  return report;
+}
+
+}  // namespace mamori::ledger
