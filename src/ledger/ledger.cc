@@ -199,8 +199,10 @@ Archived Ledger::Archive(const std::string& file, const std::string& cutoff, con
   });
   // The last head signed before the cutoff: the archive ends on a signed head.
   std::uint64_t upto = 0;
-  for (const auto& h : store_.TreeHeads())
-    if (h.at < cutoff) upto = static_cast<std::uint64_t>(h.size);
+  for (const auto& h : store_.TreeHeads()) {
+    if (h.at >= cutoff) break;  // heads in size order: stop at the first one too young
+    upto = static_cast<std::uint64_t>(h.size);
+  }
   out.upto = upto;
   if (upto == 0 || first_live < 0 || static_cast<std::uint64_t>(first_live) >= upto) return out;
   {

@@ -101,7 +101,9 @@ class Checker {
     } else if (h.size != size) {
       Add("E-LEDGER-106", name + " の位置が正しくありません（" + N(static_cast<long long>(size)) + " 件目の後にあります）。", -1,
           static_cast<long long>(prev_size_), static_cast<long long>(h.size));
-    } else if (h.root != frontier_.Root()) {
+    } else if (h.root != frontier_.Root() && !root_failed_) {
+      // Only the first: every later root covers the same bad entry.
+      root_failed_ = true;
       Add("E-LEDGER-107", name + " の根ハッシュが、エントリから計算し直したものと一致しません。エントリ #" +
                               N(static_cast<long long>(prev_size_)) + "〜#" + N(static_cast<long long>(h.size) - 1) +
                               " のいずれかが改ざんされています。", -1,
@@ -137,7 +139,7 @@ class Checker {
   Report& r_;
   Frontier frontier_;
   std::uint64_t prev_size_ = 0, last_head_size_ = 0;
-  bool lost_ = false;
+  bool lost_ = false, root_failed_ = false;
 };
 
 }  // namespace

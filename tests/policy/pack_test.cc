@@ -212,5 +212,54 @@ TEST(Load, MissingPackToml) {
   EXPECT_FALSE(c.ok());
 }
 
+// --- [evidence]: the ledger's retention, named by a parameter.
+
+TEST(Evidence, RetentionMustNameAParameter) {
+  Mutated m("[[gaps]]", "[evidence]\nretention = \"log_retention\"\ncite = \"第10条\"\n\n[[gaps]]");
+  Diagnostic d = Only(LoadAndCheck(m.dir()), "E-PACK-031");
+  EXPECT_NE(d.message.find("log_retention"), std::string::npos) << d.message;
+  EXPECT_EQ(d.where.line, m.line());
+}
+
+TEST(Evidence, RetentionValueMustReadAsAPeriod) {
+  Mutated m("source = \"実施手順\"        # no value: the text gives none (未設定)\ncite = \"第10条\"\n",
+            "source = \"実施手順\"\nvalue = \"しばらく\"\ncite = \"第10条\"\n\n"
+            "[evidence]\nretention = \"password_min_length\"\ncite = \"第10条\"\n");
+  Diagnostic d = Only(LoadAndCheck(m.dir()), "E-PACK-032");
+  EXPECT_NE(d.message.find("しばらく"), std::string::npos) << d.message;
+}
+
+TEST(Evidence, UnsetRetentionKeepsEverything) {
+  Mutated m("[[gaps]]", "[evidence]\nretention = \"password_min_length\"\ncite = \"第10条\"\n\n[[gaps]]");
+  auto c = LoadAndCheck(m.dir());
+  EXPECT_TRUE(c.ok()) << FormatDiagnostics(AllErrors(c));
+  EXPECT_TRUE(c.load.pack.evidence.present);
+  EXPECT_FALSE(EvidenceRetention(c.load.pack));
+  EXPECT_NE(Summary(c.load.pack).find("未設定のため、証跡はすべて保存する"), std::string::npos);
+}
+
+TEST(Evidence, PeriodsAsParametersStateThem) {
+  auto p = ParsePeriod("5年");
+  ASSERT_TRUE(p);
+  EXPECT_EQ(p->years, 5);
+  ASSERT_TRUE(ParsePeriod("６か月"));
+  EXPECT_EQ(ParsePeriod("６か月")->months, 6);
+  EXPECT_EQ(ParsePeriod("18ヶ月")->months, 18);
+  EXPECT_EQ(ParsePeriod("90日")->days, 90);
+  for (const char* bad : {"", "年", "0年", "-1年", "5", "5 年", "五年", "1.5年", "5年6か月", "999999999999年"})
+    EXPECT_FALSE(ParsePeriod(bad)) << bad;
+  Parameter x;
+  x.value = "3";
+  x.unit = "年";
+  EXPECT_EQ(PeriodOf(x)->years, 3);  // a bare number takes the parameter's unit
+  // Month ends clamp; days cross months and leap years.
+  EXPECT_EQ(DateBefore("2026-03-31", {0, 1, 0}), "2026-02-28");
+  EXPECT_EQ(DateBefore("2028-03-31", {0, 1, 0}), "2028-02-29");
+  EXPECT_EQ(DateBefore("2026-11-22", {5, 0, 0}), "2021-11-22");
+  EXPECT_EQ(DateBefore("2026-01-10", {0, 0, 10}), "2025-12-31");
+  EXPECT_EQ(DateBefore("2024-03-01", {0, 0, 1}), "2024-02-29");
+  EXPECT_EQ(DateBefore("2026-04-01", {1, 6, 0}), "2024-10-01");
+}
+
 }  // namespace
 }  // namespace mamori::policy
