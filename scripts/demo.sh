@@ -26,7 +26,7 @@ echo
 echo "================================================================"
 echo "台帳: 安田町のパックに結び付けたデータベースに、生成した架空の町を取り込む"
 db=${DEMO_DB:-build/demo.db}
-rm -f "$db" "$db-wal" "$db-shm" "$db.key"
+rm -f "$db" "$db-wal" "$db-shm" "$db.key" "$db.pub" "$db.ledger"
 "$bin" init --pack "$packs/yasuda" --db "$db"
 "$bin" sample --db "$db" >/dev/null
 "$bin" status --db "$db"
@@ -40,3 +40,15 @@ echo
 echo "判定（mamori decide --explain）: 職員 000100 が税務課（U03）の機密性2の情報資産を運搬する"
 echo '{"subject":"000100","action":"transport","resource":{"confidentiality":"C2","owner_unit":"U03"},"context":{"date":"2026-04-01"}}' |
   "$bin" decide --db "$db" --explain -
+
+echo
+echo "================================================================"
+echo "証跡（mamori ledger）: 上の判定を記録し、署名付きツリーヘッドと検証結果を示す"
+echo '{"subject":"000100","action":"transport","resource":{"confidentiality":"C2","owner_unit":"U03"},"context":{"date":"2026-04-01"}}' |
+  "$bin" decide --db "$db" --record - >/dev/null
+"$bin" ledger head --db "$db"
+"$bin" ledger verify --db "$db"
+"$bin" ledger pubkey --db "$db" --out "$db.pub"
+"$bin" ledger export --db "$db" --out "$db.ledger"
+echo "監査人の手元（書き出しと公開鍵だけ）での検証:"
+"$bin" ledger verify --export "$db.ledger" --pubkey "$db.pub"
