@@ -29,7 +29,7 @@ World& TheWorld() {
   static World w = [] {
     World w;
     fs::path db = fs::temp_directory_path() / "mamori_bench_engine.db";
-    for (const char* ext : {"", "-wal", "-shm"}) fs::remove(db.string() + ext);
+    for (const char* ext : {"", "-wal", "-shm", ".key"}) fs::remove(db.string() + ext);
     w.b = registry::Init(db.string(), std::string(MAMORI_PACKS_DIR) + "/yasuda", "bench");
     registry::Registry r(*w.b.store, w.b.pack);
     for (const auto& t : registry::SampleTown(w.b.pack, {100000, 1000000}))
