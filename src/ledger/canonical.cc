@@ -229,4 +229,69 @@ std::string Canonical(const nlohmann::json& value) {
   return out;
 }
 
+void AppendCanonicalString(std::string& out, std::string_view s) { WriteString(s, out); }
+
+bool IsCanonicalFlatObject(std::string_view t) {
+  std::size_t i = 0;
+  auto at = [&](char c) { return i < t.size() && t[i] == c; };
+  // A string from t[i] (at its opening quote) to just past its closing quote,
+  // escaped exactly as WriteString escapes. `ascii_name`: a member name, kept
+  // to printable ASCII without escapes so that byte order is UTF-16 order.
+  auto string = [&](bool ascii_name) -> bool {
+    if (!at('"')) return false;
+    ++i;
+    while (i < t.size()) {
+      const auto c = static_cast<unsigned char>(t[i]);
+      if (c == '"') {
+        ++i;
+        return true;
+      }
+      if (c < 0x20) return false;
+      if (c == '\\') {
+        if (ascii_name || i + 1 >= t.size()) return false;
+        const char e = t[i + 1];
+        if (e == '"' || e == '\\' || e == 'b' || e == 't' || e == 'n' || e == 'f' || e == 'r') {
+          i += 2;
+          continue;
+        }
+        // \u00XX only for the control characters without a short form.
+        static constexpr std::string_view kHex = "0123456789abcdef";
+        if (e != 'u' || i + 5 >= t.size() || t[i + 2] != '0' || t[i + 3] != '0') return false;
+        const std::size_t hi = kHex.find(t[i + 4]), lo = kHex.find(t[i + 5]);
+        if (hi > 1 || lo == std::string_view::npos) return false;
+        const unsigned v = static_cast<unsigned>(hi * 16 + lo);
+        if (v == '\b' || v == '\t' || v == '\n' || v == '\f' || v == '\r') return false;
+        i += 6;
+        continue;
+      }
+      if (c >= 0x80) {
+        if (ascii_name) return false;
+        const std::size_t n = SequenceLength(t, i);
+        if (n == 0) return false;
+        i += n;
+        continue;
+      }
+      ++i;
+    }
+    return false;
+  };
+  if (!at('{')) return false;
+  ++i;
+  if (at('}')) return i + 1 == t.size();
+  std::string_view previous;
+  for (;;) {
+    const std::size_t name_start = i;
+    if (!string(true)) return false;
+    const std::string_view name = t.substr(name_start + 1, i - name_start - 2);
+    if (name_start > 1 && !(previous < name)) return false;  // sorted, no duplicates
+    previous = name;
+    if (!at(':')) return false;
+    ++i;
+    if (!string(false)) return false;
+    if (at('}')) return i + 1 == t.size();
+    if (!at(',')) return false;
+    ++i;
+  }
+}
+
 }  // namespace mamori::ledger

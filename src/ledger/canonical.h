@@ -5,6 +5,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include <string>
+#include <string_view>
 
 namespace mamori::ledger {
 
@@ -13,5 +14,16 @@ namespace mamori::ledger {
 // Throws std::invalid_argument for NaN or infinity, which JSON cannot carry,
 // and for strings that are not valid UTF-8.
 std::string Canonical(const nlohmann::json& value);
+
+// Appends `s` as a canonical JSON string, quotes included (throws as above).
+void AppendCanonicalString(std::string& out, std::string_view s);
+
+// Whether `text` already is the canonical form of a flat object whose members
+// are all strings with ASCII names — the shape of every register row — so that
+// it can be embedded as is. The import of a million rows goes through here,
+// and parsing each row again only to print the same bytes would cost more
+// than the rest of the ledger append. False means "not known to be", and the
+// caller canonicalises the slow way.
+bool IsCanonicalFlatObject(std::string_view text);
 
 }  // namespace mamori::ledger

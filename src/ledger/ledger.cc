@@ -37,10 +37,15 @@ TreeHead FromRow(const store::TreeHeadRow& r) {
 
 // A register row as stored is a JSON object; kept as an object in the entry,
 // so that the entry reads as what changed rather than as an escaped string.
-nlohmann::json RowOf(const std::optional<std::string>& row) {
-  if (!row) return nullptr;
-  auto j = nlohmann::json::parse(*row, nullptr, /*allow_exceptions=*/false);
-  return j.is_discarded() ? nlohmann::json(*row) : j;
+void AppendRow(std::string& out, const std::optional<std::string>& row) {
+  if (!row) {
+    out += "null";
+  } else if (IsCanonicalFlatObject(*row)) {
+    out += *row;
+  } else {
+    auto j = nlohmann::json::parse(*row, nullptr, /*allow_exceptions=*/false);
+    out += j.is_discarded() ? Canonical(nlohmann::json(*row)) : Canonical(j);
+  }
 }
 
 std::string FileSha256(const std::string& path) {
@@ -74,10 +79,27 @@ Ledger::Ledger(store::Store& store, std::string key_path) : store_(store), key_p
 
 long long Ledger::Append(std::string_view kind, const nlohmann::json& data, const std::string& actor,
                          const std::string& at) {
+  return AppendCanonical(kind, Canonical(data), actor, at);
+}
+
+long long Ledger::AppendCanonical(std::string_view kind, std::string_view data, const std::string& actor,
+                                  const std::string& at) {
   const std::uint64_t seq = frontier_.size();
-  // "seq" sorts last among these members, so every entry ends with its own seq.
-  nlohmann::json e = {{"actor", actor}, {"at", at}, {"data", data}, {"kind", kind}, {"seq", seq}};
-  std::string entry = Canonical(e);
+  // The envelope in canonical member order, written directly: "seq" sorts
+  // last, so every entry ends with its own seq.
+  std::string entry;
+  entry.reserve(data.size() + actor.size() + at.size() + kind.size() + 64);
+  entry += "{\"actor\":";
+  AppendCanonicalString(entry, actor);
+  entry += ",\"at\":";
+  AppendCanonicalString(entry, at);
+  entry += ",\"data\":";
+  entry += data;
+  entry += ",\"kind\":";
+  AppendCanonicalString(entry, kind);
+  entry += ",\"seq\":";
+  entry += std::to_string(seq);
+  entry += '}';
   Hash leaf = LeafHash(entry);
   store_.LogAppend(static_cast<long long>(seq), entry, View(leaf));
   frontier_.Push(leaf, [this](int level, std::uint64_t index, const Hash& h) {
@@ -88,9 +110,19 @@ long long Ledger::Append(std::string_view kind, const nlohmann::json& data, cons
 
 void Ledger::OnChange(const store::Change& c, const std::string& actor, const std::string& at,
                       const std::string& command) {
-  nlohmann::json data = {{"register", c.kind}, {"id", c.id},          {"command", command},
-                         {"before", RowOf(c.before)}, {"after", RowOf(c.after)}};
-  Append(c.kind == "pack_versions" ? "pack" : "register", data, actor, at);
+  // Members in canonical order: after, before, command, id, register.
+  std::string data = "{\"after\":";
+  AppendRow(data, c.after);
+  data += ",\"before\":";
+  AppendRow(data, c.before);
+  data += ",\"command\":";
+  AppendCanonicalString(data, command);
+  data += ",\"id\":";
+  AppendCanonicalString(data, c.id);
+  data += ",\"register\":";
+  AppendCanonicalString(data, c.kind);
+  data += '}';
+  AppendCanonical(c.kind == "pack_versions" ? "pack" : "register", data, actor, at);
 }
 
 void Ledger::SignHead() {

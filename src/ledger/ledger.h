@@ -129,6 +129,8 @@ class Ledger {
   Hash Subtree(std::uint64_t start, std::uint64_t size);
 
  private:
+  long long AppendCanonical(std::string_view kind, std::string_view data, const std::string& actor,
+                            const std::string& at);
   void OnChange(const store::Change& c, const std::string& actor, const std::string& at, const std::string& command);
   void SignHead();
   const std::array<unsigned char, 64>& SecretKey();

@@ -180,5 +180,50 @@ TEST(Canonical, BinaryHasNoJsonForm) {
   EXPECT_THROW(Canonical(json::binary({1, 2, 3})), std::invalid_argument);
 }
 
+// --- The fast path for register rows: only ever "yes" when it is canonical.
+
+TEST(CanonicalFlatObject, RegisterRowsAsTheRegistryWritesThemAreCanonical) {
+  for (const char* row : {R"({})", R"({"id":"U04","kind":"課","name":"住民課","parent":"U00"})",
+                          R"({"a":"\"quoted\" and \\ back","b":"tab\there\nnewline","c":"\u001f\u0000"})"}) {
+    EXPECT_TRUE(IsCanonicalFlatObject(row)) << row;
+    EXPECT_EQ(Canonical(json::parse(row)), row);
+  }
+}
+
+TEST(CanonicalFlatObject, AnythingElseIsNotTakenAsIs) {
+  for (const char* t : {R"({"b":"1","a":"2"})",          // unsorted
+                        R"({"a":"1","a":"2"})",          // duplicate
+                        R"({ "a":"1"})", R"({"a": "1"})",  // whitespace
+                        R"({"a":"\u001F"})",             // upper-case hex
+                        R"({"a":"\u0008"})",             // has a short form: \b
+                        R"({"a":"\u0041"})",             // needs no escape
+                        R"({"a":"\/"})",                 // not an RFC 8785 escape
+                        R"({"a":1})", R"({"a":null})", R"({"a":{"b":"c"}})", R"({"a":["x"]})",
+                        R"({"名":"x"})",                  // non-ASCII name: left to the slow path
+                        R"({"a":"x"} )", R"({"a":"x"}{)", R"({"a":"x",})", R"({"a":"x")", R"({"a")", R"({)", "", "[]",
+                        "{\"a\":\"\x01\"}",              // raw control character
+                        "{\"a\":\"\xff\"}",              // invalid UTF-8
+                        "{\"a\":\"\xe3\x81\"}"})         // truncated UTF-8
+    EXPECT_FALSE(IsCanonicalFlatObject(t)) << t;
+}
+
+TEST(CanonicalFlatObject, AgreesWithCanonicalOnRandomRows) {
+  std::mt19937 rng(20261122);
+  const std::vector<std::string> pieces = {"a", "Z", "0", "\"", "\\", "\n", "\t", "\x01", "\x1f", "/", "課", "𠮷", "ｱ", " "};
+  for (int n = 0; n < 3000; ++n) {
+    json row = json::object();
+    const int members = static_cast<int>(rng() % 5);
+    for (int m = 0; m < members; ++m) {
+      std::string name(1, static_cast<char>('a' + rng() % 6)), value;
+      for (int k = static_cast<int>(rng() % 6); k > 0; --k) value += pieces[rng() % pieces.size()];
+      row[name] = value;
+    }
+    const std::string text = row.dump();  // what the registry stores
+    const bool fast = IsCanonicalFlatObject(text);
+    EXPECT_EQ(fast, Canonical(row) == text) << text;
+    EXPECT_TRUE(fast) << text;  // nlohmann's dump of such a row is canonical
+  }
+}
+
 }  // namespace
 }  // namespace mamori::ledger
