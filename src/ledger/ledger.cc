@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include <bit>
+#include <span>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -155,17 +156,31 @@ Hash Ledger::Subtree(std::uint64_t start, std::uint64_t size) {
       // Not kept (a store written before its node): fall back to the halves.
       return NodeHash(Subtree(start, size / 2), Subtree(start + size / 2, size / 2));
     }
-    std::string raw = store_.LogLeaves(static_cast<long long>(start), static_cast<long long>(start + size));
-    if (raw.size() != size * 32) {
-      throw store::Error("E-LEDGER-011", "証跡の第" + std::to_string(start) + "〜" + std::to_string(start + size - 1) +
-                                             "件の一部がありません。`mamori ledger verify` で確かめてください。");
-    }
-    std::vector<Hash> leaves(size);
-    for (std::uint64_t i = 0; i < size; ++i) std::copy_n(raw.data() + 32 * i, 32, leaves[i].data());
-    return RootOf(leaves);
+    return RootOf(Leaves(start, size));
   }
   std::uint64_t k = std::bit_floor(size - 1);  // the largest power of two below size
   return NodeHash(Subtree(start, k), Subtree(start + k, size - k));
+}
+
+std::span<const Hash> Ledger::Leaves(std::uint64_t start, std::uint64_t size) {
+  // A proof's low siblings all lie in one run of 2^kKeptLevel leaves: read the
+  // run once. The cache lives only for one proof (see Proving).
+  constexpr std::uint64_t kRun = std::uint64_t{1} << kKeptLevel;
+  const std::uint64_t run = start / kRun * kRun;
+  if (!proving_) leaf_cache_ = false;
+  if (start + size <= run + kRun) {
+    if (!leaf_cache_ || leaf_run_ != run) {
+      std::string raw = store_.LogLeaves(static_cast<long long>(run), static_cast<long long>(run + kRun));
+      leaf_run_ = run;
+      leaf_run_cache_.resize(raw.size() / 32);
+      for (std::size_t i = 0; i < leaf_run_cache_.size(); ++i) std::copy_n(raw.data() + 32 * i, 32, leaf_run_cache_[i].data());
+      leaf_cache_ = true;
+    }
+    if (start - run + size <= leaf_run_cache_.size())
+      return std::span<const Hash>(leaf_run_cache_).subspan(start - run, size);
+  }
+  throw store::Error("E-LEDGER-011", "証跡の第" + std::to_string(start) + "〜" + std::to_string(start + size - 1) +
+                                         "件の一部がありません。`mamori ledger verify` で確かめてください。");
 }
 
 namespace {
@@ -177,43 +192,58 @@ std::uint64_t SizeOrLatest(store::Store& s, std::uint64_t size) {
 }
 }  // namespace
 
+// The root of the tree of `size` entries: the signed head's when there is one
+// (what a proof is checked against), else computed from the kept nodes.
+Hash Ledger::RootAt(std::uint64_t size) {
+  auto head = store_.LatestTreeHead();
+  if (head && static_cast<std::uint64_t>(head->size) == size) return HashOf(head->root);
+  return Subtree(0, size);
+}
+
 Inclusion Ledger::ProveInclusion(std::uint64_t seq, std::uint64_t size) {
-  size = SizeOrLatest(store_, size);
-  if (size > frontier_.size()) {
-    throw store::Error("E-LEDGER-013", "木の大きさ " + std::to_string(size) + " は証跡の件数 " +
-                                           std::to_string(frontier_.size()) + " を超えています。");
-  }
-  if (seq >= size) {
-    throw store::Error("E-LEDGER-014", "エントリ #" + std::to_string(seq) + " はありません（大きさ " + std::to_string(size) +
-                                           " の木のエントリは #0〜#" + std::to_string(size - 1) + "）。");
-  }
-  auto mth = [this](std::uint64_t a, std::uint64_t n) { return Subtree(a, n); };
   Inclusion out;
-  out.seq = seq;
-  out.size = size;
-  out.path = InclusionProof(seq, size, mth);
-  out.root = Subtree(0, size);
-  store_.LogScan(static_cast<long long>(seq), [&](const store::LogRow& r) {
-    out.leaf = HashOf(r.leaf);
-    if (r.entry) out.entry = std::string(*r.entry);
-    return false;
+  store_.Read([&] {
+    Proving proving(*this);
+    size = SizeOrLatest(store_, size);
+    if (size > frontier_.size()) {
+      throw store::Error("E-LEDGER-013", "木の大きさ " + std::to_string(size) + " は証跡の件数 " +
+                                             std::to_string(frontier_.size()) + " を超えています。");
+    }
+    if (seq >= size) {
+      throw store::Error("E-LEDGER-014", "エントリ #" + std::to_string(seq) + " はありません（大きさ " +
+                                             std::to_string(size) + " の木のエントリは #0〜#" +
+                                             std::to_string(size - 1) + "）。");
+    }
+    auto mth = [this](std::uint64_t a, std::uint64_t n) { return Subtree(a, n); };
+    out.seq = seq;
+    out.size = size;
+    out.path = InclusionProof(seq, size, mth);
+    out.root = RootAt(size);
+    auto row = store_.LogGet(static_cast<long long>(seq));
+    if (!row) throw store::Error("E-LEDGER-011", "証跡のエントリ #" + std::to_string(seq) + " がありません。");
+    out.leaf = HashOf(row->second);
+    out.entry = std::move(row->first);
   });
   return out;
 }
 
 Consistency Ledger::ProveConsistency(std::uint64_t from, std::uint64_t to) {
-  to = SizeOrLatest(store_, to);
-  if (from == 0 || from > to || to > frontier_.size()) {
-    throw store::Error("E-LEDGER-015", "整合性の証明には 1 ≦ --from ≦ --to ≦ " + std::to_string(frontier_.size()) +
-                                           " を指定してください（指定: " + std::to_string(from) + "、" + std::to_string(to) + "）。");
-  }
-  auto mth = [this](std::uint64_t a, std::uint64_t n) { return Subtree(a, n); };
   Consistency c;
-  c.from = from;
-  c.to = to;
-  c.proof = ConsistencyProof(from, to, mth);
-  c.from_root = Subtree(0, from);
-  c.to_root = Subtree(0, to);
+  store_.Read([&] {
+    Proving proving(*this);
+    to = SizeOrLatest(store_, to);
+    if (from == 0 || from > to || to > frontier_.size()) {
+      throw store::Error("E-LEDGER-015", "整合性の証明には 1 ≦ --from ≦ --to ≦ " + std::to_string(frontier_.size()) +
+                                             " を指定してください（指定: " + std::to_string(from) + "、" +
+                                             std::to_string(to) + "）。");
+    }
+    auto mth = [this](std::uint64_t a, std::uint64_t n) { return Subtree(a, n); };
+    c.from = from;
+    c.to = to;
+    c.proof = ConsistencyProof(from, to, mth);
+    c.from_root = Subtree(0, from);
+    c.to_root = RootAt(to);
+  });
   return c;
 }
 

@@ -134,12 +134,30 @@ class Ledger {
   void OnChange(const store::Change& c, const std::string& actor, const std::string& at, const std::string& command);
   void SignHead();
   const std::array<unsigned char, 64>& SecretKey();
+  std::span<const Hash> Leaves(std::uint64_t start, std::uint64_t size);
+  Hash RootAt(std::uint64_t size);
+
+  // The leaf-run cache is valid for one proof only: appends may follow.
+  struct Proving {
+    Ledger& l;
+    explicit Proving(Ledger& ledger) : l(ledger) {
+      l.leaf_cache_ = false;
+      l.proving_ = true;
+    }
+    ~Proving() {
+      l.leaf_cache_ = false;
+      l.proving_ = false;
+    }
+  };
 
   store::Store& store_;
   std::string key_path_;
   std::optional<std::array<unsigned char, 64>> secret_;
   Frontier frontier_;  // includes this transaction's appends; reloaded on rollback
   std::uint64_t signed_size_ = 0;
+  bool leaf_cache_ = false, proving_ = false;
+  std::uint64_t leaf_run_ = 0;
+  std::vector<Hash> leaf_run_cache_;
 };
 
 // Verifies an export with nothing but the export and the public key.

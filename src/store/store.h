@@ -21,6 +21,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace mamori::store {
@@ -95,6 +96,11 @@ class Store {
   virtual void LogAppend(long long seq, std::string_view entry, std::string_view leaf) = 0;
   // Rows from `from` on, in seq order, until `fn` returns false.
   virtual void LogScan(long long from, const std::function<bool(const LogRow&)>& fn) = 0;
+  // One entry, or nullopt past the end.
+  virtual std::optional<std::pair<std::optional<std::string>, std::string>> LogGet(long long seq) = 0;
+  // Runs `fn` inside one read transaction (or the current transaction): a
+  // proof's thirty lookups see one state and take the lock once.
+  virtual void Read(const std::function<void()>& fn) = 0;
   // Leaf hashes of [from, to), concatenated (32 bytes each).
   virtual std::string LogLeaves(long long from, long long to) = 0;
   // Kept interior nodes of the Merkle tree, keyed by (level, index).

@@ -373,6 +373,31 @@ TEST(Tamper, KeptNodeChanged) {
   EXPECT_EQ(r.problems[0].to, 32);
 }
 
+// Verification hashes in batches on a second thread: a log longer than
+// several batches, with faults past the first, is checked in order.
+TEST(Tamper, FaultsBeyondTheFirstBatchesAreNamedInOrder) {
+  Fixture f;
+  f.Decisions(12000, 1000);
+  {
+    auto r = f.Verify();
+    EXPECT_TRUE(r.ok()) << Codes(r);
+    EXPECT_EQ(r.entries, 12002);
+    EXPECT_EQ(r.heads, 14);
+  }
+  f.Close();
+  Sql(f.db, "UPDATE ledger SET entry = replace(entry, '\"effect\":\"permit\"', '\"effect\":\"deny\"') WHERE seq = 5000;"
+            "DELETE FROM ledger WHERE seq = 9001;");
+  auto r = f.Reopen();
+  ASSERT_GE(r.problems.size(), 3u) << Codes(r);
+  EXPECT_EQ(r.problems[0].code, "E-LEDGER-101");
+  EXPECT_EQ(r.problems[0].seq, 5000);
+  EXPECT_EQ(r.problems[1].code, "E-LEDGER-107");  // the head of the batch holding #5000
+  EXPECT_EQ(r.problems[1].from, 4002);
+  EXPECT_EQ(r.problems[1].to, 5002);
+  EXPECT_EQ(r.problems.back().code, "E-LEDGER-102");
+  EXPECT_EQ(r.problems.back().seq, 9001);
+}
+
 TEST(Tamper, UntouchedLogVerifiesAfterReopen) {
   Fixture f;
   f.Decisions(100, 33);
