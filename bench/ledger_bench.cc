@@ -17,6 +17,7 @@
 #include <random>
 #include <span>
 
+#include "ledger/canonical.h"
 #include "ledger/ledger.h"
 #include "registry/binding.h"
 
@@ -81,6 +82,21 @@ const std::vector<nlohmann::json>& Decisions() {
   }();
   return pool;
 }
+
+// RFC 8785 alone, on the same decisions: the part of an append that is
+// neither hashing nor SQLite.
+void BM_LedgerCanonical(benchmark::State& state) {
+  const auto& pool = Decisions();
+  std::size_t i = 0, bytes = 0;
+  for (auto _ : state) {
+    auto text = ledger::Canonical(pool[i++ % pool.size()]);
+    bytes += text.size();
+    benchmark::DoNotOptimize(text);
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(bytes));
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_LedgerCanonical);
 
 // Appends `n` decisions in transactions of `batch`: each commit signs one head.
 void Fill(registry::Bound& b, long n, long batch) {

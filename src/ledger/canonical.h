@@ -15,7 +15,8 @@ namespace mamori::ledger {
 // and for strings that are not valid UTF-8.
 std::string Canonical(const nlohmann::json& value);
 
-// Appends `s` as a canonical JSON string, quotes included (throws as above).
+// Appends `s` as a canonical JSON string, quotes included (throws as above,
+// leaving `out` as it was).
 void AppendCanonicalString(std::string& out, std::string_view s);
 
 // Whether `text` already is the canonical form of a flat object whose members

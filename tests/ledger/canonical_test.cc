@@ -12,6 +12,7 @@
 #include <random>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "ledger/canonical.h"
 
@@ -163,6 +164,42 @@ TEST(Canonical, InvalidUtf8Rejected) {
   // The extremes that are valid.
   EXPECT_EQ(Canonical(json("\xf4\x8f\xbf\xbf\xee\x80\x80\xed\x9f\xbf\xc2\x80")),
             "\"\xf4\x8f\xbf\xbf\xee\x80\x80\xed\x9f\xbf\xc2\x80\"");
+}
+
+// The string writer goes eight ASCII bytes at a time and takes a short cut
+// for three-byte characters, so its edges fall at every offset within a word.
+// nlohmann's strict dump() escapes strings exactly as RFC 8785 does (and
+// rejects the same ill-formed UTF-8), which makes it an independent oracle.
+TEST(Canonical, StringsAgreeWithAnIndependentWriterAtEveryOffset) {
+  const std::vector<std::string> pieces = {
+      "a", "Z", "~", " ", "\"", "\\", "\n", "\x01", "\x1f", "\x7f", "/", "\xc2\x80", "\xdf\xbf",  // ASCII, 2-byte
+      "課", "\xe0\xa0\x80", "\xed\x9f\xbf", "\xee\x80\x80", "\xef\xbf\xbf", "𠮷", "\xf4\x8f\xbf\xbf",   // 3, 4-byte
+      "\x80", "\xff", "\xc0\x80", "\xe0\x80\x80", "\xed\xa0\x80", "\xf4\x90\x80\x80", "\xe3\x81", "\xf0\x9f"};
+  std::mt19937 rng(8785);
+  int valid = 0, invalid = 0;
+  for (int n = 0; n < 20000; ++n) {
+    std::string s;
+    for (int k = static_cast<int>(rng() % 24); k > 0; --k) {
+      // Mostly plain ASCII, as real text is, so that whole words occur.
+      s += rng() % 3 ? std::string(1, static_cast<char>('a' + rng() % 26)) : pieces[rng() % pieces.size()];
+    }
+    std::string expected;
+    try {
+      expected = json(s).dump();
+    } catch (const json::type_error&) {
+      ++invalid;
+      EXPECT_THROW(Canonical(json(s)), std::invalid_argument) << testing::PrintToString(s);
+      std::string out = "prefix";
+      EXPECT_THROW(AppendCanonicalString(out, s), std::invalid_argument);
+      EXPECT_EQ(out, "prefix") << "a rejected string must leave the output as it was";
+      continue;
+    }
+    ++valid;
+    EXPECT_EQ(Canonical(json(s)), expected) << testing::PrintToString(s);
+    EXPECT_EQ(Canonical(json{{s, 1}}), "{" + expected + ":1}") << testing::PrintToString(s);
+  }
+  EXPECT_GT(valid, 5000);
+  EXPECT_GT(invalid, 5000);
 }
 
 TEST(Canonical, NestedStructures) {
