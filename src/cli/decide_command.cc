@@ -68,7 +68,7 @@ void AddDecideCommand(CLI::App& app) {
           if (record) {
             if (!tx) tx.emplace(*b.store);
             b.ledger->Append("decision",
-                             {{"request", nlohmann::json::parse(text)}, {"decision", nlohmann::json::parse(out)}},
+                             {{"request", nlohmann::json::parse(text)}, {"decision", engine::ToJsonValue(d)}},
                              actor, store::NowJst());
             ++pending;
           }

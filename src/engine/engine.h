@@ -6,6 +6,8 @@
 // deciding on the old one while a new one is built and swapped in (Engine).
 #pragma once
 
+#include <nlohmann/json_fwd.hpp>
+
 #include <atomic>
 #include <functional>
 #include <map>
@@ -74,6 +76,9 @@ Decision Decide(const Snapshot& snap, const Request& request);
 // JSON in and out (docs/decide.md). ParseRequest throws store::Error E-DEC-001.
 Request ParseRequest(const std::string& json);
 std::string ToJson(const Decision& d);
+// The same content as a JSON value, for the evidence ledger to canonicalise
+// without printing and parsing it again.
+nlohmann::json ToJsonValue(const Decision& d);
 // A Japanese explanation with the article texts, for a 課長 or an auditor.
 std::string Explain(const Snapshot& snap, const Request& request, const Decision& d);
 

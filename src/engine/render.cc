@@ -68,7 +68,12 @@ std::vector<std::string> Reasons(const Decision& d) {
   return out;
 }
 
-std::string ToJson(const Decision& d) {
+namespace {
+
+// Built twice over: in insertion order for what callers read (effect first),
+// and as a plain json for the evidence ledger, which canonicalises it.
+template <typename Json>
+Json Build(const Decision& d) {
   Json j;
   j["effect"] = EffectName(d.effect);
   Json approvals = Json::array();
@@ -93,8 +98,16 @@ std::string ToJson(const Decision& d) {
   Json gaps = Json::array();
   for (const Entry* g : d.gaps) gaps.push_back({{"id", g->first}, {"note", g->second}});
   j["gaps"] = std::move(gaps);
-  return j.dump(-1, ' ', false, Json::error_handler_t::replace);
+  return j;
 }
+
+}  // namespace
+
+std::string ToJson(const Decision& d) {
+  return Build<Json>(d).dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+nlohmann::json ToJsonValue(const Decision& d) { return Build<nlohmann::json>(d); }
 
 std::string Explain(const Snapshot& s, const Request& r, const Decision& d) {
   std::string out;

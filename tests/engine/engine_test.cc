@@ -265,6 +265,16 @@ TEST_P(EveryPack, ScenarioTables) {
   EXPECT_GE(rows, minimum);
 }
 
+// `decide --record` records ToJsonValue rather than parsing ToJson's text
+// again: the ledger must hold exactly what the caller was told.
+TEST_P(EveryPack, RecordedDecisionIsWhatWasPrinted) {
+  Town t(GetParam());
+  for (const auto& r : RandomRequests(t.b.pack, 2000, 19)) {
+    const Decision d = Decide(*t.snap, r);
+    ASSERT_EQ(ToJsonValue(d), nlohmann::json::parse(ToJson(d)));
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Packs, EveryPack, ::testing::Values("yasuda", "kohoku", "okitama", "hokkaido", "hanamaki"));
 
 TEST(SmallVec, SpillsPastItsInlineCapacityWithoutLosingAnything) {
