@@ -3,11 +3,13 @@
 // reading a register as of a past date possible.
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <filesystem>
 #include <optional>
 
+#include "store/checkpointer.h"
 #include "store/store.h"
 
 namespace mamori::store {
@@ -133,55 +135,47 @@ class SqliteStore final : public Store {
       sqlite3_close(db_);
       throw Error("E-STORE-001", "データベース「" + path + "」を開けません: " + msg);
     }
-    sqlite3_busy_timeout(db_, 5000);
-    // Pages of 16 KB rather than 4 KB: a ledger entry is about a kilobyte, so
-    // a 4 KB page held three and every commit wrote (and framed in the WAL)
-    // four times as many pages; appends went from about 100k to 125k
-    // entries/s, proofs from 42 to 35 us. It takes effect only when the file
-    // is created; an older store keeps its page size.
-    // mmap: reads (verification, proofs, as-of queries) come straight from the
-    // page cache instead of a pread per page. A checkpoint every 64 MB of WAL
-    // rather than SQLite's 1,000 pages: group-committed appends rewrite the
-    // same B-tree pages, and copying them back once instead of every few
-    // commits took ledger appends from 64k to 87k entries/s.
-    Exec("PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; "
-         "PRAGMA mmap_size=1073741824;");
-    {
-      Stmt page(db_, "PRAGMA page_size");
-      page.Step();
-      const long long page_size = page.Int(0) > 0 ? page.Int(0) : 4096;
-      Exec(("PRAGMA wal_autocheckpoint=" + std::to_string((64ll << 20) / page_size) + ";").c_str());
+    // A store that cannot be brought up (a newer schema, a failed migration)
+    // must not leave the file open behind the exception.
+    try {
+      sqlite3_busy_timeout(db_, 5000);
+      // Pages of 16 KB rather than 4 KB: a ledger entry is about a kilobyte, so
+      // a 4 KB page held three and every commit wrote (and framed in the WAL)
+      // four times as many pages; appends went from about 100k to 125k
+      // entries/s, proofs from 42 to 35 us. It takes effect only when the file
+      // is created; an older store keeps its page size.
+      // mmap: reads (verification, proofs, as-of queries) come straight from the
+      // page cache instead of a pread per page. The WAL is copied back on
+      // another thread (checkpointer.h).
+      Exec("PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; "
+           "PRAGMA mmap_size=1073741824;");
+      {
+        Stmt page(db_, "PRAGMA page_size");
+        page.Step();
+        const long long page_size = std::max(page.Int(0), 512ll);
+        checkpointer_.emplace(path, db_, Checkpointer::kLimitBytes / page_size, Checkpointer::kKickBytes / page_size);
+      }
+      Migrate();
+      // Prepared once, after the schema exists: a million-row import goes through these.
+      upsert_.emplace(db_, "INSERT INTO rows(kind, id, data) VALUES(?1, ?2, ?3) "
+                           "ON CONFLICT(kind, id) DO UPDATE SET data = excluded.data");
+      remove_.emplace(db_, "DELETE FROM rows WHERE kind = ?1 AND id = ?2");
+      record_.emplace(db_, "INSERT INTO history(kind, id, at, actor, command, before, after) "
+                           "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+      log_append_.emplace(db_, "INSERT INTO ledger(seq, leaf, entry) VALUES(?1, ?2, ?3)");
+      log_node_put_.emplace(db_, "INSERT INTO ledger_nodes(key, hash) VALUES(?1, ?2)");
+      log_node_get_.emplace(db_, "SELECT hash FROM ledger_nodes WHERE key = ?1");
+      log_leaves_.emplace(db_, "SELECT leaf FROM ledger WHERE seq >= ?1 AND seq < ?2 ORDER BY seq");
+      log_get_.emplace(db_, "SELECT entry, leaf FROM ledger WHERE seq = ?1");
+      latest_head_.emplace(db_, "SELECT size, timestamp, at, root, signature FROM tree_heads ORDER BY size DESC LIMIT 1");
+      begin_read_.emplace(db_, "BEGIN");
+      commit_read_.emplace(db_, "COMMIT");
+    } catch (...) {
+      Close();
+      throw;
     }
-    Migrate();
-    // Prepared once, after the schema exists: a million-row import goes through these.
-    upsert_.emplace(db_, "INSERT INTO rows(kind, id, data) VALUES(?1, ?2, ?3) "
-                         "ON CONFLICT(kind, id) DO UPDATE SET data = excluded.data");
-    remove_.emplace(db_, "DELETE FROM rows WHERE kind = ?1 AND id = ?2");
-    record_.emplace(db_, "INSERT INTO history(kind, id, at, actor, command, before, after) "
-                         "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)");
-    log_append_.emplace(db_, "INSERT INTO ledger(seq, leaf, entry) VALUES(?1, ?2, ?3)");
-    log_node_put_.emplace(db_, "INSERT INTO ledger_nodes(key, hash) VALUES(?1, ?2)");
-    log_node_get_.emplace(db_, "SELECT hash FROM ledger_nodes WHERE key = ?1");
-    log_leaves_.emplace(db_, "SELECT leaf FROM ledger WHERE seq >= ?1 AND seq < ?2 ORDER BY seq");
-    log_get_.emplace(db_, "SELECT entry, leaf FROM ledger WHERE seq = ?1");
-    latest_head_.emplace(db_, "SELECT size, timestamp, at, root, signature FROM tree_heads ORDER BY size DESC LIMIT 1");
-    begin_read_.emplace(db_, "BEGIN");
-    commit_read_.emplace(db_, "COMMIT");
   }
-  ~SqliteStore() override {
-    upsert_.reset();
-    remove_.reset();
-    record_.reset();
-    log_append_.reset();
-    log_node_put_.reset();
-    log_node_get_.reset();
-    log_leaves_.reset();
-    log_get_.reset();
-    latest_head_.reset();
-    begin_read_.reset();
-    commit_read_.reset();
-    sqlite3_close(db_);
-  }
+  ~SqliteStore() override { Close(); }
 
   void Begin() override { Exec("BEGIN IMMEDIATE"); }
   void Commit() override {
@@ -411,7 +405,26 @@ class SqliteStore final : public Store {
     }
   }
 
+  // The checkpointer first: its thread has a connection of its own to join.
+  void Close() {
+    checkpointer_.reset();
+    upsert_.reset();
+    remove_.reset();
+    record_.reset();
+    log_append_.reset();
+    log_node_put_.reset();
+    log_node_get_.reset();
+    log_leaves_.reset();
+    log_get_.reset();
+    latest_head_.reset();
+    begin_read_.reset();
+    commit_read_.reset();
+    sqlite3_close(db_);
+    db_ = nullptr;
+  }
+
   sqlite3* db_ = nullptr;
+  std::optional<Checkpointer> checkpointer_;
   std::optional<Stmt> upsert_, remove_, record_, log_append_, log_node_put_, log_node_get_, log_leaves_, log_get_,
       latest_head_, begin_read_, commit_read_;
 };
