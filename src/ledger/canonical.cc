@@ -243,36 +243,46 @@ void Write(const json& v, std::string& out) {
       // nlohmann's object is a std::map, iterated in byte order, which for
       // UTF-8 is code point order. That differs from RFC 8785's UTF-16 order
       // only when a name holds a supplementary character (a four-byte
-      // sequence, lead byte F0 or above), so only then is a sort needed.
-      bool byte_order = true;
-      for (auto it = v.begin(); it != v.end() && byte_order; ++it)
-        for (const char ch : it.key())
-          if (static_cast<unsigned char>(ch) >= 0xF0) {
-            byte_order = false;
-            break;
-          }
+      // sequence, lead byte F0 or above). So members are written in map order,
+      // and only if such a name turns up is that undone and the object
+      // written again, sorted.
+      const std::size_t start = out.size();
       out += '{';
-      bool first = true;
-      const auto member = [&](std::string_view name, const json& value) {
+      bool first = true, byte_order = true;
+      for (auto it = v.begin(); it != v.end(); ++it) {
+        const std::string& name = it.key();
+        if (std::any_of(name.begin(), name.end(), [](char ch) { return static_cast<unsigned char>(ch) >= 0xF0; })) {
+          byte_order = false;
+          break;
+        }
         if (!first) out += ',';
         first = false;
         WriteString(name, out);
         out += ':';
-        Write(value, out);
-      };
+        Write(it.value(), out);
+      }
       if (byte_order) {
-        for (auto it = v.begin(); it != v.end(); ++it) member(it.key(), it.value());
-      } else {
-        // Names are validated before the sort because the comparator decodes them.
-        std::vector<std::pair<std::string_view, const json*>> members;
-        members.reserve(v.size());
-        for (auto it = v.begin(); it != v.end(); ++it) {
-          RequireUtf8(it.key());
-          members.emplace_back(it.key(), &it.value());
-        }
-        std::sort(members.begin(), members.end(),
-                  [](const auto& a, const auto& b) { return Utf16Less(a.first, b.first); });
-        for (const auto& [name, value] : members) member(name, *value);
+        out += '}';
+        return;
+      }
+      out.resize(start);
+      // Names are validated before the sort because the comparator decodes them.
+      std::vector<std::pair<std::string_view, const json*>> members;
+      members.reserve(v.size());
+      for (auto it = v.begin(); it != v.end(); ++it) {
+        RequireUtf8(it.key());
+        members.emplace_back(it.key(), &it.value());
+      }
+      std::sort(members.begin(), members.end(),
+                [](const auto& a, const auto& b) { return Utf16Less(a.first, b.first); });
+      out += '{';
+      first = true;
+      for (const auto& [name, value] : members) {
+        if (!first) out += ',';
+        first = false;
+        WriteString(name, out);
+        out += ':';
+        Write(*value, out);
       }
       out += '}';
       return;
