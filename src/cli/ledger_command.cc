@@ -56,14 +56,6 @@ ledger::PublicKey TrustedKey(const std::string& db, const std::string& pubkey_fi
   return *k;
 }
 
-template <std::size_t K>
-std::string HexOf(const std::array<unsigned char, K>& bytes) {
-  static const char* digits = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : bytes) out += {digits[c >> 4], digits[c & 15]};
-  return out;
-}
-
 std::string Short(const std::string& hex) { return hex.substr(0, 16) + "…"; }
 
 void PrintReport(const ledger::Report& r, const std::string& how) {
@@ -107,7 +99,7 @@ void AddLedgerCommand(CLI::App& app) {
                                       {"timestamp", h->timestamp_ms},
                                       {"at", h->at},
                                       {"root", ledger::Hex(h->root)},
-                                      {"signature", HexOf(h->signature)},
+                                      {"signature", ledger::HexOf(h->signature)},
                                       {"pubkey", "ed25519:" + ledger::KeyHex(key)},
                                       {"signature_valid", valid}}
                            .dump()

@@ -85,11 +85,7 @@ PublicKey PublicKeyOf(const std::string& key_path) {
   return pk;
 }
 
-std::string KeyHex(const PublicKey& k) {
-  char hex[65];
-  sodium_bin2hex(hex, sizeof hex, k.data(), k.size());
-  return hex;
-}
+std::string KeyHex(const PublicKey& k) { return HexOf(k); }
 
 std::optional<PublicKey> ParsePublicKey(std::string_view text) {
   text = Trim(text);

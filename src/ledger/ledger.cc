@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "ledger/canonical.h"
+#include "ledger/head_row.h"
 #include "ledger/ledger.h"
 
 namespace mamori::ledger {
@@ -26,14 +27,12 @@ Hash HashOf(std::string_view raw) {
   return h;
 }
 
-TreeHead FromRow(const store::TreeHeadRow& r) {
-  TreeHead h;
-  h.size = static_cast<std::uint64_t>(r.size);
-  h.timestamp_ms = r.timestamp_ms;
-  h.at = r.at;
-  if (r.root.size() == h.root.size()) std::copy(r.root.begin(), r.root.end(), h.root.begin());
-  if (r.signature.size() == h.signature.size()) std::copy(r.signature.begin(), r.signature.end(), h.signature.begin());
-  return h;
+// Entries [start, start + count) are gone from the store: deleted, or never there.
+[[noreturn]] void ThrowMissing(std::uint64_t start, std::uint64_t count) {
+  const std::string what = count == 1 ? "証跡のエントリ #" + std::to_string(start) + " がありません。"
+                                      : "証跡の第" + std::to_string(start) + "〜" + std::to_string(start + count - 1) +
+                                            "件の一部がありません。";
+  throw store::Error("E-LEDGER-011", what + "`mamori ledger verify` で確かめてください。");
 }
 
 // A register row as stored is a JSON object; kept as an object in the entry,
@@ -179,8 +178,7 @@ std::span<const Hash> Ledger::Leaves(std::uint64_t start, std::uint64_t size) {
     if (start - run + size <= leaf_run_cache_.size())
       return std::span<const Hash>(leaf_run_cache_).subspan(start - run, size);
   }
-  throw store::Error("E-LEDGER-011", "証跡の第" + std::to_string(start) + "〜" + std::to_string(start + size - 1) +
-                                         "件の一部がありません。`mamori ledger verify` で確かめてください。");
+  ThrowMissing(start, size);
 }
 
 namespace {
@@ -220,7 +218,7 @@ Inclusion Ledger::ProveInclusion(std::uint64_t seq, std::uint64_t size) {
     out.path = InclusionProof(seq, size, mth);
     out.root = RootAt(size);
     auto row = store_.LogGet(static_cast<long long>(seq));
-    if (!row) throw store::Error("E-LEDGER-011", "証跡のエントリ #" + std::to_string(seq) + " がありません。");
+    if (!row) ThrowMissing(seq, 1);
     out.leaf = HashOf(row->second);
     out.entry = std::move(row->first);
   });

@@ -75,15 +75,17 @@ Hash EmptyRoot() {
   return empty;
 }
 
-std::string Hex(const Hash& h) {
+std::string HexOf(std::span<const unsigned char> bytes) {
   static constexpr char kDigits[] = "0123456789abcdef";
-  std::string s(h.size() * 2, '\0');
-  for (std::size_t i = 0; i < h.size(); ++i) {
-    s[2 * i] = kDigits[h[i] >> 4];
-    s[2 * i + 1] = kDigits[h[i] & 0x0f];
+  std::string s(bytes.size() * 2, '\0');
+  for (std::size_t i = 0; i < bytes.size(); ++i) {
+    s[2 * i] = kDigits[bytes[i] >> 4];
+    s[2 * i + 1] = kDigits[bytes[i] & 0x0f];
   }
   return s;
 }
+
+std::string Hex(const Hash& h) { return HexOf(h); }
 
 std::optional<Hash> FromHex(std::string_view hex) {
   auto nibble = [](char c) -> int {

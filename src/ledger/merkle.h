@@ -28,6 +28,8 @@ Hash NodeHash(const Hash& left, const Hash& right);
 // MTH({}) = SHA-256 of the empty string.
 Hash EmptyRoot();
 
+// Lower-case hex, the one spelling of bytes in exports, heads and keys.
+std::string HexOf(std::span<const unsigned char> bytes);
 std::string Hex(const Hash& h);
 std::optional<Hash> FromHex(std::string_view hex);
 

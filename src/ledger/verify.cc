@@ -15,6 +15,7 @@
 #include <istream>
 #include <ostream>
 
+#include "ledger/head_row.h"
 #include "ledger/ledger.h"
 
 namespace mamori::ledger {
@@ -30,14 +31,6 @@ bool FromHexInto(std::string_view hex, std::array<unsigned char, K>& out) {
   std::size_t len = 0;
   return hex.size() == 2 * K && sodium_hex2bin(out.data(), K, hex.data(), hex.size(), nullptr, &len, nullptr) == 0 &&
          len == K;
-}
-
-template <std::size_t K>
-std::string ToHex(const std::array<unsigned char, K>& in) {
-  std::string out(2 * K + 1, '\0');
-  sodium_bin2hex(out.data(), out.size(), in.data(), K);
-  out.pop_back();
-  return out;
 }
 
 // The seq an entry records as its last member ("...,\"seq\":N}"), or -1.
@@ -150,16 +143,7 @@ Report Ledger::Verify(const PublicKey& trusted, const std::function<void(long lo
   Report report;
   Checker check(trusted, report);
   std::vector<TreeHead> heads;
-  for (const auto& row : store_.TreeHeads()) {
-    TreeHead h;
-    h.size = static_cast<std::uint64_t>(row.size);
-    h.timestamp_ms = row.timestamp_ms;
-    h.at = row.at;
-    // A malformed root or signature stays zero and fails the checks below.
-    if (row.root.size() == 32) std::copy(row.root.begin(), row.root.end(), h.root.begin());
-    if (row.signature.size() == 64) std::copy(row.signature.begin(), row.signature.end(), h.signature.begin());
-    heads.push_back(h);
-  }
+  for (const auto& row : store_.TreeHeads()) heads.push_back(FromRow(row));
   std::size_t next_head = 0;
   auto heads_at = [&](std::uint64_t size) {
     while (next_head < heads.size() && heads[next_head].size <= size) check.Head(heads[next_head++]);
@@ -279,7 +263,7 @@ void Ledger::Export(std::ostream& out, std::uint64_t size) {
       std::array<unsigned char, 64> sig{};
       std::copy_n(h.root.begin(), std::min<std::size_t>(32, h.root.size()), root.begin());
       std::copy_n(h.signature.begin(), std::min<std::size_t>(64, h.signature.size()), sig.begin());
-      out << "H " << h.size << " " << h.timestamp_ms << " " << h.at << " " << ToHex(root) << " " << ToHex(sig) << "\n";
+      out << "H " << h.size << " " << h.timestamp_ms << " " << h.at << " " << HexOf(root) << " " << HexOf(sig) << "\n";
     }
   };
   head_lines(0);
@@ -287,8 +271,8 @@ void Ledger::Export(std::ostream& out, std::uint64_t size) {
     if (static_cast<std::uint64_t>(r.seq) >= size) return false;
     std::array<unsigned char, 32> leaf{};
     std::copy_n(r.leaf.begin(), std::min<std::size_t>(32, r.leaf.size()), leaf.begin());
-    if (r.entry) out << "E " << r.seq << " " << ToHex(leaf) << " " << *r.entry << "\n";
-    else out << "L " << r.seq << " " << ToHex(leaf) << "\n";
+    if (r.entry) out << "E " << r.seq << " " << HexOf(leaf) << " " << *r.entry << "\n";
+    else out << "L " << r.seq << " " << HexOf(leaf) << "\n";
     head_lines(r.seq + 1);
     return true;
   });

@@ -99,6 +99,16 @@ class Stmt {
     sqlite3_reset(s_);
     sqlite3_clear_bindings(s_);
   }
+  // For a statement prepared once and reused: resets it on every way out of
+  // the scope, so that a step that throws never leaves it mid-way (holding
+  // its read of the file) for the next caller.
+  struct Scope {
+    Stmt& s;
+    explicit Scope(Stmt& stmt) : s(stmt) {}
+    ~Scope() { s.Reset(); }
+    Scope(const Scope&) = delete;
+    Scope& operator=(const Scope&) = delete;
+  };
   std::optional<std::string> Text(int col) {
     if (sqlite3_column_type(s_, col) == SQLITE_NULL) return std::nullopt;
     auto* p = reinterpret_cast<const char*>(sqlite3_column_text(s_, col));
@@ -195,17 +205,19 @@ class SqliteStore final : public Store {
       throw Error("E-STORE-006", "台帳の変更はトランザクションの中でしか行えません（証跡と同時に確定させるため）。");
     }
     if (c.after) {
+      Stmt::Scope scope(*upsert_);
       upsert_->Bind(1, c.kind).Bind(2, c.id).Bind(3, *c.after);
       upsert_->Step();
-      upsert_->Reset();
     } else {
+      Stmt::Scope scope(*remove_);
       remove_->Bind(1, c.kind).Bind(2, c.id);
       remove_->Step();
-      remove_->Reset();
     }
-    record_->Bind(1, c.kind).Bind(2, c.id).Bind(3, at).Bind(4, actor).Bind(5, command).Bind(6, c.before).Bind(7, c.after);
-    record_->Step();
-    record_->Reset();
+    {
+      Stmt::Scope scope(*record_);
+      record_->Bind(1, c.kind).Bind(2, c.id).Bind(3, at).Bind(4, actor).Bind(5, command).Bind(6, c.before).Bind(7, c.after);
+      record_->Step();
+    }
     Notify(c, actor, at, command);
   }
 
@@ -215,9 +227,9 @@ class SqliteStore final : public Store {
     return s.Int(0);
   }
   void LogAppend(long long seq, std::string_view entry, std::string_view leaf) override {
+    Stmt::Scope scope(*log_append_);
     log_append_->Bind(1, seq).Blob(2, leaf).Bind(3, entry);
     log_append_->Step();
-    log_append_->Reset();
   }
   void LogScan(long long from, const std::function<bool(const LogRow&)>& fn) override {
     Stmt s(db_, "SELECT seq, leaf, entry FROM ledger WHERE seq >= ?1 ORDER BY seq");
@@ -232,48 +244,45 @@ class SqliteStore final : public Store {
   }
   std::string LogLeaves(long long from, long long to) override {
     std::string out;
+    Stmt::Scope scope(*log_leaves_);
     log_leaves_->Bind(1, from).Bind(2, to);
-    try {
-      while (log_leaves_->Step()) out += log_leaves_->View(0);
-    } catch (...) {
-      log_leaves_->Reset();
-      throw;
-    }
-    log_leaves_->Reset();
+    while (log_leaves_->Step()) out += log_leaves_->View(0);
     return out;
   }
   std::optional<std::pair<std::optional<std::string>, std::string>> LogGet(long long seq) override {
+    Stmt::Scope scope(*log_get_);
     log_get_->Bind(1, seq);
     std::optional<std::pair<std::optional<std::string>, std::string>> out;
     if (log_get_->Step()) out.emplace(log_get_->Text(0), std::string(log_get_->View(1)));
-    log_get_->Reset();
     return out;
   }
   void Read(const std::function<void()>& fn) override {
     if (!sqlite3_get_autocommit(db_)) return fn();
     // Prepared once: a proof is a few dozen microseconds, and preparing BEGIN
     // and COMMIT each time would be a good part of it.
-    begin_read_->Step();
-    begin_read_->Reset();
+    {
+      Stmt::Scope scope(*begin_read_);
+      begin_read_->Step();
+    }
     try {
       fn();
     } catch (...) {
       Exec("ROLLBACK");
       throw;
     }
+    Stmt::Scope scope(*commit_read_);
     commit_read_->Step();
-    commit_read_->Reset();
   }
   void LogPutNode(int level, long long index, std::string_view hash) override {
+    Stmt::Scope scope(*log_node_put_);
     log_node_put_->Bind(1, NodeKey(level, index)).Blob(2, hash);
     log_node_put_->Step();
-    log_node_put_->Reset();
   }
   std::optional<std::string> LogNode(int level, long long index) override {
+    Stmt::Scope scope(*log_node_get_);
     log_node_get_->Bind(1, NodeKey(level, index));
     std::optional<std::string> out;
     if (log_node_get_->Step()) out = std::string(log_node_get_->View(0));
-    log_node_get_->Reset();
     return out;
   }
   long long LogArchive(long long seq) override {
@@ -294,9 +303,9 @@ class SqliteStore final : public Store {
     return out;
   }
   std::optional<TreeHeadRow> LatestTreeHead() override {
+    Stmt::Scope scope(*latest_head_);
     std::optional<TreeHeadRow> out;
     if (latest_head_->Step()) out = HeadOf(*latest_head_);
-    latest_head_->Reset();
     return out;
   }
 

@@ -62,8 +62,10 @@ struct Fixture {
   explicit Fixture(const std::string& prefix = "mamori_ledger") : dir(ScratchDir(prefix)), db(dir / "t.db") {
     b = registry::Init(db.string(), kYasuda, "test");
     registry::Registry reg(*b.store, b.pack);
-    auto sum = reg.Import(*registry::FindKind(reg.kinds(), "units"),
-                          registry::Table{{"id", "name", "kind", "parent"}, {{"U01", "総務課", "課", ""}}}, {});
+    registry::Table units;
+    units.header = {"id", "name", "kind", "parent"};
+    units.rows = {{"U01", "総務課", "課", ""}};
+    auto sum = reg.Import(*registry::FindKind(reg.kinds(), "units"), units, {});
     EXPECT_TRUE(sum.errors.empty());
   }
   // Appends `n` decision-like entries in batches of `batch`, one head each.
@@ -84,6 +86,13 @@ struct Fixture {
     auto s = store::OpenSqlite(db.string(), false);
     ledger::Ledger l(*s, ledger::KeyPathFor(db.string()));
     return l.Verify(Key());
+  }
+  // Closes the store, runs `sql` on the file as someone with access to it
+  // would, and verifies afresh.
+  ledger::Report Tamper(const std::string& sql) {
+    Close();
+    Sql(db, sql);
+    return Reopen();
   }
 };
 
@@ -272,9 +281,7 @@ TEST(Tamper, EntryAndItsLeafRewrittenTogether) {
   // and they name the commit the entry belongs to.
   std::string forged = R"({"actor":"test","at":"2026-04-01T09:00:00+09:00","data":{"effect":"deny"},"kind":"decision","seq":25})";
   auto leaf = ledger::Hex(ledger::LeafHash(forged));
-  f.Close();
-  Sql(f.db, "UPDATE ledger SET entry = '" + forged + "', leaf = X'" + leaf + "' WHERE seq = 25");
-  auto r = f.Reopen();
+  auto r = f.Tamper("UPDATE ledger SET entry = '" + forged + "', leaf = X'" + leaf + "' WHERE seq = 25");
   ASSERT_FALSE(r.ok());
   // The kept nodes above it disagree too, each naming a range around #25.
   int heads_named = 0;
@@ -301,9 +308,7 @@ TEST(Tamper, EntryAndItsLeafRewrittenTogether) {
 TEST(Tamper, EntryDeleted) {
   Fixture f;
   f.Decisions(30);
-  f.Close();
-  Sql(f.db, "DELETE FROM ledger WHERE seq = 17");
-  auto r = f.Reopen();
+  auto r = f.Tamper("DELETE FROM ledger WHERE seq = 17");
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.problems[0].code, "E-LEDGER-102") << Codes(r);
   EXPECT_EQ(r.problems[0].seq, 17);
@@ -312,9 +317,7 @@ TEST(Tamper, EntryDeleted) {
 TEST(Tamper, LastEntriesDeleted) {
   Fixture f;
   f.Decisions(30);
-  f.Close();
-  Sql(f.db, "DELETE FROM ledger WHERE seq >= 29");
-  auto r = f.Reopen();
+  auto r = f.Tamper("DELETE FROM ledger WHERE seq >= 29");
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(FirstSeq(r), 29) << Codes(r);
   EXPECT_EQ(r.problems.back().code, "E-LEDGER-102");
@@ -323,12 +326,10 @@ TEST(Tamper, LastEntriesDeleted) {
 TEST(Tamper, TwoEntriesSwapped) {
   Fixture f;
   f.Decisions(30);
-  f.Close();
   // Whole rows swapped, leaves included: each still matches its own leaf.
-  Sql(f.db,
+  auto r = f.Tamper(
       "UPDATE ledger SET seq = -1 WHERE seq = 11; UPDATE ledger SET seq = 11 WHERE seq = 12;"
       "UPDATE ledger SET seq = 12 WHERE seq = -1;");
-  auto r = f.Reopen();
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.problems[0].code, "E-LEDGER-103") << Codes(r);
   EXPECT_EQ(r.problems[0].seq, 11);
@@ -341,7 +342,6 @@ TEST(Tamper, HeadResignedWithAnotherKey) {
   Fixture f;
   f.Decisions(30);
   auto head = *f.b.ledger->Head();
-  f.Close();
   // A forger with their own key signs the genuine head.
   ASSERT_GE(sodium_init(), 0);
   unsigned char pk[32], sk[64];
@@ -351,8 +351,8 @@ TEST(Tamper, HeadResignedWithAnotherKey) {
   crypto_sign_detached(sig, nullptr, msg.data(), msg.size(), sk);
   char hex[129];
   sodium_bin2hex(hex, sizeof hex, sig, sizeof sig);
-  Sql(f.db, "UPDATE tree_heads SET signature = X'" + std::string(hex) + "' WHERE size = " + std::to_string(head.size));
-  auto r = f.Reopen();
+  auto r = f.Tamper("UPDATE tree_heads SET signature = X'" + std::string(hex) + "' WHERE size = " +
+                    std::to_string(head.size));
   ASSERT_FALSE(r.ok());
   ASSERT_EQ(r.problems.size(), 1u) << Codes(r);
   EXPECT_EQ(r.problems[0].code, "E-LEDGER-105");
@@ -363,10 +363,8 @@ TEST(Tamper, HeadResignedWithAnotherKey) {
 TEST(Tamper, KeptNodeChanged) {
   Fixture f;
   f.Decisions(40);
-  f.Close();
   // Proofs are built from kept nodes; a changed one is found too.
-  Sql(f.db, "UPDATE ledger_nodes SET hash = zeroblob(32) WHERE key = (4 << 56) | 1");
-  auto r = f.Reopen();
+  auto r = f.Tamper("UPDATE ledger_nodes SET hash = zeroblob(32) WHERE key = (4 << 56) | 1");
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.problems[0].code, "E-LEDGER-110") << Codes(r);
   EXPECT_EQ(r.problems[0].from, 16);
@@ -384,10 +382,9 @@ TEST(Tamper, FaultsBeyondTheFirstBatchesAreNamedInOrder) {
     EXPECT_EQ(r.entries, 12002);
     EXPECT_EQ(r.heads, 14);
   }
-  f.Close();
-  Sql(f.db, "UPDATE ledger SET entry = replace(entry, '\"effect\":\"permit\"', '\"effect\":\"deny\"') WHERE seq = 5000;"
-            "DELETE FROM ledger WHERE seq = 9001;");
-  auto r = f.Reopen();
+  auto r = f.Tamper(
+      "UPDATE ledger SET entry = replace(entry, '\"effect\":\"permit\"', '\"effect\":\"deny\"') WHERE seq = 5000;"
+      "DELETE FROM ledger WHERE seq = 9001;");
   ASSERT_GE(r.problems.size(), 3u) << Codes(r);
   EXPECT_EQ(r.problems[0].code, "E-LEDGER-101");
   EXPECT_EQ(r.problems[0].seq, 5000);
