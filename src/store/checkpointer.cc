@@ -28,8 +28,15 @@ int Checkpointer::Hook(void* self, sqlite3* db, const char* name, int pages) {
 void Checkpointer::AfterCommit(sqlite3* db, const char* name, long long pages) {
   if (pages < kicked_at_) kicked_at_ = 0;  // the WAL has restarted from its start
   if (pages >= limit_pages_) {
-    // What SQLite's automatic checkpoint would do. SQLITE_BUSY (the thread is
-    // mid-copy) only puts it off to the next commit.
+    // What SQLite's automatic checkpoint would do, once the thread is idle:
+    // were it mid-copy, this checkpoint would find the lock taken and give up,
+    // and a thread kept busy by a fast writer would let the WAL grow without
+    // end. Waiting costs the writer at most the rest of one copy.
+    {
+      std::unique_lock<std::mutex> l(mu_);
+      wanted_ = false;
+      idle_.wait(l, [this] { return !running_; });
+    }
     sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
     return;
   }
@@ -66,10 +73,16 @@ void Checkpointer::Run() {
       cv_.wait(l, [this] { return wanted_ || stop_; });
       if (stop_) break;
       wanted_ = false;
+      running_ = true;
     }
     // Errors are left to the writer's checkpoint: a failed copy here loses
     // nothing, the frames stay in the WAL.
     sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      running_ = false;
+    }
+    idle_.notify_one();
   }
   sqlite3_close(db);
 }

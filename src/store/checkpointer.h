@@ -12,8 +12,10 @@
 // everything, and that last checkpoint is short.
 //
 // Invariants: the thread never holds a read transaction between checkpoints
-// (so it never pins the WAL); it is joined, and its connection closed, before
-// the writer's connection closes.
+// (so it never pins the WAL); at the limit the writer waits for the thread to
+// be idle, so its own checkpoint is never refused for the thread's lock and
+// the WAL stays within the limit plus one commit; the thread is joined, and
+// its connection closed, before the writer's connection closes.
 #pragma once
 
 #include <condition_variable>
@@ -49,8 +51,9 @@ class Checkpointer {
   long long kicked_at_ = 0;  // WAL pages at the last wake-up (writer thread only)
 
   std::mutex mu_;
-  std::condition_variable cv_;
-  bool wanted_ = false, stop_ = false;
+  std::condition_variable cv_;    // wakes the thread
+  std::condition_variable idle_;  // tells the writer a copy has finished
+  bool wanted_ = false, stop_ = false, running_ = false;
   std::thread thread_;  // started at the first wake-up: most stores never need it
 };
 
