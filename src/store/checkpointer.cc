@@ -64,9 +64,6 @@ void Checkpointer::Run() {
     sqlite3_close(db);
     return;  // the writer's own checkpoint still bounds the WAL
   }
-  // A new connection has not looked at the file yet, and until it has, it
-  // takes the database for one without a WAL and checkpoints nothing.
-  sqlite3_exec(db, "SELECT 1 FROM sqlite_schema LIMIT 1", nullptr, nullptr, nullptr);
   for (;;) {
     {
       std::unique_lock<std::mutex> l(mu_);
@@ -75,8 +72,11 @@ void Checkpointer::Run() {
       wanted_ = false;
       running_ = true;
     }
-    // Errors are left to the writer's checkpoint: a failed copy here loses
-    // nothing, the frames stay in the WAL.
+    // A connection that has not read the file yet takes the database for one
+    // without a WAL and checkpoints nothing; a read first makes sure (it costs
+    // microseconds, once per wake-up). Errors are left to the writer's
+    // checkpoint: a failed copy here loses nothing, the frames stay in the WAL.
+    sqlite3_exec(db, "SELECT 1 FROM sqlite_schema LIMIT 1", nullptr, nullptr, nullptr);
     sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
     {
       std::lock_guard<std::mutex> l(mu_);

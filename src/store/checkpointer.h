@@ -14,8 +14,10 @@
 // Invariants: the thread never holds a read transaction between checkpoints
 // (so it never pins the WAL); at the limit the writer waits for the thread to
 // be idle, so its own checkpoint is never refused for the thread's lock and
-// the WAL stays within the limit plus one commit; the thread is joined, and
-// its connection closed, before the writer's connection closes.
+// the WAL stays within the limit plus one commit (unless a reader in another
+// process holds an older snapshot, as with SQLite's own checkpoint); the
+// thread is joined, and its connection closed, before the writer's
+// connection closes.
 #pragma once
 
 #include <condition_variable>
@@ -29,8 +31,9 @@ namespace mamori::store {
 
 class Checkpointer {
  public:
-  // Installs itself as `writer`'s WAL hook. The writer checkpoints itself at
-  // `limit_pages` of WAL; the thread is woken every `kick_pages`.
+  // Installs itself as `writer`'s WAL hook; `path` is the file the thread
+  // opens. The writer checkpoints itself at `limit_pages` of WAL; the thread
+  // is woken every `kick_pages`.
   Checkpointer(std::string path, sqlite3* writer, long long limit_pages, long long kick_pages);
   ~Checkpointer();
   Checkpointer(const Checkpointer&) = delete;

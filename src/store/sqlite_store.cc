@@ -165,7 +165,11 @@ class SqliteStore final : public Store {
         Stmt page(db_, "PRAGMA page_size");
         page.Step();
         const long long page_size = std::max(page.Int(0), 512ll);
-        checkpointer_.emplace(path, db_, Checkpointer::kLimitBytes / page_size, Checkpointer::kKickBytes / page_size);
+        // SQLite's absolute name of the file: the thread opens it later,
+        // perhaps after a change of directory.
+        const char* file = sqlite3_db_filename(db_, "main");
+        checkpointer_.emplace(file && *file ? std::string(file) : path, db_, Checkpointer::kLimitBytes / page_size,
+                              Checkpointer::kKickBytes / page_size);
       }
       Migrate();
       // Prepared once, after the schema exists: a million-row import goes through these.
