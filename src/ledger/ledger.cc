@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <stdexcept>
 
 #include "ledger/canonical.h"
 #include "ledger/head_row.h"
@@ -33,6 +34,20 @@ Hash HashOf(std::string_view raw) {
                                       : "証跡の第" + std::to_string(start) + "〜" + std::to_string(start + count - 1) +
                                             "件の一部がありません。";
   throw store::Error("E-LEDGER-011", what + "`mamori ledger verify` で確かめてください。");
+}
+
+// Canonical JSON refuses what JSON cannot carry: ill-formed UTF-8, NaN.
+// Raised as a store::Error, that refuses the caller's decision or change
+// with a message a user can act on, instead of ending the program.
+template <typename F>
+auto RefusingUnwritable(std::string_view kind, F&& f) {
+  try {
+    return f();
+  } catch (const std::invalid_argument&) {
+    const std::string what = kind == "decision" ? "判定" : kind == "register" ? "台帳の変更" : kind == "pack" ? "パックの適用" : std::string(kind);
+    throw store::Error("E-LEDGER-024", what + "を証跡に記録できません: UTF-8 として正しくない文字か、NaN・無限大の数値が含まれています。"
+                                             "入力ファイルの文字コードと値を確かめてから、やり直してください（この" + what + "は記録されていません）。");
+  }
 }
 
 // A register row as stored is a JSON object; kept as an object in the entry,
@@ -79,7 +94,7 @@ Ledger::Ledger(store::Store& store, std::string key_path) : store_(store), key_p
 
 long long Ledger::Append(std::string_view kind, const nlohmann::json& data, const std::string& actor,
                          const std::string& at) {
-  return AppendCanonical(kind, Canonical(data), actor, at);
+  return RefusingUnwritable(kind, [&] { return AppendCanonical(kind, Canonical(data), actor, at); });
 }
 
 long long Ledger::AppendCanonical(std::string_view kind, std::string_view data, const std::string& actor,
@@ -110,19 +125,22 @@ long long Ledger::AppendCanonical(std::string_view kind, std::string_view data, 
 
 void Ledger::OnChange(const store::Change& c, const std::string& actor, const std::string& at,
                       const std::string& command) {
-  // Members in canonical order: after, before, command, id, register.
-  std::string data = "{\"after\":";
-  AppendRow(data, c.after);
-  data += ",\"before\":";
-  AppendRow(data, c.before);
-  data += ",\"command\":";
-  AppendCanonicalString(data, command);
-  data += ",\"id\":";
-  AppendCanonicalString(data, c.id);
-  data += ",\"register\":";
-  AppendCanonicalString(data, c.kind);
-  data += '}';
-  AppendCanonical(c.kind == "pack_versions" ? "pack" : "register", data, actor, at);
+  const std::string_view kind = c.kind == "pack_versions" ? "pack" : "register";
+  RefusingUnwritable(kind, [&] {
+    // Members in canonical order: after, before, command, id, register.
+    std::string data = "{\"after\":";
+    AppendRow(data, c.after);
+    data += ",\"before\":";
+    AppendRow(data, c.before);
+    data += ",\"command\":";
+    AppendCanonicalString(data, command);
+    data += ",\"id\":";
+    AppendCanonicalString(data, c.id);
+    data += ",\"register\":";
+    AppendCanonicalString(data, c.kind);
+    data += '}';
+    return AppendCanonical(kind, data, actor, at);
+  });
 }
 
 void Ledger::SignHead() {

@@ -101,7 +101,9 @@ class Ledger {
   Ledger& operator=(const Ledger&) = delete;
 
   // Appends one entry inside the current transaction; returns its seq. `kind`
-  // is one of: register, pack, decision, approval, case, ledger.
+  // is one of: register, pack, decision, approval, case, ledger. Data that
+  // JSON cannot carry (ill-formed UTF-8, NaN) is refused with E-LEDGER-024
+  // and nothing is appended.
   long long Append(std::string_view kind, const nlohmann::json& data, const std::string& actor,
                    const std::string& at);
 

@@ -176,6 +176,28 @@ TEST(Ledger, ImportAndItsEntriesCommitTogether) {
   EXPECT_EQ(r.heads, 3);
 }
 
+// Canonical JSON cannot carry ill-formed UTF-8: the caller gets a coded,
+// Japanese refusal (decide turns it into an error line), not a crash, and
+// the log is as it was.
+TEST(Ledger, UnwritableValueIsRefusedWithACodeAndNothingAppended) {
+  Fixture f;
+  const auto before = f.b.ledger->size();
+  store::Transaction tx(*f.b.store);
+  for (const auto& [data, actor] : std::vector<std::pair<nlohmann::json, std::string>>{
+           {{{"subject", std::string("\xff")}}, "test"}, {{{"subject", "000100"}}, std::string("\xc3")}}) {
+    try {
+      f.b.ledger->Append("decision", data, actor, "2026-04-01T09:00:00+09:00");
+      ADD_FAILURE() << "appended " << data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    } catch (const store::Error& e) {
+      EXPECT_EQ(e.code(), "E-LEDGER-024");
+      EXPECT_NE(std::string(e.what()).find("判定を証跡に記録できません"), std::string::npos) << e.what();
+    }
+  }
+  EXPECT_EQ(f.b.ledger->size(), before);
+  tx.Commit();
+  EXPECT_TRUE(f.Verify().ok());
+}
+
 TEST(Ledger, ChangeOutsideATransactionIsRefused) {
   Fixture f;
   try {
