@@ -247,43 +247,38 @@ void Write(const json& v, std::string& out) {
       // and only if such a name turns up is that undone and the object
       // written again, sorted.
       const std::size_t start = out.size();
-      out += '{';
-      bool first = true, byte_order = true;
-      for (auto it = v.begin(); it != v.end(); ++it) {
-        const std::string& name = it.key();
-        if (std::any_of(name.begin(), name.end(), [](char ch) { return static_cast<unsigned char>(ch) >= 0xF0; })) {
-          byte_order = false;
-          break;
+      bool first = true;
+      const auto member = [&](std::string_view name, const json& value) {
+        out += first ? '{' : ',';
+        first = false;
+        WriteString(name, out);
+        out += ':';
+        Write(value, out);
+      };
+      const auto byte_order = [&] {
+        for (auto it = v.begin(); it != v.end(); ++it) {
+          const std::string& name = it.key();
+          if (std::any_of(name.begin(), name.end(), [](char ch) { return static_cast<unsigned char>(ch) >= 0xF0; }))
+            return false;
+          member(name, it.value());
         }
-        if (!first) out += ',';
-        first = false;
-        WriteString(name, out);
-        out += ':';
-        Write(it.value(), out);
+        return true;
+      };
+      if (!byte_order()) {
+        out.resize(start);
+        first = true;
+        // Names are validated before the sort because the comparator decodes them.
+        std::vector<std::pair<std::string_view, const json*>> members;
+        members.reserve(v.size());
+        for (auto it = v.begin(); it != v.end(); ++it) {
+          RequireUtf8(it.key());
+          members.emplace_back(it.key(), &it.value());
+        }
+        std::sort(members.begin(), members.end(),
+                  [](const auto& a, const auto& b) { return Utf16Less(a.first, b.first); });
+        for (const auto& [name, value] : members) member(name, *value);
       }
-      if (byte_order) {
-        out += '}';
-        return;
-      }
-      out.resize(start);
-      // Names are validated before the sort because the comparator decodes them.
-      std::vector<std::pair<std::string_view, const json*>> members;
-      members.reserve(v.size());
-      for (auto it = v.begin(); it != v.end(); ++it) {
-        RequireUtf8(it.key());
-        members.emplace_back(it.key(), &it.value());
-      }
-      std::sort(members.begin(), members.end(),
-                [](const auto& a, const auto& b) { return Utf16Less(a.first, b.first); });
-      out += '{';
-      first = true;
-      for (const auto& [name, value] : members) {
-        if (!first) out += ',';
-        first = false;
-        WriteString(name, out);
-        out += ':';
-        Write(*value, out);
-      }
+      if (first) out += '{';
       out += '}';
       return;
     }
