@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -59,16 +60,23 @@ void AddDecideCommand(CLI::App& app) {
         std::cout << held << std::flush;
         held.clear();
       };
-      auto one = [&](const std::string& text, bool stream) {
+      const bool from_file = !input.empty() && input != "-";
+      // `line` is the input line number in a stream, 0 for a single request.
+      auto one = [&](const std::string& text, bool stream, long line) {
         std::string out;
         try {
-          auto req = engine::ParseRequest(text);
+          nlohmann::json raw;
+          auto req = engine::ParseRequest(*snap, text, &raw);
           auto d = engine::Decide(*snap, req);
           out = engine::ToJson(d) + "\n";
           if (record) {
             if (!tx) tx.emplace(*b.store);
+            // What was asked, and what it was decided as (labels and 和暦
+            // resolved to ids, the date used): an auditor sees both.
             b.ledger->Append("decision",
-                             {{"request", nlohmann::json::parse(text)}, {"decision", engine::ToJsonValue(d)}},
+                             {{"request", std::move(raw)},
+                              {"as_decided", engine::ToJsonValue(req, d)},
+                              {"decision", engine::ToJsonValue(d)}},
                              actor, store::NowJst());
             ++pending;
           }
@@ -76,23 +84,39 @@ void AddDecideCommand(CLI::App& app) {
         } catch (const store::Error& e) {
           if (!stream) throw;
           // A bad line gets an error line in its place, so outputs stay aligned with inputs.
-          nlohmann::json err = {{"error", {{"code", e.code()}, {"message", e.what()}}}};
-          out = err.dump() + "\n";
+          nlohmann::json err = {{"error", {{"code", e.code()}, {"message", e.what()}, {"line", line}}}};
+          out = err.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
           SetExitCode(2);
         }
         held += out;
-        if (!record || pending >= kBatch || !InputWaiting()) release();
+        if (!record || pending >= kBatch || (!from_file && !InputWaiting())) release();
+      };
+      auto stream = [&](std::istream& in) {
+        std::string text;
+        long line = 0;
+        while (std::getline(in, text)) {
+          ++line;
+          if (text.find_first_not_of(" \t\r") != std::string::npos) one(text, true, line);
+        }
       };
       if (input.empty() || input == "-") {
-        std::string line;
-        while (std::getline(std::cin, line))
-          if (line.find_first_not_of(" \t\r") != std::string::npos) one(line, true);
+        stream(std::cin);
       } else {
         std::ifstream in(input, std::ios::binary);
         if (!in) throw store::Error("E-DEC-003", "要求のファイル「" + input + "」を開けません。");
+        // One JSON value over several lines is a single request (REQUEST.json);
+        // anything else is JSON Lines, one request a line, as from stdin.
         std::stringstream ss;
         ss << in.rdbuf();
-        one(ss.str(), false);
+        const std::string text = ss.str();
+        if (text.size() <= engine::kMaxRequestBytes && nlohmann::json::accept(text) &&
+            text.find_first_not_of(" \t\r\n") != std::string::npos && text[text.find_first_not_of(" \t\r\n")] == '{' &&
+            std::count(text.begin(), text.end(), '\n') > 1) {
+          one(text, false, 0);
+        } else {
+          std::istringstream lines(text);
+          stream(lines);
+        }
       }
       release();
     });

@@ -208,7 +208,7 @@ std::shared_ptr<const Snapshot> Compile(const policy::Pack& pack, const reiki::R
   // Registers.
   // Each index is filled as its register is read: a repeated id keeps its
   // last row, and the registers read later look ids up in it.
-  std::vector<std::string> unit_names;
+  std::vector<std::string>& unit_names = s.unit_names;
   const auto units = store.List("units");
   s.unit_index.Reserve(units.size());
   for (const auto& u : units) {
@@ -216,6 +216,9 @@ std::shared_ptr<const Snapshot> Compile(const policy::Pack& pack, const reiki::R
     s.unit_index.Insert(u.id, static_cast<int>(s.unit_ids.size()) - 1,
                         [&](int i) -> std::string_view { return s.unit_ids[i]; });
     unit_names.push_back(Field(Json::parse(u.data), "name"));
+    // Two units of one name are told apart by code only (no name lookup).
+    auto [it, fresh] = s.unit_by_name.emplace(unit_names.back(), static_cast<int>(unit_names.size()) - 1);
+    if (!fresh) it->second = -1;
   }
   const auto posts = store.List("posts");
   s.post_index.Reserve(posts.size());
@@ -239,6 +242,8 @@ std::shared_ptr<const Snapshot> Compile(const policy::Pack& pack, const reiki::R
     Person person;
     person.id = p.id;
     person.name = Field(j, "name");
+    person.start = Field(j, "start");
+    person.end = Field(j, "end");
     person.unit = s.UnitOf(Field(j, "unit"));
     // The register's 区分 names a category (or one of its `includes`); a person
     // of the staff register is also in every staff category that is not tied
@@ -273,6 +278,7 @@ std::shared_ptr<const Snapshot> Compile(const policy::Pack& pack, const reiki::R
   for (const auto& sy : systems) {
     Json j = Json::parse(sy.data);
     s.system_ids.push_back(sy.id);
+    s.system_names.push_back(Field(j, "name"));
     s.system_index.Insert(sy.id, static_cast<int>(s.system_ids.size()) - 1,
                           [&](int i) -> std::string_view { return s.system_ids[i]; });
     s.system_zone.push_back(IndexOf(s.zone_ids, Field(j, "zone")));
@@ -299,10 +305,13 @@ std::shared_ptr<const Snapshot> Compile(const policy::Pack& pack, const reiki::R
   {
     const auto assets = store.List("assets");
     s.assets.reserve(assets.size());
+    s.asset_names.reserve(assets.size());
     s.asset_index.Reserve(assets.size());
     for (const auto& a : assets) {
-      s.assets.push_back(read_asset(Json::parse(a.data)));
+      Json j = Json::parse(a.data);
+      s.assets.push_back(read_asset(j));
       s.assets.back().id = a.id;
+      s.asset_names.push_back(Field(j, "name"));
       s.asset_index.Insert(a.id, static_cast<int>(s.assets.size()) - 1,
                            [&](int i) -> std::string_view { return s.assets[i].id; });
     }
@@ -317,6 +326,7 @@ std::shared_ptr<const Snapshot> Compile(const policy::Pack& pack, const reiki::R
     m.id = d.id;
     m.levels.fill(-1);
     if (int holder = s.PersonOf(Field(j, "holder")); holder >= 0) m.owner_unit = s.people[holder].unit;
+    if (std::string issued = Field(j, "issued"); !issued.empty()) m.issued = issued == "true" ? 1 : 0;
     std::string contents = Field(j, "contents");
     for (std::size_t pos = 0; pos < contents.size();) {
       std::size_t comma = contents.find(',', pos);

@@ -23,57 +23,161 @@ int IndexOf(const std::vector<std::string>& v, const std::string& x) {
   return it == v.end() ? -1 : static_cast<int>(it - v.begin());
 }
 
-Facts Gather(const Snapshot& s, const Request& r, std::vector<std::string>& reasons) {
+[[noreturn]] void Fail(const char* code, const std::string& message) { throw store::Error(code, message); }
+
+std::string LevelName(const Snapshot& s, std::size_t ax, int level) {
+  const auto& l = s.pack.classification.axes[ax].levels[level];
+  return l.name.empty() || l.name == l.id ? l.id : l.name + "（" + l.id + "）";
+}
+
+std::string UnitName(const Snapshot& s, int u) {
+  return s.unit_names[u].empty() ? s.unit_ids[u] : s.unit_names[u] + "（" + s.unit_ids[u] + "）";
+}
+
+// A value the request gives for what the register already says must say the
+// same: registered facts beat claims (DESIGN.md, Trust). Refused, not
+// ignored, so that the caller learns the register disagrees with them.
+[[noreturn]] void Contradiction(const std::string& what, const std::string& registered, const std::string& claimed,
+                                const std::string& key) {
+  Fail("E-DEC-008", what + "は台帳では「" + registered + "」ですが、要求では「" + claimed + "」とされています。台帳の値が優先されます。" +
+                        key + " を要求から除くか、台帳が誤っているなら台帳を直してください。");
+}
+
+// Days in a month of the proleptic Gregorian calendar.
+bool IsIsoDate(std::string_view d) {
+  if (d.size() != 10 || d[4] != '-' || d[7] != '-') return false;
+  for (int i : {0, 1, 2, 3, 5, 6, 8, 9})
+    if (d[i] < '0' || d[i] > '9') return false;
+  const int y = (d[0] - '0') * 1000 + (d[1] - '0') * 100 + (d[2] - '0') * 10 + (d[3] - '0');
+  const int m = (d[5] - '0') * 10 + (d[6] - '0'), day = (d[8] - '0') * 10 + (d[9] - '0');
+  static constexpr int kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (m < 1 || m > 12 || day < 1 || day > kDays[m - 1]) return false;
+  return !(m == 2 && day == 29 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)));
+}
+
+Facts Gather(const Snapshot& s, const Request& r, Decision& d) {
   Facts f;
   f.levels.fill(-1);
   if (int p = s.PersonOf(r.subject); p >= 0) {
     f.subject = p;
     f.categories = s.people[p].categories;
   }
+  // What the register fixed: an axis bit per level, and the others.
+  uint32_t registered_levels = 0;
+  bool registered_owner = false, registered_zone = false, registered_system = false, registered_facets = false;
   const Asset* asset = nullptr;
   if (!r.resource_id.empty()) {
     if (int a = s.AssetOf(r.resource_id); a >= 0) {
       asset = &s.assets[a];
+      d.resource_name = s.asset_names[a];
     } else if (int dv = s.DeviceOf(r.resource_id); dv >= 0) {
       asset = &s.devices[dv];
+      if (asset->issued >= 0) {
+        f.flag_known |= 1u << 0;  // kFlags[0] == device_issued
+        if (asset->issued) f.flag_value |= 1u << 0;
+      }
     } else if (int sy = s.SystemOf(r.resource_id); sy >= 0) {
       f.system = sy;
       f.from_zone = s.system_zone[sy];
       f.owner_unit = s.system_unit[sy];  // the unit that owns the system
+      d.resource_name = s.system_names[sy];
+      registered_system = true;
+      registered_zone = f.from_zone >= 0;
+      registered_owner = f.owner_unit >= 0;
     } else {
-      reasons.push_back("対象「" + r.resource_id + "」は台帳にありません。分類が分からないため、分類によらない規則だけで判断しました。");
+      Fail("E-DEC-007", "対象「" + r.resource_id + "」は台帳（情報資産・機器・媒体・情報システム）にありません。番号を確かめてください"
+                        "（mamori show 情報資産 " + r.resource_id + "）。台帳にない情報は resource に属性（confidentiality など）で書けます。");
     }
+    d.resource_id = r.resource_id;
   }
   if (asset) {
     std::copy(asset->levels.begin(), asset->levels.end(), f.levels.begin());
+    for (std::size_t ax = 0; ax < s.axis_ids.size(); ++ax)
+      if (f.levels[ax] >= 0) registered_levels |= 1u << ax;
     f.facets = asset->facets;
+    registered_facets = true;
     f.owner_unit = asset->owner_unit;
+    registered_owner = f.owner_unit >= 0;
     f.system = asset->system;
+    registered_system = f.system >= 0;
     if (f.system >= 0 && f.from_zone < 0) f.from_zone = s.system_zone[f.system];
+    registered_zone = f.from_zone >= 0;
   }
-  // Inline attributes and context complete (and for levels, override) the register.
+  // Inline attributes and context supply what the register leaves unset; a
+  // value for what it does set must agree with it.
   for (std::size_t ax = 0; ax < s.axis_ids.size(); ++ax) {
     for (const auto* m : {&r.resource, &r.levels}) {
       auto it = m->find(s.axis_ids[ax]);
-      if (it != m->end()) f.levels[ax] = IndexOf(s.level_ids[ax], it->second);
+      if (it == m->end()) continue;
+      const int level = IndexOf(s.level_ids[ax], it->second);
+      const std::string key = (m == &r.levels ? "context." : "resource.") + s.axis_ids[ax];
+      if (level < 0) Fail("E-DEC-007", key + " の「" + it->second + "」はパックの段階にありません。");
+      if (f.levels[ax] >= 0 && f.levels[ax] != level) {
+        if (registered_levels >> ax & 1)
+          Contradiction(s.pack.classification.axes[ax].name, LevelName(s, ax, f.levels[ax]), LevelName(s, ax, level), key);
+        Fail("E-DEC-008", "resource と context で" + s.pack.classification.axes[ax].name + "が食い違っています（" +
+                              LevelName(s, ax, f.levels[ax]) + " と " + LevelName(s, ax, level) + "）。どちらか一方にしてください。");
+      }
+      f.levels[ax] = level;
     }
   }
-  for (const auto& facet : r.resource_facets)
-    if (int i = IndexOf(s.facet_ids, facet); i >= 0) f.facets |= uint64_t{1} << i;
-  if (auto it = r.resource.find("owner_unit"); it != r.resource.end()) {
-    if (int u = s.UnitOf(it->second); u >= 0) f.owner_unit = u;
+  for (const auto& facet : r.resource_facets) {
+    const int i = IndexOf(s.facet_ids, facet);
+    if (i < 0) Fail("E-DEC-007", "resource.facets の「" + facet + "」はパックの情報の性質にありません。");
+    if (registered_facets && !(f.facets >> i & 1))
+      Contradiction("情報の性質", "「" + s.pack.facets[i].name + "」を含まない", s.pack.facets[i].name, "resource.facets");
+    f.facets |= uint64_t{1} << i;
   }
-  if (auto it = r.resource.find("zone"); it != r.resource.end()) f.from_zone = IndexOf(s.zone_ids, it->second);
-  if (!r.from_zone.empty()) f.from_zone = IndexOf(s.zone_ids, r.from_zone);
-  if (!r.to_zone.empty()) f.to_zone = IndexOf(s.zone_ids, r.to_zone);
+  if (auto it = r.resource.find("owner_unit"); it != r.resource.end()) {
+    const int u = s.UnitOf(it->second);
+    if (u < 0) Fail("E-DEC-007", "resource.owner_unit の「" + it->second + "」は組織の台帳にありません。");
+    if (registered_owner && u != f.owner_unit) Contradiction("所管組織", UnitName(s, f.owner_unit), UnitName(s, u), "resource.owner_unit");
+    f.owner_unit = u;
+  }
+  if (auto it = r.resource.find("system"); it != r.resource.end()) {
+    const int sy = s.SystemOf(it->second);
+    if (sy < 0) Fail("E-DEC-007", "resource.system の「" + it->second + "」は情報システムの台帳にありません。");
+    if (registered_system && sy != f.system)
+      Contradiction("情報システム", f.system >= 0 ? s.system_ids[f.system] : "なし", it->second, "resource.system");
+    f.system = sy;
+    if (f.from_zone < 0 && s.system_zone[sy] >= 0) {
+      f.from_zone = s.system_zone[sy];
+      registered_zone = true;  // the system's zone is the register's
+    }
+  }
+  auto zone = [&](const std::string& id, const char* key) {
+    const int z = IndexOf(s.zone_ids, id);
+    if (z < 0) Fail("E-DEC-007", std::string(key) + " の「" + id + "」はパックのゾーンにありません。");
+    return z;
+  };
+  auto set_from = [&](const std::string& id, const char* key) {
+    const int z = zone(id, key);
+    if (f.from_zone >= 0 && z != f.from_zone) {
+      if (registered_zone) Contradiction("ゾーン", s.pack.zones[f.from_zone].name, s.pack.zones[z].name, key);
+      Fail("E-DEC-008", "resource.zone と context.from_zone が食い違っています。どちらか一方にしてください。");
+    }
+    f.from_zone = z;
+  };
+  if (auto it = r.resource.find("zone"); it != r.resource.end()) set_from(it->second, "resource.zone");
+  if (!r.from_zone.empty()) set_from(r.from_zone, "context.from_zone");
+  if (!r.to_zone.empty()) f.to_zone = zone(r.to_zone, "context.to_zone");
+  for (const auto& [k, v] : r.resource)
+    if (k != "owner_unit" && k != "zone" && k != "system" && IndexOf(s.axis_ids, k) < 0)
+      Fail("E-DEC-005", "resource に未知のキー「" + k + "」があります。");
   // Walk the request's few flags, not the seven names: looking each name up
   // built a temporary string per flag on every decision.
   for (const auto& [name, value] : r.flags) {
-    for (int k = 0; k < kFlagCount; ++k) {
-      if (name != kFlags[k]) continue;
-      f.flag_known |= 1u << k;
-      if (value) f.flag_value |= 1u << k;
-    }
+    int k = 0;
+    while (k < kFlagCount && name != kFlags[k]) ++k;
+    if (k == kFlagCount) Fail("E-DEC-005", "context に未知のキー「" + name + "」があります。");
+    if ((f.flag_known >> k & 1) && ((f.flag_value >> k & 1) != static_cast<uint32_t>(value)))
+      Contradiction("支給の別", f.flag_value >> k & 1 ? "支給" : "支給以外", value ? "支給" : "支給以外", "context." + name);
+    f.flag_known |= 1u << k;
+    if (value) f.flag_value |= 1u << k;
+  }
+  if (f.owner_unit >= 0) {
+    d.owner_unit = s.unit_ids[f.owner_unit];
+    d.owner_unit_name = s.unit_names[f.owner_unit];
   }
   return f;
 }
@@ -119,13 +223,33 @@ Decision Decide(const Snapshot& s, const Request& r) {
   if (act < 0)
     throw store::Error("E-DEC-002", "行為「" + r.action + "」はパックにありません。`mamori pack show` で行為の一覧を確認してください。");
   const CAction& a = s.actions[act];
-  Facts f = Gather(s, r, d.reasons);
+  if (r.date.empty()) {
+    d.date = store::NowJst().substr(0, 10);
+    d.date_defaulted = true;
+  } else if (IsIsoDate(r.date)) {
+    d.date = r.date;
+  } else {
+    Fail("E-DEC-004", "日付「" + r.date + "」は YYYY-MM-DD の実在する日付ではありません。");
+  }
+  const std::string& date = d.date;
+  Facts f = Gather(s, r, d);
   if (f.subject < 0) {
     d.effect = Effect::kDeny;
     d.reasons.push_back("申請者「" + r.subject + "」は職員の台帳にありません。台帳に登録された職員だけが申請できます。");
     return d;
   }
-  const std::string date = r.date;
+  const Person& subject = s.people[f.subject];
+  d.subject_name = subject.name;
+  // Only 職員等 on the day may act under the policy: before their 開始日 or
+  // after their 終了日 they are not, whatever posts the register still shows.
+  if ((!subject.start.empty() && date < subject.start) || (!subject.end.empty() && date > subject.end)) {
+    d.effect = Effect::kDeny;
+    d.reasons.push_back("申請者「" + subject.id + " " + subject.name + "」は " + date + " に職員等ではありません（" +
+                        (!subject.start.empty() && date < subject.start ? "開始日 " + subject.start
+                                                                       : "終了日 " + subject.end) +
+                        "）。その日の職員等だけが申請できます。");
+    return d;
+  }
 
   // 1. Rules that apply, less those another applying rule overrides.
   std::array<int, kMaxRulesPerAction> hit_buf, applied_buf;
@@ -217,9 +341,15 @@ Decision Decide(const Snapshot& s, const Request& r) {
           for (std::size_t p = 0; p < s.post_names.size(); ++p)
             if (s.post_names[p] == pr.fill.post) post = static_cast<int>(p);
         } else if (pr.fill.kind == "unit_head") {
-          int unit = f.owner_unit >= 0 ? f.owner_unit : s.people[f.subject].unit;
+          int unit = f.owner_unit;
+          if (unit < 0 && subject.unit >= 0) {
+            unit = subject.unit;
+            d.reasons.push_back("対象の所管組織が示されていないため、" + pr.name + "は申請者の所属（" + UnitName(s, unit) +
+                                "）の者としました。別の課の資産なら resource.owner_unit か台帳の番号を示してください。");
+          }
           if (unit >= 0) {
             step.unit = s.unit_ids[unit];
+            step.unit_name = s.unit_names[unit];
             post = s.unit_head_post[unit];
           }
         } else if (pr.fill.kind == "system_admin") {
@@ -234,6 +364,7 @@ Decision Decide(const Snapshot& s, const Request& r) {
               continue;
             }
             step.holders.push_back(s.people[h.person].id);
+            step.holder_names.push_back(s.people[h.person].name);
             if (h.acting) step.acting.push_back(s.people[h.person].id);
           }
         }
@@ -258,7 +389,7 @@ Decision Decide(const Snapshot& s, const Request& r) {
             }
           } else {
             step.vacant = true;
-            d.reasons.push_back(pr.name + (step.unit.empty() ? "" : "（" + std::string(step.unit) + "）") + "は " + date +
+            d.reasons.push_back(pr.name + (step.unit.empty() ? "" : "（" + std::string(step.unit_name) + " " + std::string(step.unit) + "）") + "は " + date +
                                 " に在任者がいません（空席）。");
           }
         }

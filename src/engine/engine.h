@@ -23,12 +23,16 @@
 
 namespace mamori::engine {
 
+// A request as Decide() takes it: every value an id of the pack or the
+// registers (ParseRequest turns labels, names and 和暦 into these). Decide()
+// still refuses an unknown value or one that contradicts the registers, so a
+// Request built in code cannot lower a registered fact either.
 struct Request {
   std::string subject, action;
   std::string resource_id;                              // a register id, or empty
-  std::map<std::string, std::string> resource;          // inline attributes
+  std::map<std::string, std::string> resource;          // inline: axis ids, owner_unit, zone, system
   std::vector<std::string> resource_facets;
-  std::string date;                                     // ISO; empty: today (JST)
+  std::string date;                                     // YYYY-MM-DD (JST); empty: today
   std::map<std::string, std::string> levels;            // context.<axis> = level
   std::string from_zone, to_zone, justification;
   std::map<std::string, bool> flags;
@@ -44,7 +48,9 @@ using Entry = std::pair<std::string, std::string>;  // id/ref and its text
 struct ApprovalStep {
   int order = 0;
   std::string_view role, role_name, unit;
+  std::string_view unit_name;
   SmallVec<std::string_view, 4> holders;  // person ids, applicant removed
+  SmallVec<std::string_view, 4> holder_names;  // parallel to holders
   SmallVec<std::string_view, 2> acting;   // those among holders who act (代理)
   bool any_of = false;
   bool vacant = false;
@@ -53,6 +59,11 @@ struct ApprovalStep {
 
 struct Decision {
   Effect effect = Effect::kPermit;
+  std::string date;             // the day decided for (YYYY-MM-DD, JST)
+  bool date_defaulted = false;  // the request gave none: today
+  std::string_view subject_name;
+  std::string_view resource_id, resource_name;  // a registered resource
+  std::string_view owner_unit, owner_unit_name;
   SmallVec<ApprovalStep, 2> approvals;
   SmallVec<const Entry*, 8> obligations;  // id, text
   SmallVec<const Entry*, 8> citations;    // ref, text
@@ -73,8 +84,19 @@ std::shared_ptr<const Snapshot> Compile(const policy::Pack& pack, const reiki::R
 
 Decision Decide(const Snapshot& snap, const Request& request);
 
-// JSON in and out (docs/decide.md). ParseRequest throws store::Error E-DEC-001.
-Request ParseRequest(const std::string& json);
+// JSON in and out (docs/decide.md). ParseRequest checks the text against the
+// contract and the snapshot's vocabulary: every key known, every value typed
+// and known, size, depth and string length bounded. It throws store::Error
+// (E-DEC-001, 002, 004–009) naming the field, the value and what is valid.
+// `raw`, when given, receives the parsed JSON (for the evidence ledger).
+Request ParseRequest(const Snapshot& snap, std::string_view json, nlohmann::json* raw = nullptr);
+// The request as decided, every value an id (what the ledger records beside the raw text).
+nlohmann::json ToJsonValue(const Request& r, const Decision& d);
+
+// Limits of one request (E-DEC-009).
+constexpr std::size_t kMaxRequestBytes = 64 * 1024;
+constexpr int kMaxRequestDepth = 8;
+constexpr std::size_t kMaxStringBytes = 4096;
 std::string ToJson(const Decision& d);
 // The same content as a JSON value, for the evidence ledger to canonicalise
 // without printing and parsing it again.

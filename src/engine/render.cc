@@ -14,52 +14,7 @@ std::vector<std::string> Strings(const V& v) {
   return std::vector<std::string>(v.begin(), v.end());
 }
 
-std::string Str(const nlohmann::json& v) {
-  if (v.is_string()) return v.get<std::string>();
-  if (v.is_number_integer()) return std::to_string(v.get<long long>());
-  return v.dump();
-}
-
 }  // namespace
-
-Request ParseRequest(const std::string& text) {
-  nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded() || !j.is_object())
-    throw store::Error("E-DEC-001", "要求を JSON として読めません。docs/decide.md の形式（{\"subject\": …, \"action\": …}）で書いてください。");
-  Request r;
-  if (!j.contains("subject") || !j.contains("action"))
-    throw store::Error("E-DEC-001", "要求には subject（職員番号）と action（行為）が必要です。");
-  r.subject = Str(j["subject"]);
-  r.action = Str(j["action"]);
-  if (j.contains("resource")) {
-    const auto& res = j["resource"];
-    if (res.is_object()) {
-      for (auto& [k, v] : res.items()) {
-        if (k == "facets" && v.is_array()) {
-          for (const auto& x : v) r.resource_facets.push_back(Str(x));
-        } else if (k == "id") {
-          r.resource_id = Str(v);
-        } else {
-          r.resource[k] = Str(v);
-        }
-      }
-    } else {
-      r.resource_id = Str(res);
-    }
-  }
-  if (j.contains("context") && j["context"].is_object()) {
-    for (auto& [k, v] : j["context"].items()) {
-      if (v.is_boolean()) r.flags[k] = v.get<bool>();
-      else if (k == "date" || k == "time") r.date = Str(v).substr(0, 10);
-      else if (k == "from_zone") r.from_zone = Str(v);
-      else if (k == "to_zone") r.to_zone = Str(v);
-      else if (k == "justification") r.justification = Str(v);
-      else r.levels[k] = Str(v);
-    }
-  }
-  if (r.date.empty()) r.date = store::NowJst().substr(0, 10);
-  return r;
-}
 
 std::vector<std::string> Reasons(const Decision& d) {
   std::vector<std::string> out;
@@ -76,11 +31,19 @@ template <typename Json>
 Json Build(const Decision& d) {
   Json j;
   j["effect"] = EffectName(d.effect);
+  j["date"] = d.date;
+  j["date_defaulted"] = d.date_defaulted;
+  if (!d.subject_name.empty()) j["subject_name"] = std::string(d.subject_name);
+  if (!d.resource_id.empty())
+    j["resource"] = {{"id", std::string(d.resource_id)}, {"name", std::string(d.resource_name)}};
+  if (!d.owner_unit.empty())
+    j["owner_unit"] = {{"id", std::string(d.owner_unit)}, {"name", std::string(d.owner_unit_name)}};
   Json approvals = Json::array();
   for (const auto& a : d.approvals) {
     approvals.push_back({{"order", a.order}, {"role", std::string(a.role)}, {"role_name", std::string(a.role_name)},
-                         {"unit", std::string(a.unit)},
-                         {"holders", Strings(a.holders)}, {"acting", Strings(a.acting)}, {"any_of", a.any_of},
+                         {"unit", std::string(a.unit)}, {"unit_name", std::string(a.unit_name)},
+                         {"holders", Strings(a.holders)}, {"holder_names", Strings(a.holder_names)},
+                         {"acting", Strings(a.acting)}, {"any_of", a.any_of},
                          {"vacant", a.vacant},
                          {"sod_override", a.sod_override}});
   }
@@ -114,19 +77,20 @@ std::string Explain(const Snapshot& s, const Request& r, const Decision& d) {
   std::string action = r.action;
   if (int a = s.ActionOf(r.action); a >= 0) action = s.actions[a].name;
   std::string who = r.subject;
-  if (int p = s.PersonOf(r.subject); p >= 0) who += " " + s.people[p].name;
-  out += "【判断】" + who + " の「" + action + "」（" + r.date + "）: ";
+  if (!d.subject_name.empty()) who += " " + std::string(d.subject_name);
+  out += "【判断】" + who + " の「" + action + "」（" + d.date + (d.date_defaulted ? "、日付の指定がないため今日" : "") + "）: ";
   out += d.effect == Effect::kPermit ? "許可" : d.effect == Effect::kDeny ? "禁止" : "承認が必要";
   out += "\n";
+  if (!d.resource_id.empty()) out += "【対象】" + std::string(d.resource_id) + " " + std::string(d.resource_name) + "\n";
+  if (!d.owner_unit.empty()) out += "【所管】" + std::string(d.owner_unit_name) + "（" + std::string(d.owner_unit) + "）\n";
   for (const auto& a : d.approvals) {
     out += "【承認】" + std::to_string(a.order) + ". " + std::string(a.role_name) +
-           (a.unit.empty() ? "" : "（" + std::string(a.unit) + "）") + ": ";
+           (a.unit.empty() ? "" : "（" + std::string(a.unit_name) + " " + std::string(a.unit) + "）") + ": ";
     if (a.vacant) out += "空席";
     else if (a.sod_override) out += "申請者本人（理由を記録して承認）";
     else if (a.holders.empty()) out += "承認できる者がいません";
     for (std::size_t i = 0; i < a.holders.size(); ++i) {
-      std::string name(a.holders[i]);
-      if (int p = s.PersonOf(name); p >= 0) name += " " + s.people[p].name;
+      std::string name = std::string(a.holders[i]) + " " + std::string(a.holder_names[i]);
       bool acting = std::find(a.acting.begin(), a.acting.end(), a.holders[i]) != a.acting.end();
       out += (i ? (a.any_of ? " 又は " : "、") : "") + name + (acting ? "（代理）" : "");
     }

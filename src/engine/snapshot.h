@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "engine/engine.h"
@@ -69,6 +70,7 @@ struct Person {
   uint64_t categories = 0;  // pack person categories the person belongs to
   int unit = -1;
   std::string id, name;
+  std::string start, end;  // 職員等 from / until (YYYY-MM-DD), empty: open
 };
 
 // One cache line: the lookup compares the id (inline for short ids) and the
@@ -80,6 +82,7 @@ struct alignas(64) Asset {
   uint64_t facets = 0;
   int owner_unit = -1;
   int system = -1;
+  int8_t issued = -1;  // devices: 支給 in the register (1/0), -1 unknown
 };
 
 struct Snapshot {
@@ -99,16 +102,18 @@ struct Snapshot {
   // Registers.
   std::vector<Person> people;
   FlatIndex person_index;
-  std::vector<std::string> unit_ids;
+  std::vector<std::string> unit_ids, unit_names;
   FlatIndex unit_index;
+  std::unordered_map<std::string, int> unit_by_name;  // 名称 -> unit, for requests that name the 課
   std::vector<int> unit_head_post;                  // per unit, post index or -1
   std::vector<std::string> post_ids, post_names;
   FlatIndex post_index;
   std::vector<std::vector<Holding>> holders;        // per post
-  std::vector<std::string> system_ids;
+  std::vector<std::string> system_ids, system_names;
   std::vector<int> system_zone, system_admin_post, system_unit;  // per system
   FlatIndex system_index;
   std::vector<Asset> assets;
+  std::vector<std::string> asset_names;  // parallel to assets, kept off their cache line
   FlatIndex asset_index;
   std::vector<Asset> devices;  // media: levels = highest of contents
   FlatIndex device_index;

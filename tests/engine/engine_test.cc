@@ -42,7 +42,7 @@ struct Town {
     reg = reiki::ParseFile((fs::path(b.pack.dir) / b.pack.regulation.file).string());
     snap = Compile(b.pack, reg, *b.store);
   }
-  Decision D(const std::string& json) const { return Decide(*snap, ParseRequest(json)); }
+  Decision D(const std::string& json) const { return Decide(*snap, ParseRequest(*snap, json)); }
 };
 
 const Town& Yasuda() {
@@ -145,7 +145,7 @@ TEST(Yasuda, UnregulatedCaseGetsTheDefaultWithAReason) {
   EXPECT_NE(Reasons(d)[0].find("規制する条文はありません"), std::string::npos);
   EXPECT_THROW(Yasuda().D(R"({"subject":"000100","action":"teleport"})"), store::Error);
   EXPECT_EQ(Yasuda().D(R"({"subject":"999999","action":"transport"})").effect, Effect::kDeny);
-  EXPECT_THROW(ParseRequest("{not json"), store::Error);
+  EXPECT_THROW(Yasuda().D("{not json"), store::Error);
 }
 
 // Random requests over the pack's actions, levels, zones and flags.
@@ -235,7 +235,7 @@ TEST_P(EveryPack, ScenarioTables) {
     SCOPED_TRACE(j.value("name", "") + " [" + j.value("cite", "") + "]");
     ASSERT_FALSE(j.value("cite", "").empty()) << "every scenario names its article";
     EXPECT_NO_THROW(reiki::Resolve(t.reg, reiki::ParseReference(j["cite"].get<std::string>())));
-    Decision d = Decide(*t.snap, ParseRequest(j["request"].dump()));
+    Decision d = Decide(*t.snap, ParseRequest(*t.snap, j["request"].dump()));
     const auto& e = j["expect"];
     EXPECT_EQ(EffectName(d.effect), e["effect"].get<std::string>());
     if (e.contains("approver_roles")) {
@@ -327,8 +327,8 @@ TEST(Engine, EveryDecisionReachesTheEvidenceHook) {
   engine.OnDecision([&](const Snapshot&, const Request& r, const Decision& d) {
     recorded.push_back(r.action + ":" + std::string(EffectName(d.effect)) + ":" + ToJson(d).substr(0, 10));
   });
-  engine.Decide(ParseRequest(R"({"subject":"000100","action":"transport","resource":{"confidentiality":"C2","owner_unit":"U03"}})"));
-  engine.Decide(ParseRequest(R"({"subject":"999999","action":"transport"})"));
+  engine.Decide(ParseRequest(*t.snap, R"({"subject":"000100","action":"transport","resource":{"confidentiality":"C2","owner_unit":"U03"}})"));
+  engine.Decide(ParseRequest(*t.snap, R"({"subject":"999999","action":"transport"})"));
   ASSERT_EQ(recorded.size(), 2u);
   EXPECT_EQ(recorded[0].rfind("transport:approval_required:", 0), 0u);
   EXPECT_EQ(recorded[1].rfind("transport:deny:", 0), 0u);
@@ -337,7 +337,7 @@ TEST(Engine, EveryDecisionReachesTheEvidenceHook) {
 TEST(Engine, ReadersKeepDecidingWhileASnapshotIsSwapped) {
   const Town& t = Yasuda();
   Engine engine(t.snap);
-  Request r = ParseRequest(R"({"subject":"000100","action":"transport","resource":{"confidentiality":"C2","owner_unit":"U03"},"context":{"date":"2026-04-01"}})");
+  Request r = ParseRequest(*t.snap, R"({"subject":"000100","action":"transport","resource":{"confidentiality":"C2","owner_unit":"U03"},"context":{"date":"2026-04-01"}})");
   std::atomic<bool> stop{false};
   std::atomic<int> wrong{0};
   std::thread reader([&] {

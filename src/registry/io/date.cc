@@ -163,4 +163,6 @@ std::optional<bool> ParseBool(std::string_view input) {
   return std::nullopt;
 }
 
+std::string FoldWidth(std::string_view s) { return text::FoldWidth(s); }
+
 }  // namespace mamori::registry::io

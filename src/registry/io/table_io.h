@@ -95,4 +95,8 @@ std::optional<std::string> ParseDate(std::string_view s);
 // nullopt.
 std::optional<bool> ParseBool(std::string_view s);
 
+// Full-width ASCII (！..～) folded to ASCII and U+3000 to a space: what staff
+// type into a code field. For every module that matches typed input to ids.
+std::string FoldWidth(std::string_view s);
+
 }  // namespace mamori::registry::io

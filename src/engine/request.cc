@@ -1,0 +1,346 @@
+// The request contract (docs/decide.md): JSON text -> a Request whose every
+// value is an id the snapshot knows.
+//
+// Parse, then validate, as Cedar splits them: the text is first held to its
+// shape (size, depth, string length, no repeated key) before nlohmann builds a
+// tree, because a tree of any depth is walked recursively later (dump, the
+// ledger's canonical form); then every key and value is checked against the
+// pack's vocabulary and the registers. Nothing unknown becomes a default: a
+// typo would otherwise match no rule and get the most permissive answer.
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+
+#include "engine/snapshot.h"
+#include "registry/io/table_io.h"
+
+namespace mamori::engine {
+namespace {
+
+using Json = nlohmann::json;
+
+[[noreturn]] void Fail(const char* code, const std::string& message) { throw store::Error(code, message); }
+
+// Byte-level edit distance: enough to suggest "confidentiality" for
+// "confidentialty"; for Japanese names the nearest by bytes is still useful.
+std::size_t Distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diag = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      std::size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diag = up;
+    }
+  }
+  return row[b.size()];
+}
+
+std::string Joined(const std::vector<std::string>& v, std::size_t most = 40) {
+  std::string out;
+  for (std::size_t i = 0; i < v.size() && i < most; ++i) out += (i ? "、" : "") + v[i];
+  if (v.size() > most) out += " ほか" + std::to_string(v.size() - most) + "件";
+  return out;
+}
+
+// "「x」のことですか？" for the nearest candidate, when it is near enough.
+std::string Suggest(std::string_view x, const std::vector<std::string>& candidates) {
+  const std::string* best = nullptr;
+  std::size_t best_d = 0;
+  for (const auto& c : candidates) {
+    std::size_t d = Distance(x, c);
+    if (!best || d < best_d) best = &c, best_d = d;
+  }
+  if (!best || best_d > std::max<std::size_t>(2, x.size() / 3)) return "";
+  return "「" + *best + "」のことですか？";
+}
+
+// Folded for comparison: full-width ASCII to ASCII, ASCII letters to lower
+// case, surrounding spaces dropped. "Ｃ３", "c3" and " C3 " all become "c3".
+std::string Key(std::string_view s) {
+  std::string t = registry::io::FoldWidth(s);
+  std::size_t b = t.find_first_not_of(' '), e = t.find_last_not_of(' ');
+  t = b == std::string::npos ? "" : t.substr(b, e - b + 1);
+  for (auto& c : t)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return t;
+}
+
+// The shape check, before any tree is built. JSON's structure is visible at
+// the byte level (brackets outside strings), so one pass bounds depth and
+// string length; the parser then sees only bounded input.
+void CheckShape(std::string_view text) {
+  if (text.size() > kMaxRequestBytes)
+    Fail("E-DEC-009", "要求が大きすぎます（" + std::to_string(text.size()) + " バイト、上限 " +
+                          std::to_string(kMaxRequestBytes) + " バイト）。1件の要求は1行の JSON にしてください。");
+  int depth = 0;
+  bool in_string = false, escape = false;
+  std::size_t string_start = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (escape) escape = false;
+      else if (c == '\\') escape = true;
+      else if (c == '"') {
+        in_string = false;
+        if (i - string_start > kMaxStringBytes)
+          Fail("E-DEC-009", "要求の文字列が長すぎます（" + std::to_string(i - string_start) + " バイト、上限 " +
+                                std::to_string(kMaxStringBytes) + " バイト）。理由（justification）は要点を書いてください。");
+      }
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+      string_start = i + 1;
+    } else if (c == '{' || c == '[') {
+      if (++depth > kMaxRequestDepth)
+        Fail("E-DEC-009", "要求の入れ子が深すぎます（上限 " + std::to_string(kMaxRequestDepth) +
+                              " 段）。docs/decide.md の形式で書いてください。");
+    } else if (c == '}' || c == ']') {
+      --depth;
+    }
+  }
+}
+
+Json ParseJson(std::string_view text) {
+  CheckShape(text);
+  // nlohmann keeps the last of two equal keys; a request that says
+  // confidentiality twice is refused instead of decided on one of them.
+  std::vector<std::vector<std::string>> keys;
+  std::string repeated;
+  auto cb = [&](int, Json::parse_event_t ev, Json& parsed) {
+    if (ev == Json::parse_event_t::object_start) keys.emplace_back();
+    else if (ev == Json::parse_event_t::object_end && !keys.empty()) keys.pop_back();
+    else if (ev == Json::parse_event_t::key && !keys.empty()) {
+      auto k = parsed.get<std::string>();
+      if (std::find(keys.back().begin(), keys.back().end(), k) != keys.back().end() && repeated.empty()) repeated = k;
+      keys.back().push_back(std::move(k));
+    }
+    return true;
+  };
+  Json j = Json::parse(text.begin(), text.end(), cb, /*allow_exceptions=*/false);
+  if (j.is_discarded())
+    Fail("E-DEC-001", "要求を JSON として読めません（UTF-8 の JSON オブジェクト1つを1行に）。docs/decide.md の形式"
+                      "（{\"subject\": …, \"action\": …}）で書いてください。");
+  if (!j.is_object()) Fail("E-DEC-001", "要求は JSON オブジェクト（{ … }）で書いてください。");
+  if (!repeated.empty()) Fail("E-DEC-005", "キー「" + repeated + "」が同じ場所に2回あります。1回だけ書いてください。");
+  return j;
+}
+
+std::string TypeName(const Json& v) {
+  switch (v.type()) {
+    case Json::value_t::string: return "文字列";
+    case Json::value_t::boolean: return "真偽値";
+    case Json::value_t::number_integer:
+    case Json::value_t::number_unsigned:
+    case Json::value_t::number_float: return "数値";
+    case Json::value_t::array: return "配列";
+    case Json::value_t::object: return "オブジェクト";
+    case Json::value_t::null: return "null";
+    default: return "値";
+  }
+}
+
+const std::string& String(const Json& v, const std::string& where, const char* hint = "") {
+  if (!v.is_string())
+    Fail("E-DEC-006", where + " は文字列で書いてください（" + TypeName(v) + " " + v.dump() + " が書かれています）。" + hint);
+  return v.get_ref<const std::string&>();
+}
+
+// A value that must name one of `ids` (or one of `names`, same order).
+struct Vocabulary {
+  std::vector<std::string> ids, names;
+  // Returns the index, or -1.
+  int Find(std::string_view value) const {
+    const std::string k = Key(value);
+    for (std::size_t i = 0; i < ids.size(); ++i)
+      if (Key(ids[i]) == k || (i < names.size() && Key(names[i]) == k)) return static_cast<int>(i);
+    return -1;
+  }
+  std::string Listing() const {
+    std::vector<std::string> shown;
+    for (std::size_t i = 0; i < ids.size(); ++i)
+      shown.push_back(i < names.size() && !names[i].empty() && names[i] != ids[i] ? ids[i] + "（" + names[i] + "）" : ids[i]);
+    return Joined(shown);
+  }
+  std::string Resolve(const std::string& value, const std::string& where, const std::string& what) const {
+    int i = Find(value);
+    if (i >= 0) return ids[i];
+    std::vector<std::string> all = ids;
+    all.insert(all.end(), names.begin(), names.end());
+    Fail("E-DEC-007", where + " の「" + value + "」はパックの" + what + "にありません。" + Suggest(value, all) +
+                          "書けるのは " + Listing() + " です。");
+  }
+};
+
+Vocabulary Levels(const policy::Axis& axis) {
+  Vocabulary v;
+  for (const auto& l : axis.levels) {
+    v.ids.push_back(l.id);
+    v.names.push_back(l.name);
+  }
+  return v;
+}
+
+template <typename T>
+Vocabulary Named(const std::vector<T>& items) {
+  Vocabulary v;
+  for (const auto& x : items) {
+    v.ids.push_back(x.id);
+    v.names.push_back(x.name);
+  }
+  return v;
+}
+
+[[noreturn]] void UnknownKey(const std::string& key, const std::string& where, const std::vector<std::string>& valid) {
+  Fail("E-DEC-005", where + " に未知のキー「" + key + "」があります。" + Suggest(key, valid) + "書けるキーは " +
+                        Joined(valid) + " です（docs/decide.md）。");
+}
+
+std::string Unit(const Snapshot& s, const std::string& value, const std::string& where) {
+  if (s.UnitOf(value) >= 0) return value;
+  const std::string folded = registry::io::FoldWidth(value);
+  if (s.UnitOf(folded) >= 0) return folded;
+  if (auto it = s.unit_by_name.find(value); it != s.unit_by_name.end()) {
+    if (it->second < 0)
+      Fail("E-DEC-007", where + " の「" + value + "」という名称の組織が2つ以上あります。組織コードで書いてください。");
+    return s.unit_ids[it->second];
+  }
+  std::vector<std::string> all = s.unit_ids;
+  all.insert(all.end(), s.unit_names.begin(), s.unit_names.end());
+  Fail("E-DEC-007", where + " の「" + value + "」は組織の台帳にありません。" + Suggest(value, all) +
+                        "組織コードか名称で書いてください（mamori export 組織 で一覧を出せます）。");
+}
+
+std::string Date(const Json& v, const std::string& where) {
+  const std::string& text = String(v, where);
+  auto iso = registry::io::ParseDate(text);
+  if (!iso)
+    Fail("E-DEC-004", where + " の「" + text + "」は日付として読めません（存在しない日付を含む）。2026-04-01、2026/4/1、"
+                      "令和8年4月1日、R8.4.1 のように書いてください。");
+  return *iso;
+}
+
+}  // namespace
+
+Request ParseRequest(const Snapshot& s, std::string_view text, Json* raw) {
+  Json j = ParseJson(text);
+  static const std::vector<std::string> kTop = {"subject", "action", "resource", "context"};
+  for (auto& [k, v] : j.items())
+    if (std::find(kTop.begin(), kTop.end(), k) == kTop.end()) UnknownKey(k, "要求", kTop);
+  Request r;
+  if (!j.contains("subject")) Fail("E-DEC-001", "要求に subject（申請者の職員番号）がありません。");
+  if (!j.contains("action")) Fail("E-DEC-001", "要求に action（行為）がありません。");
+  r.subject = String(j["subject"], "subject", "職員番号は先頭の 0 を失わないよう \"000123\" のように引用符で囲んでください。");
+  {
+    const std::string& a = String(j["action"], "action");
+    if (s.ActionOf(a) >= 0) {
+      r.action = a;
+    } else {
+      Vocabulary actions = Named(s.pack.actions);
+      int i = actions.Find(a);
+      if (i < 0)
+        Fail("E-DEC-002", "行為「" + a + "」はパックにありません。" + Suggest(a, [&] {
+                            auto all = actions.ids;
+                            all.insert(all.end(), actions.names.begin(), actions.names.end());
+                            return all;
+                          }()) + "行為は id か名称で書いてください（mamori pack show で一覧を確認できます）。");
+      r.action = actions.ids[i];
+    }
+  }
+
+  std::vector<std::string> axis_keys = s.axis_ids;
+  if (j.contains("resource")) {
+    const Json& res = j["resource"];
+    if (res.is_string()) {
+      r.resource_id = res.get<std::string>();
+    } else if (res.is_object()) {
+      std::vector<std::string> valid = {"id", "facets", "owner_unit", "zone", "system"};
+      valid.insert(valid.end(), axis_keys.begin(), axis_keys.end());
+      for (auto& [k, v] : res.items()) {
+        const std::string where = "resource." + k;
+        if (k == "id") {
+          r.resource_id = String(v, where);
+        } else if (k == "facets") {
+          if (!v.is_array()) Fail("E-DEC-006", where + " は配列（[\"my_number\"] など）で書いてください。");
+          Vocabulary facets = Named(s.pack.facets);
+          for (const auto& x : v) {
+            std::string f = facets.Resolve(String(x, where), where, "情報の性質");
+            if (std::find(r.resource_facets.begin(), r.resource_facets.end(), f) == r.resource_facets.end())
+              r.resource_facets.push_back(std::move(f));
+          }
+        } else if (k == "owner_unit") {
+          r.resource["owner_unit"] = Unit(s, String(v, where), where);
+        } else if (k == "zone") {
+          r.resource["zone"] = Named(s.pack.zones).Resolve(String(v, where), where, "ゾーン");
+        } else if (k == "system") {
+          const std::string& sys = String(v, where);
+          if (s.SystemOf(sys) < 0)
+            Fail("E-DEC-007", where + " の「" + sys + "」は情報システムの台帳にありません。" + Suggest(sys, s.system_ids) +
+                                  "システムコードで書いてください。");
+          r.resource["system"] = sys;
+        } else if (auto ax = std::find(axis_keys.begin(), axis_keys.end(), k); ax != axis_keys.end()) {
+          const auto& axis = s.pack.classification.axes[ax - axis_keys.begin()];
+          r.resource[k] = Levels(axis).Resolve(String(v, where), where, axis.name + "の段階");
+        } else {
+          UnknownKey(k, "resource", valid);
+        }
+      }
+    } else {
+      Fail("E-DEC-006", "resource は台帳の番号（文字列）か属性のオブジェクトで書いてください（" + TypeName(res) + " が書かれています）。");
+    }
+    if (!r.resource_id.empty() && s.AssetOf(r.resource_id) < 0 && s.DeviceOf(r.resource_id) < 0 &&
+        s.SystemOf(r.resource_id) < 0) {
+      const std::string folded = registry::io::FoldWidth(r.resource_id);
+      if (s.AssetOf(folded) >= 0 || s.DeviceOf(folded) >= 0 || s.SystemOf(folded) >= 0) r.resource_id = folded;
+    }
+  }
+
+  if (j.contains("context")) {
+    const Json& ctx = j["context"];
+    if (!ctx.is_object()) Fail("E-DEC-006", "context はオブジェクト（{ … }）で書いてください。");
+    std::vector<std::string> valid = {"date", "from_zone", "to_zone", "justification"};
+    for (int k = 0; k < kFlagCount; ++k) valid.push_back(kFlags[k]);
+    valid.insert(valid.end(), axis_keys.begin(), axis_keys.end());
+    for (auto& [k, v] : ctx.items()) {
+      const std::string where = "context." + k;
+      if (k == "date") {
+        r.date = Date(v, where);
+      } else if (k == "from_zone" || k == "to_zone") {
+        (k == "from_zone" ? r.from_zone : r.to_zone) = Named(s.pack.zones).Resolve(String(v, where), where, "ゾーン");
+      } else if (k == "justification") {
+        r.justification = String(v, where);
+        if (r.justification.find_first_not_of(" \t\r\n") == std::string::npos)
+          Fail("E-DEC-006", where + " が空です。やむを得ない理由を書くか、キーごと除いてください。");
+      } else if (std::find(kFlags, kFlags + kFlagCount, k) != kFlags + kFlagCount) {
+        if (!v.is_boolean())
+          Fail("E-DEC-006", where + " は true か false で書いてください（" + TypeName(v) + " " + v.dump() + " が書かれています）。");
+        r.flags[k] = v.get<bool>();
+      } else if (auto ax = std::find(axis_keys.begin(), axis_keys.end(), k); ax != axis_keys.end()) {
+        const auto& axis = s.pack.classification.axes[ax - axis_keys.begin()];
+        r.levels[k] = Levels(axis).Resolve(String(v, where), where, axis.name + "の段階");
+      } else {
+        UnknownKey(k, "context", valid);
+      }
+    }
+  }
+  if (raw) *raw = std::move(j);
+  return r;
+}
+
+Json ToJsonValue(const Request& r, const Decision& d) {
+  Json j = {{"subject", r.subject}, {"action", r.action}, {"date", d.date}, {"date_defaulted", d.date_defaulted}};
+  if (!r.resource_id.empty()) j["resource_id"] = r.resource_id;
+  if (!r.resource.empty()) j["resource"] = r.resource;
+  if (!r.resource_facets.empty()) j["facets"] = r.resource_facets;
+  if (!r.levels.empty()) j["levels"] = r.levels;
+  if (!r.from_zone.empty()) j["from_zone"] = r.from_zone;
+  if (!r.to_zone.empty()) j["to_zone"] = r.to_zone;
+  if (!r.flags.empty()) j["flags"] = r.flags;
+  if (!r.justification.empty()) j["justification"] = r.justification;
+  return j;
+}
+
+}  // namespace mamori::engine
