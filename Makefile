@@ -40,18 +40,23 @@ test-asan: deps
 	cmake --build $(ASAN) -j $(JOBS)
 	cd $(ASAN) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ctest --output-on-failure -j $(JOBS)
 
-# libFuzzer over the parser for a bounded time (FUZZ_SECONDS, default 60).
+# libFuzzer over the parsers for a bounded time each (FUZZ_SECONDS, default 60):
+# the 例規 reader and the decide request contract.
 FUZZ_SECONDS ?= 60
 fuzz: deps
 	CC=clang CXX=clang++ cmake -S . -B $(FUZZ) $(CMAKE_FLAGS) -DMAMORI_FUZZ=ON
-	cmake --build $(FUZZ) -j $(JOBS) --target fuzz_reiki_parse
-	mkdir -p $(FUZZ)/corpus $(FUZZ)/artifacts && cp $(SEEDS)/*.txt $(FUZZ)/corpus/
+	cmake --build $(FUZZ) -j $(JOBS) --target fuzz_reiki_parse fuzz_decide_request
+	mkdir -p $(FUZZ)/corpus $(FUZZ)/corpus-decide $(FUZZ)/artifacts && cp $(SEEDS)/*.txt $(FUZZ)/corpus/
+	cp fuzz/seeds/decide_request/*.json $(FUZZ)/corpus-decide/
 	@# Crash inputs go to $(FUZZ)/artifacts/, not the repository root; a hang
 	@# (an input over 10 s) counts as a crash too. Inputs that once crashed
-	@# (tests/reiki/data/fuzz-crashes/) are read first, as regression seeds.
+	@# (tests/*/data/fuzz-crashes/) are read first, as regression seeds.
 	$(FUZZ)/fuzz_reiki_parse -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -rss_limit_mb=2048 \
 	  -timeout=10 -print_final_stats=1 -artifact_prefix=$(FUZZ)/artifacts/ \
 	  $(FUZZ)/corpus $(wildcard tests/reiki/data/fuzz-crashes)
+	$(FUZZ)/fuzz_decide_request -max_total_time=$(FUZZ_SECONDS) -max_len=70000 -rss_limit_mb=2048 \
+	  -timeout=10 -print_final_stats=1 -artifact_prefix=$(FUZZ)/artifacts/ -dict=fuzz/decide_request.dict \
+	  $(FUZZ)/corpus-decide $(wildcard tests/engine/data/fuzz-crashes)
 
 bench: build
 	$(BUILD)/mamori_bench --benchmark_counters_tabular=true

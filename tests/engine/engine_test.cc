@@ -17,33 +17,12 @@
 #include "registry/binding.h"
 #include "registry/registry.h"
 #include "registry/sample.h"
+#include "town.h"
 
 namespace mamori::engine {
 namespace {
 
 namespace fs = std::filesystem;
-
-// A store bound to `org` with the sample town, and its compiled snapshot.
-struct Town {
-  fs::path dir;
-  registry::Bound b;
-  reiki::Regulation reg;
-  std::shared_ptr<const Snapshot> snap;
-
-  explicit Town(const std::string& org) {
-    dir = fs::temp_directory_path() / ("mamori_engine_test_" + std::to_string(::getpid()) + "_" + org);
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-    b = registry::Init((dir / "t.db").string(), std::string(MAMORI_PACKS_DIR) + "/" + org, "test");
-    registry::Registry r(*b.store, b.pack);
-    registry::ImportOptions o;
-    o.at = "2026-03-01T09:00:00+09:00";
-    for (const auto& t : registry::SampleTown(b.pack, {300, 200})) r.Import(*registry::FindKind(r.kinds(), t.kind), t.table, o);
-    reg = reiki::ParseFile((fs::path(b.pack.dir) / b.pack.regulation.file).string());
-    snap = Compile(b.pack, reg, *b.store);
-  }
-  Decision D(const std::string& json) const { return Decide(*snap, ParseRequest(*snap, json)); }
-};
 
 const Town& Yasuda() {
   static Town t("yasuda");
