@@ -394,7 +394,10 @@ void Loader::File(const std::string& path, const std::string& shown, bool manife
     return;
   }
   pack_.files.push_back(shown);
-  for (auto&& [k, v] : root) {
+  for (auto&& entry : root) {
+    // Named, not a structured binding: clang 14 (the fuzz build) cannot capture those in a lambda.
+    const auto& k = entry.first;
+    auto& v = entry.second;
     std::string key(k.str());
     auto single = [&](auto&& read) {
       const toml::table* t = v.as_table();

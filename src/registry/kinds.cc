@@ -77,6 +77,12 @@ std::vector<Kind> Kinds(const policy::Pack& pack) {
   k.push_back({"services", "外部サービス",
                {Text("id", "サービスコード", true), Text("name", "名称", true), Text("kind", "種別"),
                 Ref("unit", "所管組織", "units"), Date("approved", "承認日")}});
+  // 指名: the roles a text fills by designation (CSIRT, 監査統括責任者, auditors,
+  // delegates), each made by whoever holds the designating role that day.
+  k.push_back({"designations", "指名",
+               {Text("id", "指名ID", true), {"role", "役割", ColType::kRole, true, "", ""},
+                Ref("person", "職員", "people", true), Ref("designated_by", "指名者", "people", true),
+                Date("from", "開始日", true), Date("to", "終了日"), Text("cite", "根拠条文")}});
   k.push_back({"areas", "管理区域",
                {Text("id", "区域コード", true), Text("name", "名称", true), Ref("unit", "管理組織", "units"),
                 RefList("systems", "設置する情報システム", "systems")}});

@@ -123,6 +123,17 @@ std::string Registry::Normalize(const Column& c, const std::string& raw, std::st
       }
       return Join(ids, ",");
     }
+    case ColType::kRole: {
+      std::vector<std::string> names;
+      for (const auto& r : pack_.roles) {
+        if (r.fill.kind != "designated") continue;
+        if (v == r.id || v == r.name || (!r.short_name.empty() && v == r.short_name)) return r.id;
+        names.push_back(r.name);
+      }
+      error = "「" + v + "」は指名で充てる役割ではありません" +
+              (names.empty() ? std::string("（このパックの本文には指名で充てる役割がありません）。") : "（指名で充てる役割: " + Join(names, "、") + "）。");
+      return "";
+    }
   }
   return v;
 }
@@ -153,6 +164,10 @@ std::string Registry::Display(const Column& c, const std::string& stored) const 
     }
     case ColType::kRefList:
       return Join(SplitList(stored), "、");
+    case ColType::kRole:
+      for (const auto& r : pack_.roles)
+        if (r.id == stored) return r.name;
+      return stored;
     default:
       return stored;
   }
@@ -255,6 +270,10 @@ ImportSummary Registry::Import(const Kind& kind, const Table& table, const Impor
       }
       if (column_of[h] == 0) id = v;
       obj[col.key] = v;
+    }
+    if (kind.id == "designations" && obj.contains("role") && obj.contains("designated_by") && obj.contains("from")) {
+      if (std::string why = DesignationProblem(obj["role"], obj["designated_by"], obj["from"]); !why.empty())
+        error(row, "指名者", why);
     }
     if (!id.empty()) parsed.emplace_back(id, obj.dump());
   }
@@ -435,13 +454,97 @@ WhoAnswer Registry::Who(const std::string& role, const std::string& unit, const 
         a.holders.push_back(std::move(x));
       }
     }
+  } else if (f.kind == "designated") {
+    const policy::Role* by = nullptr;
+    for (const auto& x : pack_.roles)
+      if (x.id == f.by) by = &x;
+    a.how = (by ? by->name : f.by) + "による指名";
+    for (const auto& d : store_.List("designations")) {
+      Json j = Json::parse(d.data);
+      if (Field(j, "role") != r->id) continue;
+      std::string from = Field(j, "from"), to = Field(j, "to");
+      if (from > date || (!to.empty() && to < date)) continue;
+      Holder x;
+      x.person_id = Field(j, "person");
+      x.person_name = person_name[x.person_id];
+      const std::string designator = Field(j, "designated_by");
+      x.post_name = "指名（" + designator + " " + person_name[designator] + "、" + d.id +
+                    (Field(j, "cite").empty() ? "" : "、" + Field(j, "cite")) + "）";
+      x.from = from;
+      x.to = to;
+      a.holders.push_back(std::move(x));
+    }
+    if (a.holders.empty())
+      a.note = date + " 時点で有効な指名がありません。指名の台帳（mamori import 指名 …）に記録してください。";
   } else {
-    a.how = f.kind == "designated" ? "指名による" : f.kind == "external" ? "外部機関（" + f.body + "）" : "本文に定めなし";
+    a.how = f.kind == "external" ? "外部機関（" + f.body + "）" : "本文に定めなし";
     a.note = "この役割は台帳の職から決まりません（" + a.how + "）。";
     return a;
   }
   if (a.holders.empty() && a.note.empty()) a.note = date + " 時点で在任者がいません（空席）。";
   return a;
+}
+
+// A designated role is held through its designation rows only; that each row
+// was made by a holder of the designating role was checked when it was
+// recorded, so chains (the CISO designates the 監査統括責任者, who designates
+// auditors) need no recursion here.
+bool Registry::HoldsRole(const std::string& person, const policy::Role& role, const std::string& date) {
+  auto holds_post = [&](const std::string& post_id) {
+    for (const auto& h : store_.List("post_holders")) {
+      Json j = Json::parse(h.data);
+      if (Field(j, "post") != post_id || Field(j, "person") != person) continue;
+      std::string from = Field(j, "from"), to = Field(j, "to");
+      if (from <= date && (to.empty() || date <= to)) return true;
+    }
+    return false;
+  };
+  const policy::RoleFill& f = role.fill;
+  if (f.kind == "post") {
+    for (const auto& p : store_.List("posts"))
+      if (Field(Json::parse(p.data), "name") == f.post && holds_post(p.id)) return true;
+  } else if (f.kind == "unit_head" || f.kind == "system_admin") {
+    const bool unit = f.kind == "unit_head";
+    for (const auto& row : store_.List(unit ? "units" : "systems")) {
+      std::string post = Field(Json::parse(row.data), unit ? "head_post" : "admin_post");
+      if (!post.empty() && holds_post(post)) return true;
+    }
+  } else if (f.kind == "committee") {
+    for (const auto& c : store_.List("committees")) {
+      Json cj = Json::parse(c.data);
+      if (Field(cj, "role") != role.id && Field(cj, "name") != role.name) continue;
+      for (const auto& m : store_.List("committee_members")) {
+        Json j = Json::parse(m.data);
+        if (Field(j, "committee") != c.id || Field(j, "person") != person) continue;
+        std::string from = Field(j, "from"), to = Field(j, "to");
+        if ((from.empty() || from <= date) && (to.empty() || date <= to)) return true;
+      }
+    }
+  } else if (f.kind == "designated") {
+    for (const auto& d : store_.List("designations")) {
+      Json j = Json::parse(d.data);
+      if (Field(j, "role") != role.id || Field(j, "person") != person) continue;
+      std::string from = Field(j, "from"), to = Field(j, "to");
+      if (from <= date && (to.empty() || date <= to)) return true;
+    }
+  }
+  return false;
+}
+
+std::string Registry::DesignationProblem(const std::string& role_id, const std::string& by, const std::string& from) {
+  const policy::Role* role = nullptr;
+  for (const auto& r : pack_.roles)
+    if (r.id == role_id) role = &r;
+  if (!role) return "";  // reported on the 役割 column already
+  const policy::Role* designating = nullptr;
+  for (const auto& r : pack_.roles)
+    if (r.id == role->fill.by) designating = &r;
+  if (!designating)
+    return role->name + "を指名する役割（" + role->fill.by + "）がパックにありません。パックを直してください。";
+  if (HoldsRole(by, *designating, from)) return "";
+  return "「" + by + "」は " + from + " に" + designating->name + "ではありません。" + role->name + "は" + designating->name +
+         "が指名します（" + (role->cite.empty() ? std::string("パックの役割") : role->cite.front().ref) +
+         "）。指名者か開始日を確かめてください（mamori who " + designating->name + " --as-of " + from + "）。";
 }
 
 }  // namespace mamori::registry

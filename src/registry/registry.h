@@ -26,6 +26,7 @@ enum class ColType {
   kLevel,   // a level of the pack's axis `axis` (id or name)
   kZone,    // a zone of the pack (id or name)
   kFacets,  // facets of the pack (ids or names), separated by 、 or ,
+  kRole,    // a role of the pack that the text fills by designation (id or name)
 };
 
 struct Column {
@@ -105,7 +106,15 @@ class Registry {
   WhoAnswer Who(const std::string& role, const std::string& unit, const std::string& system,
                 const std::string& date);
 
+  // Whether `person` holds `role` on `date` in any unit or system: what a
+  // designation (指名) checks of the one who designates.
+  bool HoldsRole(const std::string& person, const policy::Role& role, const std::string& date);
+
  private:
+  // Why a designation row cannot stand, or "" (its designator must hold the
+  // designating role on its start date).
+  std::string DesignationProblem(const std::string& role_id, const std::string& by, const std::string& from);
+
   std::string Normalize(const Column& c, const std::string& raw, std::string& error) const;
   std::string Display(const Column& c, const std::string& stored) const;
 
