@@ -273,6 +273,31 @@ std::shared_ptr<const Snapshot> Compile(const policy::Pack& pack, const reiki::R
     if (post < 0 || person < 0) continue;
     s.holders[post].push_back({person, Field(j, "from"), Field(j, "to"), Field(j, "acting") == "true"});
   }
+  // Designated and committee roles are held through their own registers.
+  s.role_members.resize(pack.roles.size());
+  for (const auto& d : store.List("designations")) {
+    Json j = Json::parse(d.data);
+    const int role = IndexOf(role_ids, Field(j, "role"));
+    const int person = s.PersonOf(Field(j, "person"));
+    if (role < 0 || person < 0) continue;
+    s.role_members[role].push_back({person, Field(j, "from"), Field(j, "to"), false});
+  }
+  {
+    const auto members = store.List("committee_members");
+    for (const auto& c : store.List("committees")) {
+      Json cj = Json::parse(c.data);
+      for (std::size_t r = 0; r < pack.roles.size(); ++r) {
+        const auto& pr = pack.roles[r];
+        if (pr.fill.kind != "committee" || (Field(cj, "role") != pr.id && Field(cj, "name") != pr.name)) continue;
+        for (const auto& m : members) {
+          Json j = Json::parse(m.data);
+          const int person = s.PersonOf(Field(j, "person"));
+          if (Field(j, "committee") != c.id || person < 0) continue;
+          s.role_members[r].push_back({person, Field(j, "from"), Field(j, "to"), false});
+        }
+      }
+    }
+  }
   const auto systems = store.List("systems");
   s.system_index.Reserve(systems.size());
   for (const auto& sy : systems) {

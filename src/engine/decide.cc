@@ -355,10 +355,16 @@ Decision Decide(const Snapshot& s, const Request& r) {
         } else if (pr.fill.kind == "system_admin") {
           if (f.system >= 0) post = s.system_admin_post[f.system];
         }
+        // Who can act at this step: a post's holders, or the designations or
+        // committee members the role is held through.
+        const bool by_members = pr.fill.kind == "designated" || pr.fill.kind == "committee";
+        const std::vector<Holding>* pool = post >= 0 ? &s.holders[post] : by_members ? &s.role_members[role] : nullptr;
         bool applicant_holds = false;
-        if (post >= 0) {
-          for (const Holding& h : s.holders[post]) {
+        int on_the_day = 0;
+        if (pool) {
+          for (const Holding& h : *pool) {
             if (h.from > date || (!h.to.empty() && h.to < date)) continue;
+            ++on_the_day;
             if (h.person == f.subject) {
               applicant_holds = true;  // 第17条: never one's own approver
               continue;
@@ -366,6 +372,22 @@ Decision Decide(const Snapshot& s, const Request& r) {
             step.holders.push_back(s.people[h.person].id);
             step.holder_names.push_back(s.people[h.person].name);
             if (h.acting) step.acting.push_back(s.people[h.person].id);
+          }
+        }
+        if (pr.fill.kind == "committee") {
+          // A committee decides together: its members are not alternatives
+          // but the body, and the text's quorum says how many must sit.
+          step.collective = true;
+          std::string refs;
+          for (const auto& c : pr.cite) refs += (refs.empty() ? "" : "、") + c.ref;
+          if (pr.fill.quorum == "majority") {
+            step.quorum = on_the_day / 2 + 1;
+            d.reasons.push_back(pr.name + "の議による（委員 " + std::to_string(on_the_day) + " 人の過半数 " +
+                                std::to_string(step.quorum) + " 人の出席で開く。" + refs + "）。");
+            if (on_the_day > 0 && static_cast<int>(step.holders.size()) < step.quorum)
+              d.reasons.push_back("申請者を除くと出席できる委員が定足数に満たないため、この段は開けません。");
+          } else if (on_the_day > 0) {
+            d.reasons.push_back(pr.name + "の議による。定足数は本文に定めがありません（未設定）（" + refs + "）。");
           }
         }
         if (pr.fill.kind == "unset") {
@@ -387,6 +409,11 @@ Decision Decide(const Snapshot& s, const Request& r) {
                                        ? "やむを得ない場合は理由（justification）を記録して申請してください。"
                                        : "この承認の代わりの定めはパックにありません。"));
             }
+          } else if (by_members) {
+            step.vacant = true;
+            d.reasons.push_back(pr.name + "は " + date + " に" +
+                                (pr.fill.kind == "designated" ? "有効な指名がありません（指名の台帳に記録してください）。"
+                                                              : "委員がいません（委員の台帳に記録してください）。"));
           } else {
             step.vacant = true;
             d.reasons.push_back(pr.name + (step.unit.empty() ? "" : "（" + std::string(step.unit_name) + " " + std::string(step.unit) + "）") + "は " + date +

@@ -55,6 +55,8 @@ struct ApprovalStep {
   bool any_of = false;
   bool vacant = false;
   bool sod_override = false;  // the applicant's own step, allowed with a recorded justification
+  bool collective = false;    // a committee: the holders decide together, not any one of them
+  int quorum = 0;             // members who must sit (the text's 定足数), 0 when the text sets none
 };
 
 struct Decision {

@@ -45,7 +45,7 @@ Json Build(const Decision& d) {
                          {"holders", Strings(a.holders)}, {"holder_names", Strings(a.holder_names)},
                          {"acting", Strings(a.acting)}, {"any_of", a.any_of},
                          {"vacant", a.vacant},
-                         {"sod_override", a.sod_override}});
+                         {"sod_override", a.sod_override}, {"collective", a.collective}, {"quorum", a.quorum}});
   }
   j["approvals"] = std::move(approvals);
   Json obligations = Json::array();
@@ -86,6 +86,7 @@ std::string Explain(const Snapshot& s, const Request& r, const Decision& d) {
   for (const auto& a : d.approvals) {
     out += "【承認】" + std::to_string(a.order) + ". " + std::string(a.role_name) +
            (a.unit.empty() ? "" : "（" + std::string(a.unit_name) + " " + std::string(a.unit) + "）") + ": ";
+    if (a.collective) out += "合議（" + (a.quorum ? "定足数 " + std::to_string(a.quorum) + " 人" : std::string("定足数は未設定")) + "）: ";
     if (a.vacant) out += "空席";
     else if (a.sod_override) out += "申請者本人（理由を記録して承認）";
     else if (a.holders.empty()) out += "承認できる者がいません";

@@ -109,6 +109,9 @@ struct Snapshot {
   std::vector<std::string> post_ids, post_names;
   FlatIndex post_index;
   std::vector<std::vector<Holding>> holders;        // per post
+  // Per pack role filled by designation (指名) or by a committee (合議体):
+  // the designations or the committee's members, dated.
+  std::vector<std::vector<Holding>> role_members;
   std::vector<std::string> system_ids, system_names;
   std::vector<int> system_zone, system_admin_post, system_unit;  // per system
   FlatIndex system_index;

@@ -261,6 +261,42 @@ TEST(Registry, WhoAnswersAcrossAPersonnelChange) {
   EXPECT_THROW(t.reg.Who("最高情報責任者", "", "", "2026-04-01"), store::Error);
 }
 
+// 指名 (安田町 第11条第3項・第18条第2項: the CISO sets up the CSIRT and
+// appoints its staff). The sample's CISO post (副町長) is held by 000001, with
+// 000002 acting 2026-05-07..13; 000050 holds no post.
+TEST(Designations, WhoNamesTheDesignatedOnTheDayAndOnlyTheDesignatingRoleMayRecord) {
+  Town t;
+  Table d;
+  d.header = {"指名ID", "役割", "職員", "指名者", "開始日", "終了日", "根拠条文"};
+  d.rows = {{"D001", "CSIRT", "000030", "000001", "2026-04-01", "2027-03-31", "第18条第2項"},
+            {"D002", "csirt", "000031", "000001", "令和8年4月1日", "", "第18条第2項"},
+            {"D003", "CSIRT責任者", "000031", "000002", "2026-05-08", "", "第18条第2項"}};  // the acting CISO
+  auto sum = t.reg.Import(t.K("designations"), d, {});
+  ASSERT_TRUE(sum.errors.empty()) << sum.errors[0].reason;
+  auto who = t.reg.Who("CSIRT", "", "", "2026-04-02");
+  ASSERT_EQ(who.holders.size(), 2u);
+  EXPECT_EQ(who.holders[0].person_id, "000030");
+  EXPECT_EQ(who.holders[1].person_id, "000031");
+  EXPECT_EQ(t.reg.Who("CSIRT", "", "", "2026-03-31").holders.size(), 0u);  // before the designation
+  EXPECT_EQ(t.reg.Who("CSIRT", "", "", "2027-04-01").holders.size(), 1u);  // D001 has ended
+  EXPECT_EQ(t.reg.Who("CSIRT責任者", "", "", "2026-06-01").holders.at(0).person_id, "000031");
+
+  // Refused: made by someone who is not the CISO that day; the acting CISO
+  // outside the acting week; a role the text does not fill by designation.
+  Table bad = d;
+  bad.rows = {{"D010", "CSIRT", "000040", "000050", "2026-04-01", "", ""},
+              {"D011", "CSIRT", "000040", "000002", "2026-06-01", "", ""},
+              {"D012", "情報セキュリティ責任者", "000040", "000001", "2026-04-01", "", ""}};
+  bad.row_lines = {2, 3, 4};
+  auto refused = t.reg.Import(t.K("designations"), bad, {});
+  ASSERT_EQ(refused.errors.size(), 3u);
+  EXPECT_EQ(refused.errors[0].row, 2);
+  EXPECT_NE(refused.errors[0].reason.find("最高情報セキュリティ責任者ではありません"), std::string::npos);
+  EXPECT_EQ(refused.errors[1].row, 3);
+  EXPECT_EQ(refused.errors[2].column, "役割");
+  EXPECT_EQ(t.reg.Who("CSIRT", "", "", "2026-06-02").holders.size(), 2u);  // nothing of the bad file landed
+}
+
 TEST(Registry, RegistersReadAsOfAPastDate) {
   Town t;  // loaded on 2026-03-01
   Table p = t.reg.Export(t.K("people"));
