@@ -182,6 +182,12 @@ Facts Gather(const Snapshot& s, const Request& r, Decision& d) {
   return f;
 }
 
+std::string SodRefs(const Snapshot& s) {
+  std::string refs;
+  for (const auto& ci : s.pack.sod.cite) refs += (refs.empty() ? "" : "、") + ci.ref;
+  return refs.empty() ? std::string("（職務の分離）") : "（" + refs + "）";
+}
+
 bool Matches(const CRule& c, const Facts& f) {
   for (std::size_t ax = 0; ax < c.level_mask.size(); ++ax) {
     if (!c.level_mask[ax]) continue;
@@ -355,6 +361,7 @@ Decision Decide(const Snapshot& s, const Request& r) {
         } else if (pr.fill.kind == "system_admin") {
           if (f.system >= 0) post = s.system_admin_post[f.system];
         }
+        const bool sod = s.pack.sod.present && s.pack.sod.applicant_not_approver;
         // Who can act at this step: a post's holders, or the designations or
         // committee members the role is held through.
         const bool by_members = pr.fill.kind == "designated" || pr.fill.kind == "committee";
@@ -366,8 +373,8 @@ Decision Decide(const Snapshot& s, const Request& r) {
             if (h.from > date || (!h.to.empty() && h.to < date)) continue;
             ++on_the_day;
             if (h.person == f.subject) {
-              applicant_holds = true;  // 第17条: never one's own approver
-              continue;
+              applicant_holds = true;
+              if (sod) continue;  // 安田町 第17条, 北海道 第6条: never one's own approver
             }
             step.holders.push_back(s.people[h.person].id);
             step.holder_names.push_back(s.people[h.person].name);
@@ -390,17 +397,26 @@ Decision Decide(const Snapshot& s, const Request& r) {
             d.reasons.push_back(pr.name + "の議による。定足数は本文に定めがありません（未設定）（" + refs + "）。");
           }
         }
+        if (applicant_holds && !sod) {
+          // The text has no 兼務の禁止 (花巻市): the applicant may approve, but
+          // whoever reads the answer should see that they would.
+          d.reasons.push_back("申請者本人が" + pr.name + "に当たり、本人が承認することになります（本文に兼務を禁じる定めはありません）。");
+        } else if (applicant_holds && !step.holders.empty()) {
+          d.reasons.push_back("申請者本人も" + pr.name + "に当たりますが、自分の承認者にはなれないため除き、ほかの在任者の承認としました" +
+                              SodRefs(s) + "。");
+        }
         if (pr.fill.kind == "unset") {
           // Not a vacancy: the text never says who this is (a gap, returned in gaps).
           d.reasons.push_back(pr.name + "は本文に充て方の定めがないため、承認者を特定できません。");
         } else if (step.holders.empty()) {
           if (applicant_holds) {
             const auto& sod = s.pack.sod;
-            std::string refs;
-            for (const auto& ci : sod.cite) refs += (refs.empty() ? "" : "、") + ci.ref;
-            refs = refs.empty() ? std::string("（職務の分離）") : "（" + refs + "）";
+            const std::string refs = SodRefs(s);
             if (sod.fallback == "override_with_justification" && !r.justification.empty()) {
               step.sod_override = true;
+              // The step is the applicant's own, with the reason recorded: name them.
+              step.holders.push_back(subject.id);
+              step.holder_names.push_back(subject.name);
               d.reasons.push_back("申請者本人が" + pr.name + "に当たります。やむを得ない理由「" + r.justification +
                                   "」が記録されたため、本人の承認として扱います" + refs + "。");
             } else {
@@ -424,6 +440,19 @@ Decision Decide(const Snapshot& s, const Request& r) {
       }
       if (any_of) ++order;
     }
+    // One person on two steps approves twice over (an acting CISO who is also
+    // the 統括): the answer says so rather than showing two independent checks.
+    for (std::size_t i = 0; i < d.approvals.size(); ++i)
+      for (std::size_t j = i + 1; j < d.approvals.size(); ++j) {
+        if (d.approvals[i].order == d.approvals[j].order) continue;  // alternatives of one step
+        for (std::size_t a = 0; a < d.approvals[i].holders.size(); ++a)
+          if (std::find(d.approvals[j].holders.begin(), d.approvals[j].holders.end(), d.approvals[i].holders[a]) !=
+              d.approvals[j].holders.end())
+            d.reasons.push_back(std::string(d.approvals[i].holders[a]) + " " + std::string(d.approvals[i].holder_names[a]) +
+                                " は第" + std::to_string(d.approvals[i].order) + "段（" + std::string(d.approvals[i].role_name) +
+                                "）と第" + std::to_string(d.approvals[j].order) + "段（" + std::string(d.approvals[j].role_name) +
+                                "）の両方に当たります。同じ者が2つの段を承認すると、2人による確認になりません。");
+      }
   }
 
   // 5. A gap on the path never lets the answer be permit.
