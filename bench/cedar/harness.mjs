@@ -4,6 +4,13 @@
 //
 //   node bench/cedar/harness.mjs --requests REQ.jsonl --mamori ANSWERS.jsonl
 //        [--policy yasuda.cedar] [--rounds 3] [--json OUT.json] [--check-only]
+//        [--registers DIR]
+//
+// DIR holds the CSV exports of 組織, 情報システム and 職の在任 (run.sh writes
+// them): who holds a 課長 or 情報システム管理者 post on a date is a registered
+// fact, given to Cedar as the principal entity's attribute, as a Cedar
+// deployment loads entities from its own database (第119条: only they may ask
+// for 例外措置).
 //
 // REQ.jsonl: one docs/decide.md request a line (requests.mjs). ANSWERS.jsonl: the
 // lines `mamori decide --db DB -` wrote for the same requests, in order.
@@ -43,6 +50,7 @@ for (let i = 2; i < process.argv.length; i++) {
   else if (a === "--rounds") opts.rounds = Number(val());
   else if (a === "--json") opts.json = val();
   else if (a === "--check-only") opts.checkOnly = true;
+  else if (a === "--registers") opts.registers = val();
   else usage(`unknown argument ${a}`);
 }
 if (!opts.requests || !opts.mamori) usage("--requests and --mamori are required");
@@ -65,6 +73,27 @@ const PSET = "yasuda";
   }
 }
 const STATIC = { staticPolicies: policyText };
+
+// The registers' posts, read independently of mamori: "person -> [post, from, to]"
+// and the posts that make their holder a 情報セキュリティ責任者 (a unit's 長の職)
+// or a 情報システム管理者 (a system's 管理者の職).
+function readCsv(file) {
+  const rows = readFileSync(file, "utf8").replace(/^\uFEFF/, "").split(/\r?\n/).filter((l) => l !== "").map((l) => l.split(","));
+  const [header, ...body] = rows;
+  return body.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i] ?? ""])));
+}
+const applicantPosts = new Set();
+const holdings = new Map();
+if (opts.registers) {
+  for (const u of readCsv(join(opts.registers, "units.csv"))) if (u["長の職"]) applicantPosts.add(u["長の職"]);
+  for (const s of readCsv(join(opts.registers, "systems.csv"))) if (s["情報システム管理者の職"]) applicantPosts.add(s["情報システム管理者の職"]);
+  for (const h of readCsv(join(opts.registers, "holders.csv"))) {
+    if (!holdings.has(h["職員"])) holdings.set(h["職員"], []);
+    holdings.get(h["職員"]).push({ post: h["職"], from: h["開始日"], to: h["終了日"] });
+  }
+}
+const exceptionApplicant = (person, date) =>
+  (holdings.get(person) ?? []).some((h) => applicantPosts.has(h.post) && h.from <= date && (!h.to || date <= h.to));
 const AXES = ["confidentiality", "integrity", "availability"];
 const RESOURCE_UID = { type: "Asset", id: "inline" };
 
@@ -83,11 +112,15 @@ function toCedar(req) {
     if (k === "date" || k === "justification" || AXES.includes(k)) continue;
     context[k] = v;
   }
+  const principal = { type: "User", id: String(req.subject) };
   return {
-    principal: { type: "User", id: String(req.subject) },
+    principal,
     resource: RESOURCE_UID,
     context,
-    entities: [{ uid: RESOURCE_UID, attrs, parents: [] }],
+    entities: [
+      { uid: RESOURCE_UID, attrs, parents: [] },
+      { uid: principal, attrs: { exception_applicant: exceptionApplicant(String(req.subject), ctx.date) }, parents: [] },
+    ],
   };
 }
 

@@ -38,6 +38,10 @@ echo "== cedar bench: $n requests (bench/cedar/requests.mjs${actions:+, actions 
 node "$here/requests.mjs" "$n" $actions >"$tmp/requests.jsonl"
 "$mamori" init --pack "$root/packs/yasuda" --db "$tmp/db" >/dev/null
 "$mamori" sample --db "$tmp/db" >/dev/null
+mkdir -p "$tmp/registers"
+"$mamori" export 組織 --format csv --out "$tmp/registers/units.csv" --db "$tmp/db" >/dev/null
+"$mamori" export 情報システム --format csv --out "$tmp/registers/systems.csv" --db "$tmp/db" >/dev/null
+"$mamori" export 職の在任 --format csv --out "$tmp/registers/holders.csv" --db "$tmp/db" >/dev/null
 
 # mamori, CLI batch path: one process, JSON Lines in and out (includes start-up
 # and loading the pack). Best of three runs.
@@ -54,7 +58,7 @@ got=$(grep -c . "$tmp/answers.jsonl" || true)
 
 # Cedar: equivalence first (exit 1 on any difference), then the figures.
 node "$here/harness.mjs" --requests "$tmp/requests.jsonl" --mamori "$tmp/answers.jsonl" \
-  --rounds "$rounds" --json "$tmp/cedar.json"
+  --rounds "$rounds" --json "$tmp/cedar.json" --registers "$tmp/registers"
 
 # mamori, in process: the Decide benchmarks of mamori_bench (bench/engine_bench.cc:
 # engine::Decide on parsed requests over its own 100,000-person / 1,000,000-asset

@@ -97,6 +97,11 @@ std::shared_ptr<const Snapshot> Compile(const policy::Pack& pack, const reiki::R
     ca.id = a.id;
     ca.name = a.name;
     if (a.default_effect) ca.default_effect = static_cast<int>(*a.default_effect);
+    if (a.applicants) {
+      for (const auto& r : a.applicants->roles)
+        if (int ri = IndexOf(role_ids, r); ri >= 0) ca.applicant_roles.push_back(ri);
+      for (const auto& c : a.applicants->cite) ca.applicant_citations.push_back(cite(c.ref));
+    }
     s.actions.push_back(std::move(ca));
     s.action_index.Insert(a.id, static_cast<int>(s.actions.size()) - 1,
                           [&](int i) -> std::string_view { return s.actions[i].id; });

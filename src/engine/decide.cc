@@ -182,6 +182,30 @@ Facts Gather(const Snapshot& s, const Request& r, Decision& d) {
   return f;
 }
 
+bool HeldOn(const std::vector<Holding>& pool, int person, const std::string& date) {
+  for (const Holding& h : pool)
+    if (h.person == person && h.from <= date && (h.to.empty() || date <= h.to)) return true;
+  return false;
+}
+
+// Whether `person` holds pack role `role` on `date`, in any unit or system.
+bool HoldsRole(const Snapshot& s, int role, int person, const std::string& date) {
+  const policy::RoleFill& f = s.pack.roles[role].fill;
+  if (f.kind == "post") {
+    for (std::size_t p = 0; p < s.post_names.size(); ++p)
+      if (s.post_names[p] == f.post && HeldOn(s.holders[p], person, date)) return true;
+  } else if (f.kind == "unit_head") {
+    for (int post : s.unit_head_post)
+      if (post >= 0 && HeldOn(s.holders[post], person, date)) return true;
+  } else if (f.kind == "system_admin") {
+    for (int post : s.system_admin_post)
+      if (post >= 0 && HeldOn(s.holders[post], person, date)) return true;
+  } else if (f.kind == "designated" || f.kind == "committee") {
+    return HeldOn(s.role_members[role], person, date);
+  }
+  return false;
+}
+
 std::string SodRefs(const Snapshot& s) {
   std::string refs;
   for (const auto& ci : s.pack.sod.cite) refs += (refs.empty() ? "" : "、") + ci.ref;
@@ -255,6 +279,20 @@ Decision Decide(const Snapshot& s, const Request& r) {
                                                                        : "終了日 " + subject.end) +
                         "）。その日の職員等だけが申請できます。");
     return d;
+  }
+  // Where the text names who may ask, anyone else is refused (安田町 第119条).
+  if (!a.applicant_roles.empty()) {
+    bool eligible = false;
+    for (int role : a.applicant_roles) eligible = eligible || HoldsRole(s, role, f.subject, date);
+    if (!eligible) {
+      d.effect = Effect::kDeny;
+      std::string roles;
+      for (int role : a.applicant_roles) roles += (roles.empty() ? "" : "、") + s.pack.roles[role].name;
+      for (int c : a.applicant_citations) AddUnique(d.citations, &s.citations[c]);
+      d.reasons.push_back(a.name + "を申請できるのは" + roles + "です（" + Refs(s, a.applicant_citations) + "）。申請者「" +
+                          subject.id + " " + subject.name + "」は " + date + " にそのいずれにも当たりません。");
+      return d;
+    }
   }
 
   // 1. Rules that apply, less those another applying rule overrides.

@@ -49,6 +49,8 @@ struct CAction {
   std::string id, name;
   int default_effect = -1;  // Effect, or -1 for the pack's default
   std::vector<CRule> rules;
+  std::vector<int> applicant_roles;      // role indexes; empty: anyone of 職員等 may ask
+  std::vector<int> applicant_citations;  // why only they may
 };
 
 struct CFlow {

@@ -32,7 +32,10 @@ void ForEachCite(const Pack& p, const std::function<void(const Citation&, bool d
     for (const auto& l : a.levels) all(l.cite);
   }
   for (const auto& x : p.facets) all(x.cite);
-  for (const auto& x : p.actions) all(x.cite);
+  for (const auto& x : p.actions) {
+    all(x.cite);
+    if (x.applicants) all(x.applicants->cite);
+  }
   for (const auto& x : p.obligations) all(x.cite);
   for (const auto& x : p.rules) {
     all(x.cite);
@@ -141,6 +144,9 @@ class Checker {
       Role(f.vice_chair, r.where, "roles「" + r.id + "」の fill.vice_chair");
       for (const auto& m : f.members) Role(m, r.where, "roles「" + r.id + "」の fill.members");
     }
+    for (const auto& a : p_.actions)
+      if (a.applicants)
+        for (const auto& r : a.applicants->roles) Role(r, a.applicants->where, "actions「" + a.id + "」の applicants");
     for (const auto& rule : p_.rules) {
       const std::string what = "rules「" + rule.id + "」";
       Known(actions_, rule.action, "E-PACK-012", what + " の行為", rule.where, "[[actions]]");

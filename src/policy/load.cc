@@ -489,6 +489,18 @@ void Loader::File(const std::string& path, const std::string& shown, bool manife
         a.default_effect = e.EffectOf("default");
         a.note = e.Str("note");
         a.cite = e.CitesOf("cite", true);
+        if (const toml::table* ap = e.Table("applicants")) {
+          Entry x(*ap, e.file(), "actions「" + a.id + "」の applicants", out_.errors);
+          Applicants who;
+          who.where = x.where();
+          who.roles = x.StrList("roles");
+          who.cite = x.CitesOf("cite", true);
+          if (who.roles.empty())
+            x.Error("E-PACK-002", who.where, "actions「" + a.id + "」の applicants に roles（申請できる役割）がありません。");
+          x.Str("note");
+          x.Finish();
+          a.applicants = std::move(who);
+        }
         pack_.actions.push_back(std::move(a));
       });
     } else if (key == "obligations") {

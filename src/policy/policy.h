@@ -85,9 +85,18 @@ struct Named {  // facets, zones
   Source where;
 };
 
+// Who the text lets ask for an action (安田町 第119条: 情報セキュリティ責任者
+// and 情報システム管理者 only). Anyone else is answered deny.
+struct Applicants {
+  std::vector<std::string> roles;  // any one suffices, held on the day
+  Cites cite;
+  Source where;
+};
+
 struct Action {
   std::string id, name, note;
   std::optional<Effect> default_effect;
+  std::optional<Applicants> applicants;
   Cites cite;
   Source where;
 };
