@@ -92,6 +92,12 @@ std::shared_ptr<const Snapshot> Compile(const policy::Pack& pack, const reiki::R
     for (const auto& c : pack.gaps[g].cite) gaps_by_ref[c.ref].push_back(static_cast<int>(g));
   }
 
+  s.category_citations.resize(pack.person_categories.size());
+  for (std::size_t c = 0; c < pack.person_categories.size() && c < 64; ++c) {
+    const auto& pc = pack.person_categories[c];
+    if (pc.bound && !pc.staff) s.bound_outsiders |= uint64_t{1} << c;
+    for (const auto& ci : pc.cite) s.category_citations[c].push_back(cite(ci.ref));
+  }
   for (const auto& a : pack.actions) {
     CAction ca;
     ca.id = a.id;
@@ -236,10 +242,14 @@ std::shared_ptr<const Snapshot> Compile(const policy::Pack& pack, const reiki::R
   }
   s.holders.resize(s.post_ids.size());
   s.unit_head_post.assign(s.unit_ids.size(), -1);
+  s.unit_parent.assign(s.unit_ids.size(), -1);
   for (const auto& u : units) {
-    const int post = s.PostOf(Field(Json::parse(u.data), "head_post"));
+    Json j = Json::parse(u.data);
+    const int post = s.PostOf(Field(j, "head_post"));
     if (post >= 0) s.unit_head_post[s.UnitOf(u.id)] = post;
+    s.unit_parent[s.UnitOf(u.id)] = s.UnitOf(Field(j, "parent"));
   }
+  for (const auto& p : posts) s.post_unit.push_back(s.UnitOf(Field(Json::parse(p.data), "unit")));
   const auto people = store.List("people");
   s.person_index.Reserve(people.size());
   for (const auto& p : people) {

@@ -182,6 +182,22 @@ Facts Gather(const Snapshot& s, const Request& r, Decision& d) {
   return f;
 }
 
+bool EndsWith(std::string_view s, std::string_view tail) {
+  return s.size() >= tail.size() && s.substr(s.size() - tail.size()) == tail;
+}
+
+// The post of `unit`, or of the nearest unit above it, whose name ends with
+// one of the role's titles (北海道 第2条第7号: 各部等の次長): the 税務課 has no
+// 次長, its 部 does.
+int UnitPost(const Snapshot& s, const policy::RoleFill& fill, int unit) {
+  for (int u = unit, hops = 0; u >= 0 && hops < 16; u = s.unit_parent[u], ++hops)
+    for (std::size_t p = 0; p < s.post_unit.size(); ++p)
+      if (s.post_unit[p] == u)
+        for (const auto& t : fill.titles)
+          if (EndsWith(s.post_names[p], t)) return static_cast<int>(p);
+  return -1;
+}
+
 bool HeldOn(const std::vector<Holding>& pool, int person, const std::string& date) {
   for (const Holding& h : pool)
     if (h.person == person && h.from <= date && (h.to.empty() || date <= h.to)) return true;
@@ -197,6 +213,9 @@ bool HoldsRole(const Snapshot& s, int role, int person, const std::string& date)
   } else if (f.kind == "unit_head") {
     for (int post : s.unit_head_post)
       if (post >= 0 && HeldOn(s.holders[post], person, date)) return true;
+  } else if (f.kind == "unit_post") {
+    for (std::size_t u = 0; u < s.unit_ids.size(); ++u)
+      if (int post = UnitPost(s, f, static_cast<int>(u)); post >= 0 && HeldOn(s.holders[post], person, date)) return true;
   } else if (f.kind == "system_admin") {
     for (int post : s.system_admin_post)
       if (post >= 0 && HeldOn(s.holders[post], person, date)) return true;
@@ -319,6 +338,21 @@ Decision Decide(const Snapshot& s, const Request& r) {
 
   if (applied.empty() && flows.empty()) {
     d.effect = a.default_effect >= 0 ? static_cast<Effect>(a.default_effect) : s.pack_default;
+    if (const uint64_t bound = f.categories & s.bound_outsiders) {
+      // No article speaks of this case, but the general one that binds this
+      // category does: say so rather than "nothing regulates it".
+      for (std::size_t c = 0; c < s.category_citations.size(); ++c) {
+        if (!(bound >> c & 1)) continue;
+        std::vector<int> cites = s.category_citations[c];
+        for (int ci : cites) AddUnique(d.citations, &s.citations[ci]);
+        d.reasons.push_back(s.pack.person_categories[c].name + "は職員等ではありませんが、本ポリシーを遵守する義務を負います（" +
+                            Refs(s, cites) + "）。" + a.name + "について個別に定める条文はないため、" +
+                            (a.default_effect >= 0 ? "この行為の既定" : "パックの既定") + "により" +
+                            (d.effect == Effect::kPermit ? "許可" : d.effect == Effect::kDeny ? "禁止" : "承認が必要") +
+                            "とし、遵守の義務を示します。");
+      }
+      return d;
+    }
     d.reasons.push_back(a.name + "について、この場合を規制する条文はありません（" +
                         (a.default_effect >= 0 ? "この行為の既定" : "パックの既定") + "により" +
                         (d.effect == Effect::kPermit ? "許可" : d.effect == Effect::kDeny ? "禁止" : "承認が必要") + "）。");
@@ -384,7 +418,7 @@ Decision Decide(const Snapshot& s, const Request& r) {
         if (pr.fill.kind == "post") {
           for (std::size_t p = 0; p < s.post_names.size(); ++p)
             if (s.post_names[p] == pr.fill.post) post = static_cast<int>(p);
-        } else if (pr.fill.kind == "unit_head") {
+        } else if (pr.fill.kind == "unit_head" || pr.fill.kind == "unit_post") {
           int unit = f.owner_unit;
           if (unit < 0 && subject.unit >= 0) {
             unit = subject.unit;
@@ -394,7 +428,7 @@ Decision Decide(const Snapshot& s, const Request& r) {
           if (unit >= 0) {
             step.unit = s.unit_ids[unit];
             step.unit_name = s.unit_names[unit];
-            post = s.unit_head_post[unit];
+            post = pr.fill.kind == "unit_head" ? s.unit_head_post[unit] : UnitPost(s, pr.fill, unit);
           }
         } else if (pr.fill.kind == "system_admin") {
           if (f.system >= 0) post = s.system_admin_post[f.system];

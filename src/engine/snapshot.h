@@ -100,6 +100,11 @@ struct Snapshot {
   std::vector<Entry> citations;    // ref, text
   std::vector<Entry> gaps;         // id, note
   Effect pack_default = Effect::kPermit;
+  // Person categories bound by the policy without being 職員等 (受託者: 置賜
+  // 第4条第3項), with their citations: a general article still binds them
+  // where no specific one speaks.
+  uint64_t bound_outsiders = 0;
+  std::vector<std::vector<int>> category_citations;  // per category
 
   // Registers.
   std::vector<Person> people;
@@ -108,6 +113,8 @@ struct Snapshot {
   FlatIndex unit_index;
   std::unordered_map<std::string, int> unit_by_name;  // 名称 -> unit, for requests that name the 課
   std::vector<int> unit_head_post;                  // per unit, post index or -1
+  std::vector<int> unit_parent;                     // per unit, its 上位組織 or -1
+  std::vector<int> post_unit;                       // per post, its unit or -1
   std::vector<std::string> post_ids, post_names;
   FlatIndex post_index;
   std::vector<std::vector<Holding>> holders;        // per post

@@ -263,9 +263,12 @@ void Loader::ReadRole(Entry& e) {
   r.cite = e.CitesOf("cite", true);
   if (const toml::table* f = e.Table("fill")) {
     Entry fill(*f, e.file(), "roles「" + r.id + "」の fill", out_.errors);
-    r.fill.kind = fill.OneOf("kind", {"post", "unit_head", "system_admin", "designated", "committee", "external", "unset"}, true);
+    r.fill.kind = fill.OneOf("kind", {"post", "unit_head", "unit_post", "system_admin", "designated", "committee", "external", "unset"}, true);
     r.fill.post = fill.Str("post", r.fill.kind == "post");
-    r.fill.unit_kind = fill.Str("unit_kind", r.fill.kind == "unit_head");
+    r.fill.unit_kind = fill.Str("unit_kind", r.fill.kind == "unit_head" || r.fill.kind == "unit_post");
+    r.fill.titles = fill.StrList("titles");
+    if (r.fill.kind == "unit_post" && r.fill.titles.empty())
+      fill.Error("E-PACK-002", r.where, "roles「" + r.id + "」の fill は kind = \"unit_post\" ですが titles（各組織の職名の末尾、例: [\"次長\"]）がありません。");
     r.fill.by = fill.Str("by", r.fill.kind == "designated");
     r.fill.body = fill.Str("body", r.fill.kind == "external");
     r.fill.chair = fill.Str("chair");

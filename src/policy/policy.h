@@ -34,9 +34,12 @@ std::string_view EffectName(Effect e);            // "permit" ...
 std::string_view EffectJapanese(Effect e);        // 許可 / 承認が必要 / 禁止
 
 struct RoleFill {
-  std::string kind;  // post | unit_head | system_admin | designated | committee | external | unset
+  std::string kind;  // post | unit_head | unit_post | system_admin | designated | committee | external | unset
   std::string post, unit_kind, by, body, chair, vice_chair, quorum, secretariat;
   std::vector<std::string> members, member_posts;
+  // unit_post: the post of each unit (or its nearest enclosing unit) whose
+  // name ends with one of these titles (北海道 第2条第7号: 各部等の次長 …).
+  std::vector<std::string> titles;
 };
 
 struct Role {

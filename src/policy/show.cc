@@ -65,6 +65,11 @@ class Writer {
   std::string FillText(const RoleFill& f) const {
     if (f.kind == "post") return f.post + "をもって充てる";
     if (f.kind == "unit_head") return "各" + f.unit_kind + "の長";
+    if (f.kind == "unit_post") {
+      std::string titles;
+      for (const auto& t : f.titles) titles += (titles.empty() ? "" : "・") + t;
+      return "各" + f.unit_kind + "の" + titles + "（組織ごとの職）";
+    }
     if (f.kind == "system_admin") return "各情報システムの管理者";
     if (f.kind == "designated") return RoleName(f.by) + "が指名する者";
     if (f.kind == "external") return "外部機関（" + f.body + "）";

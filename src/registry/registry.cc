@@ -416,6 +416,36 @@ WhoAnswer Registry::Who(const std::string& role, const std::string& unit, const 
         auto h = holders_of(id);
         a.holders.insert(a.holders.end(), h.begin(), h.end());
       }
+  } else if (f.kind == "unit_post") {
+    std::string titles;
+    for (const auto& t : f.titles) titles += (titles.empty() ? "" : "・") + t;
+    a.how = "各" + f.unit_kind + "の" + titles;
+    if (unit.empty()) {
+      a.note = "--unit で組織（例: 税務課）を指定してください。その組織か上位の組織の" + titles + "を答えます。";
+      return a;
+    }
+    auto row = find_row("units", unit);
+    if (!row) {
+      a.note = "「" + unit + "」は組織の台帳にありません。";
+      return a;
+    }
+    // The unit, then the units above it: the 税務課 has no 次長, its 部 does.
+    std::string at = row->first;
+    for (int hops = 0; !at.empty() && hops < 16 && a.holders.empty(); ++hops) {
+      for (const auto& [id, p] : posts) {
+        if (Field(p, "unit") != at) continue;
+        const std::string name = Field(p, "name");
+        for (const auto& t : f.titles)
+          if (name.size() >= t.size() && name.compare(name.size() - t.size(), t.size(), t) == 0) {
+            auto h = holders_of(id);
+            a.holders.insert(a.holders.end(), h.begin(), h.end());
+          }
+      }
+      auto up = find_row("units", at);
+      at = up ? Field(up->second, "parent") : "";
+    }
+    if (a.holders.empty()) a.note = "「" + unit + "」とその上位の組織に、" + date + " 時点で在任する" + titles + "がいません。";
+    return a;
   } else if (f.kind == "unit_head" || f.kind == "system_admin") {
     const bool is_unit = f.kind == "unit_head";
     const std::string& key = is_unit ? unit : system;
@@ -503,6 +533,12 @@ bool Registry::HoldsRole(const std::string& person, const policy::Role& role, co
   if (f.kind == "post") {
     for (const auto& p : store_.List("posts"))
       if (Field(Json::parse(p.data), "name") == f.post && holds_post(p.id)) return true;
+  } else if (f.kind == "unit_post") {
+    for (const auto& p : store_.List("posts")) {
+      const std::string name = Field(Json::parse(p.data), "name");
+      for (const auto& t : f.titles)
+        if (name.size() >= t.size() && name.compare(name.size() - t.size(), t.size(), t) == 0 && holds_post(p.id)) return true;
+    }
   } else if (f.kind == "unit_head" || f.kind == "system_admin") {
     const bool unit = f.kind == "unit_head";
     for (const auto& row : store_.List(unit ? "units" : "systems")) {

@@ -127,6 +127,26 @@ TEST(Yasuda, UnregulatedCaseGetsTheDefaultWithAReason) {
   EXPECT_THROW(Yasuda().D("{not json"), store::Error);
 }
 
+// 置賜 第4条第3項: 受託者 are not 職員等 but must comply with the policy. Where
+// no article speaks of their case, the answer cites the general one rather
+// than saying nothing regulates them.
+TEST(Okitama, AContractorIsToldTheGeneralArticleBindsThem) {
+  Town t("okitama");
+  registry::Registry reg(*t.b.store, t.b.pack);
+  registry::io::Table people;
+  people.header = {"職員番号", "氏名", "所属", "区分", "開始日", "終了日"};
+  people.rows = {{"K00001", "委託 一郎", "", "受託者", "2026-04-01", ""}};
+  ASSERT_TRUE(reg.Import(*registry::FindKind(reg.kinds(), "people"), people, {}).errors.empty());
+  t.snap = Compile(t.b.pack, t.reg, *t.b.store);
+  Decision d = t.D(R"({"subject":"K00001","action":"use_asset","context":{"date":"2026-04-02"}})");
+  EXPECT_TRUE(Cites(d, "第4条第3項"));
+  auto reasons = Reasons(d);
+  EXPECT_TRUE(std::any_of(reasons.begin(), reasons.end(), [](const std::string& r) { return r.find("遵守する義務を負います") != std::string::npos; }));
+  EXPECT_FALSE(std::any_of(reasons.begin(), reasons.end(), [](const std::string& r) { return r.find("規制する条文はありません") != std::string::npos; }));
+  // A staff member's use is decided by the staff rule (第4条第1項), as before.
+  EXPECT_TRUE(Cites(t.D(R"({"subject":"000050","action":"use_asset","context":{"date":"2026-04-02"}})"), "第4条第1項"));
+}
+
 // Random requests over the pack's actions, levels, zones and flags.
 std::vector<Request> RandomRequests(const policy::Pack& p, int n, unsigned seed) {
   std::mt19937 rng(seed);

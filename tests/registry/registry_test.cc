@@ -297,6 +297,34 @@ TEST(Designations, WhoNamesTheDesignatedOnTheDayAndOnlyTheDesignatingRoleMayReco
   EXPECT_EQ(t.reg.Who("CSIRT", "", "", "2026-06-02").holders.size(), 2u);  // nothing of the bad file landed
 }
 
+// 北海道 第2条第7号: the 外部記録媒体点検責任者 is a post of each unit — the
+// 次長 of each 部等. A 課 has none; the 次長 of the 部 it belongs to answers.
+TEST(UnitPosts, TheTitleOfTheNearestEnclosingUnitAnswers) {
+  fs::path dir = Scratch();
+  Bound b = Init((dir / "t.db").string(), std::string(MAMORI_PACKS_DIR) + "/hokkaido", "test");
+  Registry reg(*b.store, b.pack);
+  auto import = [&](const char* kind, std::vector<std::string> header, std::vector<std::vector<std::string>> rows) {
+    Table t;
+    t.header = std::move(header);
+    t.rows = std::move(rows);
+    auto sum = reg.Import(*FindKind(reg.kinds(), kind), t, {});
+    ASSERT_TRUE(sum.errors.empty()) << kind << ": " << sum.errors[0].reason;
+  };
+  import("units", {"組織コード", "名称", "上位組織"}, {{"B01", "総務部", ""}, {"B02", "環境生活部", ""}, {"K01", "人事課", "B01"}, {"K02", "環境政策課", "B02"}});
+  import("posts", {"職コード", "職名", "組織"}, {{"P1", "総務部次長", "B01"}, {"P2", "人事課長", "K01"}});
+  import("people", {"職員番号", "氏名", "所属"}, {{"000001", "次長 一郎", "B01"}, {"000002", "課長 二郎", "K01"}});
+  import("post_holders", {"在任ID", "職", "職員", "開始日"}, {{"H1", "P1", "000001", "2026-04-01"}, {"H2", "P2", "000002", "2026-04-01"}});
+  auto who = reg.Who("外部記録媒体点検責任者", "人事課", "", "2026-05-01");
+  ASSERT_EQ(who.holders.size(), 1u) << who.note;
+  EXPECT_EQ(who.holders[0].person_id, "000001");
+  EXPECT_EQ(reg.Who("外部記録媒体点検責任者", "総務部", "", "2026-05-01").holders.at(0).person_id, "000001");
+  // 環境生活部 has no 次長 in the register: nobody, with a reason, never the 総務部's.
+  auto none = reg.Who("外部記録媒体点検責任者", "環境政策課", "", "2026-05-01");
+  EXPECT_TRUE(none.holders.empty());
+  EXPECT_NE(none.note.find("次長"), std::string::npos);
+  EXPECT_TRUE(reg.Who("外部記録媒体点検責任者", "人事課", "", "2026-03-31").holders.empty());  // before the holding
+}
+
 TEST(Registry, RegistersReadAsOfAPastDate) {
   Town t;  // loaded on 2026-03-01
   Table p = t.reg.Export(t.K("people"));
