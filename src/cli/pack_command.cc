@@ -4,6 +4,8 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/guard.h"
+#include "store/store.h"
 #include "policy/policy.h"
 
 namespace mamori::cli {
@@ -35,6 +37,32 @@ void AddPackCommand(CLI::App& app) {
         std::cerr << "E-PACK-000: " << dir << " に " << all.size() << " 件の問題があります。上の各行の場所を直してください。\n";
         SetExitCode(2);
       }
+    });
+  }
+  {
+    auto* cmd = pack->add_subcommand(
+        "review", "引用した条項の本文を、規定を確かめた者と日時とともに審査の記録（review.toml）に残す（改正の検出に使う）");
+    static std::string dir, as, note;
+    static std::vector<std::string> refs;
+    cmd->add_option("DIR", dir, "パックのフォルダ")->required();
+    cmd->add_option("--as", as, "確かめた者（氏名や職員番号。記録に残る）")->required();
+    cmd->add_option("--ref", refs, "確かめた条項（例: 第29条第3項、繰り返し可）。省略すると、本文が変わった条項と未記録の条項すべて");
+    cmd->add_option("--note", note, "確かめた内容の覚え書き");
+    cmd->callback([] {
+      Guard([] {
+        if (as.find_first_not_of(" \t") == std::string::npos)
+          throw store::Error("E-CLI-001", "--as に確かめた者を書いてください。");
+        auto changes = policy::ReviewClauses(dir, refs, as, store::NowJst(), note);
+        for (const auto& c : changes) {
+          std::cout << "【確認】" << c.ref << (c.old_text.empty() ? "（初めての記録）" : "（本文の変更を確認）") << "\n";
+          if (!c.old_text.empty()) std::cout << "  審査時: " << c.old_text << "\n";
+          std::cout << "  現在:   " << c.new_text << "\n  引用する規定:";
+          for (const auto& b : c.bindings) std::cout << " " << b;
+          std::cout << "\n";
+        }
+        std::cout << (changes.empty() ? "記録する変更はありません（引用した条項の本文はすべて審査の記録と同じです）。\n"
+                                      : "審査の記録（review.toml）に " + std::to_string(changes.size()) + " 件の確認を記録しました。\n");
+      });
     });
   }
   {

@@ -8,6 +8,7 @@
 #include <sstream>
 #include <unordered_map>
 
+#include "policy/cites.h"
 #include "policy/policy.h"
 
 namespace mamori::policy {
@@ -15,42 +16,6 @@ namespace {
 
 std::string Place(const Source& s) {
   return s.file + ":" + std::to_string(s.line) + ":" + std::to_string(s.col);
-}
-
-// Visits every citation of the pack with the kind of entry it belongs to.
-void ForEachCite(const Pack& p, const std::function<void(const Citation&, bool declaratory)>& f) {
-  auto all = [&](const Cites& cs) {
-    for (const Citation& c : cs) f(c, false);
-  };
-  all(p.regulation.cite);
-  for (const auto& x : p.roles) all(x.cite);
-  for (const auto& x : p.person_categories) all(x.cite);
-  all(p.classification.cite);
-  all(p.classification.media_highest_cite);
-  for (const auto& a : p.classification.axes) {
-    all(a.cite);
-    for (const auto& l : a.levels) all(l.cite);
-  }
-  for (const auto& x : p.facets) all(x.cite);
-  for (const auto& x : p.actions) {
-    all(x.cite);
-    if (x.applicants) all(x.applicants->cite);
-  }
-  for (const auto& x : p.obligations) all(x.cite);
-  for (const auto& x : p.rules) {
-    all(x.cite);
-    if (x.escape) all(x.escape->cite);
-  }
-  for (const auto& x : p.zones) all(x.cite);
-  for (const auto& x : p.flows) all(x.cite);
-  all(p.sod.cite);
-  for (const auto& x : p.duties) all(x.cite);
-  for (const auto& x : p.checklist) all(x.cite);
-  for (const auto& x : p.parameters) all(x.cite);
-  all(p.evidence.cite);
-  for (const auto& x : p.gaps) all(x.cite);
-  for (const auto& x : p.declaratory)
-    for (const Citation& c : x.cite) f(c, true);
 }
 
 // Main-provision articles in order, and for every node the article it lies in.
@@ -89,6 +54,7 @@ class Checker {
 
   void Run() {
     Citations();
+    for (auto& d : CheckReviews(p_, reg_)) out_.errors.push_back(std::move(d));
     References();
     Conflicts();
     Completeness();
@@ -111,7 +77,7 @@ class Checker {
   void Citations() {
     ArticleIndex index(reg_);
     std::set<const reiki::Node*> bound, declaratory;
-    ForEachCite(p_, [&](const Citation& c, bool is_declaratory) {
+    ForEachCite(p_, [&](const Citation& c, bool is_declaratory, const std::string&) {
       try {
         const reiki::Node& n = reiki::Resolve(reg_, reiki::ParseReference(c.ref));
         auto it = index.article_of.find(&n);

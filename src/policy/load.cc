@@ -6,6 +6,7 @@
 #include <set>
 #include <sstream>
 
+#include "policy/cites.h"
 #include "policy/policy.h"
 
 namespace mamori::policy {
@@ -647,6 +648,7 @@ LoadResult LoadPack(const std::string& dir) {
     }
     loader.File(path, path, false);
   }
+  LoadReviews(dir, out.pack, out.errors);
   if (!loader.seen_.count("pack")) out.errors.push_back({"E-PACK-002", {manifest, 1, 1}, "[pack] がありません。"});
   for (const char* need : {"organisation", "regulation", "decision"}) {
     if (!loader.seen_.count(need))

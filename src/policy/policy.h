@@ -209,6 +209,14 @@ struct RegulationRef {
   Source where;
 };
 
+// review.toml: the text of each cited clause as its bindings were reviewed
+// against (mamori pack review writes it). A regulation revised under a pack
+// shows up as a clause whose text is no longer the reviewed one.
+struct ClauseReview {
+  std::string ref, text, reviewed_by, reviewed_at, note;
+  Source where;
+};
+
 struct Pack {
   std::string dir;
   std::string id, name;
@@ -234,6 +242,8 @@ struct Pack {
   std::vector<Gap> gaps;
   std::vector<Declaratory> declaratory;
   std::vector<std::string> files;  // the TOML files read, in order
+  std::vector<ClauseReview> reviews;
+  std::string review_file;  // DIR/review.toml when it exists, else empty
 };
 
 // One finding. Errors make `pack check` fail; notes are informational.
@@ -275,6 +285,27 @@ struct PackCheck {
   bool ok() const { return load.errors.empty() && regulation && report.ok(); }
 };
 PackCheck LoadAndCheck(const std::string& dir);
+
+// Every binding of the pack that cites each clause, as "rules「transport-c2plus」",
+// in the order the clauses are first cited.
+std::vector<std::pair<std::string, std::vector<std::string>>> BindingsByClause(const Pack& pack);
+
+// `mamori pack review`: records the current text of the clauses `refs` (every
+// cited clause whose text differs from its record, or has none, when `refs` is
+// empty) as reviewed by `actor` at `at`, rewriting DIR/review.toml. Returns
+// what was confirmed. Throws reiki::Error E-PACK-036 when a ref is not cited
+// by the pack or the pack does not load.
+struct ReviewChange {
+  std::string ref, old_text, new_text;  // old_text empty: never reviewed
+  std::vector<std::string> bindings;
+};
+std::vector<ReviewChange> ReviewClauses(const std::string& dir, const std::vector<std::string>& refs,
+                                        const std::string& actor, const std::string& at, const std::string& note);
+
+// The pack's content without comments and layout: each TOML file's tables as
+// canonical JSON, then the regulation text. What a store's binding hashes, so
+// that a comment-only edit does not count as a new pack version.
+std::string CanonicalContent(const Pack& pack);
 
 // "file:line:col: CODE: message" lines, sorted by place.
 std::string FormatDiagnostics(std::vector<Diagnostic> diags);

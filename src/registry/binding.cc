@@ -3,6 +3,8 @@
 // every decision can be traced to the exact rules in force.
 #include <sodium.h>
 
+#include <nlohmann/json.hpp>
+
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -22,12 +24,14 @@ std::string ReadFile(const std::string& path) {
 }
 
 void Record(store::Store& s, const policy::Pack& pack, const std::string& dir, const std::string& hash,
-            const std::string& actor, const std::string& command) {
+            const std::string& actor, const std::string& command, const std::string& reason = "") {
   long long n = s.Count("pack_versions") + 1;
-  std::ostringstream data;
-  data << R"({"dir":")" << dir << R"(","hash":")" << hash << R"(","pack":")" << pack.id << R"("})";
+  // Built as JSON, not by concatenation: a folder name may hold a quote.
+  nlohmann::json data = {{"dir", dir}, {"hash", hash}, {"pack", pack.id}, {"organisation", pack.org_name}};
+  if (!reason.empty()) data["reason"] = reason;
   store::Transaction tx(s);
-  s.Apply({"pack_versions", std::to_string(n), std::nullopt, data.str()}, actor, store::NowJst(), command);
+  s.Apply({"pack_versions", std::to_string(n), std::nullopt, data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)},
+          actor, store::NowJst(), command);
   s.SetMeta("pack_dir", dir);
   s.SetMeta("pack_hash", hash);
   s.SetMeta("pack_id", pack.id);
@@ -45,8 +49,18 @@ policy::Pack LoadClean(const std::string& dir) {
 
 }  // namespace
 
-std::string HashPack(const policy::Pack& pack) {
-  if (sodium_init() < 0) throw store::Error("E-REG-004", "libsodium を初期化できません。");
+namespace {
+
+std::string Hex(const unsigned char* out, std::size_t n) {
+  std::string hex(n * 2 + 1, '\0');
+  sodium_bin2hex(hex.data(), hex.size(), out, n);
+  hex.pop_back();
+  return hex;
+}
+
+// The hash stores bound before comments stopped counting: the files' bytes.
+// Kept so that such a store still opens without a `pack apply`.
+std::string HashPackBytes(const policy::Pack& pack) {
   crypto_hash_sha256_state st;
   crypto_hash_sha256_init(&st);
   std::vector<std::string> files = pack.files;
@@ -54,16 +68,25 @@ std::string HashPack(const policy::Pack& pack) {
   for (const auto& f : files) {
     std::string name = fs::path(f).filename().string();
     std::string body = ReadFile(f);
-    // Name and length first, so that moving text between files changes the hash.
     std::string head = name + "\n" + std::to_string(body.size()) + "\n";
     crypto_hash_sha256_update(&st, reinterpret_cast<const unsigned char*>(head.data()), head.size());
     crypto_hash_sha256_update(&st, reinterpret_cast<const unsigned char*>(body.data()), body.size());
   }
   unsigned char out[crypto_hash_sha256_BYTES];
   crypto_hash_sha256_final(&st, out);
-  char hex[crypto_hash_sha256_BYTES * 2 + 1];
-  sodium_bin2hex(hex, sizeof hex, out, sizeof out);
-  return hex;
+  return Hex(out, sizeof out);
+}
+
+}  // namespace
+
+std::string HashPack(const policy::Pack& pack) {
+  if (sodium_init() < 0) throw store::Error("E-REG-004", "libsodium を初期化できません。");
+  // Over the content, not the bytes: a comment or a re-indented table is not a
+  // new version of the rules, and must not stop every reading command.
+  const std::string content = policy::CanonicalContent(pack);
+  unsigned char out[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256(out, reinterpret_cast<const unsigned char*>(content.data()), content.size());
+  return Hex(out, sizeof out);
 }
 
 Bound Init(const std::string& db, const std::string& pack_dir, const std::string& actor) {
@@ -98,20 +121,31 @@ Bound Open(const std::string& db) {
   if (!dir) throw store::Error("E-REG-002", "データベース「" + db + "」はパックに結び付いていません。`mamori init` で作り直してください。");
   b.pack = LoadClean(*dir);
   std::string now = HashPack(b.pack);
-  if (now != b.store->GetMeta("pack_hash")) {
+  const auto bound = b.store->GetMeta("pack_hash");
+  if (now != bound && HashPackBytes(b.pack) != bound) {
     throw store::Error("E-REG-003", "パック「" + *dir + "」が登録時から変更されています。新しい版を使うなら `mamori pack apply " +
                                         *dir + " --db " + db + "` で切り替えを記録してください。");
   }
   return b;
 }
 
-std::string ApplyPack(const std::string& db, const std::string& pack_dir, const std::string& actor) {
+std::string ApplyPack(const std::string& db, const std::string& pack_dir, const std::string& actor,
+                      const std::string& force_reason) {
   auto s = store::OpenSqlite(db, /*create=*/false);
   ledger::Ledger evidence(*s, ledger::KeyPathFor(db));
   policy::Pack pack = LoadClean(pack_dir);
   std::string hash = HashPack(pack);
   if (hash == s->GetMeta("pack_hash")) return "";
-  Record(*s, pack, fs::absolute(pack_dir).lexically_normal().string(), hash, actor, "pack apply");
+  // Another organisation's pack would decide this town's requests by another
+  // text: never by accident, and never without a recorded reason.
+  const auto bound_id = s->GetMeta("pack_id");
+  const bool other = bound_id && !bound_id->empty() && *bound_id != pack.id;
+  if (other && force_reason.empty())
+    throw store::Error("E-REG-006", "パック「" + pack_dir + "」（" + pack.id + "、" + pack.org_name + "）は、このデータベースが結び付いた団体のパック（" +
+                                        *bound_id + "）ではありません。別の団体の規程で判定することになります。意図したものなら "
+                                        "--force --reason \"理由\" を付けて、理由を証跡に残してください。");
+  Record(*s, pack, fs::absolute(pack_dir).lexically_normal().string(), hash, actor, other ? "pack apply --force" : "pack apply",
+         other ? "別の団体のパックへの切り替え（" + bound_id.value_or("") + " → " + pack.id + "）: " + force_reason : force_reason);
   return hash;
 }
 

@@ -18,7 +18,8 @@ struct Bound {
   policy::Pack pack;
 };
 
-// SHA-256 over the pack's TOML files and its regulation text.
+// SHA-256 over the pack's content (its TOML tables without comments or
+// layout, and its regulation text).
 std::string HashPack(const policy::Pack& pack);
 
 // Creates `db` bound to the pack in `pack_dir` (which must check clean), and
@@ -27,7 +28,10 @@ Bound Init(const std::string& db, const std::string& pack_dir, const std::string
 // Opens `db` with its pack; refuses if the pack's files changed since bound.
 Bound Open(const std::string& db);
 // Records a switch to the pack in `pack_dir`; returns the new hash, or "" when
-// it is the version already bound.
-std::string ApplyPack(const std::string& db, const std::string& pack_dir, const std::string& actor);
+// it is the version already bound. A pack of another organisation (another
+// pack id) is refused with E-REG-006 unless `force_reason` says why; the
+// reason is recorded with the switch.
+std::string ApplyPack(const std::string& db, const std::string& pack_dir, const std::string& actor,
+                      const std::string& force_reason = "");
 
 }  // namespace mamori::registry

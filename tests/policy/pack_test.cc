@@ -31,6 +31,7 @@ class Mutated {
     fs::remove_all(dir_);
     fs::create_directories(dir_);
     fs::copy_file(kMini / "regulation.txt", dir_ / "regulation.txt");
+    fs::copy_file(kMini / "review.toml", dir_ / "review.toml");
     std::string toml = Read(kMini / "pack.toml");
     std::size_t at = toml.find(from);
     EXPECT_NE(at, std::string::npos) << "mutation target not found: " << from;

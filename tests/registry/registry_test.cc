@@ -344,7 +344,17 @@ TEST(Registry, PackChangeNeedsAnExplicitApply) {
   fs::copy(kYasuda, dir / "pack", fs::copy_options::recursive);
   std::string db = (dir / "t.db").string();
   Init(db, (dir / "pack").string(), "test");
+  // A comment is not a new version of the rules: reading commands go on.
   std::ofstream(dir / "pack" / "gaps.toml", std::ios::app) << "\n# 追記\n";
+  EXPECT_NO_THROW(Open(db));
+  // A changed value is.
+  {
+    std::ifstream in(dir / "pack" / "gaps.toml", std::ios::binary);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    ASSERT_NE(text.find("note = \""), std::string::npos);
+    text.replace(text.find("note = \""), 8, "note = \"（改）");
+    std::ofstream(dir / "pack" / "gaps.toml", std::ios::binary) << text;
+  }
   try {
     Open(db);
     FAIL();
@@ -354,6 +364,28 @@ TEST(Registry, PackChangeNeedsAnExplicitApply) {
   EXPECT_FALSE(ApplyPack(db, (dir / "pack").string(), "test").empty());
   Bound b = Open(db);
   EXPECT_EQ(b.store->Count("pack_versions"), 2);
+}
+
+// Another organisation's pack decides by another text: refused unless forced
+// with a reason, and the reason is recorded with the switch.
+TEST(Registry, AnotherOrganisationsPackNeedsAForcedRecordedApply) {
+  fs::path dir = Scratch();
+  std::string db = (dir / "t.db").string();
+  Init(db, kYasuda, "test");
+  const std::string hokkaido = std::string(MAMORI_PACKS_DIR) + "/hokkaido";
+  try {
+    ApplyPack(db, hokkaido, "test");
+    FAIL();
+  } catch (const store::Error& e) {
+    EXPECT_EQ(e.code(), "E-REG-006");
+  }
+  EXPECT_EQ(Open(db).pack.id, "yasuda");  // nothing switched
+  EXPECT_FALSE(ApplyPack(db, hokkaido, "test", "広域連携の試験").empty());
+  Bound b = Open(db);
+  EXPECT_EQ(b.pack.id, "hokkaido");
+  auto versions = b.store->List("pack_versions");
+  ASSERT_EQ(versions.size(), 2u);
+  EXPECT_NE(versions.back().data.find("広域連携の試験"), std::string::npos);
 }
 
 // The acceptance test for all-or-nothing: SIGKILL in the middle of a large
