@@ -10,9 +10,6 @@
 
 namespace mamori::engine {
 
-const char* const kFlags[kFlagCount] = {"device_issued", "encrypted", "sanitized", "emergency",
-                                        "email_attachment", "official_dispatch", "outside_office"};
-
 namespace {
 
 using Json = nlohmann::json;
@@ -128,6 +125,16 @@ std::shared_ptr<const Snapshot> Compile(const policy::Pack& pack, const reiki::R
     c.subjects = Mask(s.category_ids, r.when.subject);
     c.from_zones = Mask(s.zone_ids, r.when.from_zone);
     c.to_zones = Mask(s.zone_ids, r.when.to_zone);
+    for (const auto& p : r.when.purpose)
+      for (std::size_t k = 0; k < std::size(policy::kPurposes); ++k)
+        if (p == policy::kPurposes[k]) c.purposes |= static_cast<uint8_t>(1u << k);
+    c.with_zones = Mask(s.zone_ids, r.when.with_zone);
+    c.area_level_mask.assign(s.axis_ids.size(), 0);
+    for (const auto& [axis, levels] : r.when.area_levels)
+      if (int ax = IndexOf(s.axis_ids, axis); ax >= 0) {
+        c.area_level_mask[ax] = Mask(s.level_ids[ax], levels);
+        c.any_area = true;
+      }
     for (const auto& [flag, value] : r.when.flags) {
       for (int f = 0; f < kFlagCount; ++f) {
         if (flag != kFlags[f]) continue;
@@ -387,6 +394,33 @@ std::shared_ptr<const Snapshot> Compile(const policy::Pack& pack, const reiki::R
     s.devices.push_back(std::move(m));
     s.device_index.Insert(d.id, static_cast<int>(s.devices.size()) - 1,
                           [&](int i) -> std::string_view { return s.devices[i].id; });
+  }
+  // A 管理区域 handles what the assets of the systems installed in it are
+  // classified as: its level per axis is the highest of theirs.
+  for (const auto& a : store.List("areas")) {
+    Json j = Json::parse(a.data);
+    std::array<int8_t, kMaxAxes> levels;
+    levels.fill(-1);
+    std::vector<int> systems;
+    std::string list = Field(j, "systems");
+    for (std::size_t pos = 0; pos < list.size();) {
+      std::size_t comma = list.find(',', pos);
+      if (int sy = s.SystemOf(std::string_view(list).substr(pos, comma == std::string::npos ? std::string::npos : comma - pos)); sy >= 0)
+        systems.push_back(sy);
+      pos = comma == std::string::npos ? list.size() : comma + 1;
+    }
+    for (const Asset& asset : s.assets) {
+      if (asset.system < 0 || std::find(systems.begin(), systems.end(), asset.system) == systems.end()) continue;
+      for (std::size_t ax = 0; ax < s.axis_ids.size(); ++ax) {
+        const int cur = levels[ax], cand = asset.levels[ax];
+        if (cand < 0) continue;
+        const auto& lv = pack.classification.axes[ax].levels;
+        if (cur < 0 || lv[cand].rank > lv[cur].rank) levels[ax] = static_cast<int8_t>(cand);
+      }
+    }
+    s.area_ids.push_back(a.id);
+    s.area_names.push_back(Field(j, "name"));
+    s.area_levels.push_back(levels);
   }
   return snap;
 }

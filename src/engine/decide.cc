@@ -16,6 +16,9 @@ struct Facts {
   int from_zone = -1, to_zone = -1;
   uint32_t flag_known = 0, flag_value = 0;
   int owner_unit = -1, system = -1, subject = -1;
+  int purpose = -1;    // index into policy::kPurposes
+  int with_zone = -1;  // the second resource's zone
+  std::array<int8_t, kMaxAxes> area_levels;  // the place's, per axis; -1 unknown
 };
 
 int IndexOf(const std::vector<std::string>& v, const std::string& x) {
@@ -175,6 +178,23 @@ Facts Gather(const Snapshot& s, const Request& r, Decision& d) {
     f.flag_known |= 1u << k;
     if (value) f.flag_value |= 1u << k;
   }
+  if (!r.purpose.empty()) {
+    for (std::size_t k = 0; k < std::size(policy::kPurposes); ++k)
+      if (r.purpose == policy::kPurposes[k]) f.purpose = static_cast<int>(k);
+    if (f.purpose < 0) Fail("E-DEC-007", "context.purpose の「" + r.purpose + "」は business か non_business で書いてください。");
+  }
+  if (!r.with.empty()) {
+    // The second resource is a registered one: its zone is the register's.
+    if (int sy = s.SystemOf(r.with); sy >= 0) f.with_zone = s.system_zone[sy];
+    else if (int a = s.AssetOf(r.with); a >= 0) f.with_zone = s.assets[a].system >= 0 ? s.system_zone[s.assets[a].system] : -1;
+    else Fail("E-DEC-007", "context.with の「" + r.with + "」は情報システム・情報資産の台帳にありません。");
+  }
+  f.area_levels.fill(-1);
+  if (!r.area.empty()) {
+    auto it = std::find(s.area_ids.begin(), s.area_ids.end(), r.area);
+    if (it == s.area_ids.end()) Fail("E-DEC-007", "context.area の「" + r.area + "」は管理区域の台帳にありません。");
+    f.area_levels = s.area_levels[it - s.area_ids.begin()];
+  }
   if (f.owner_unit >= 0) {
     d.owner_unit = s.unit_ids[f.owner_unit];
     d.owner_unit_name = s.unit_names[f.owner_unit];
@@ -237,6 +257,12 @@ bool Matches(const CRule& c, const Facts& f) {
     if (f.levels[ax] < 0 || !(c.level_mask[ax] >> f.levels[ax] & 1)) return false;
   }
   if ((c.facets & f.facets) != c.facets) return false;
+  if (c.purposes && (f.purpose < 0 || !(c.purposes >> f.purpose & 1))) return false;
+  if (c.with_zones && (f.with_zone < 0 || !(c.with_zones >> f.with_zone & 1))) return false;
+  for (std::size_t ax = 0; c.any_area && ax < c.area_level_mask.size(); ++ax) {
+    if (!c.area_level_mask[ax]) continue;
+    if (f.area_levels[ax] < 0 || !(c.area_level_mask[ax] >> f.area_levels[ax] & 1)) return false;
+  }
   if (c.subjects && !(c.subjects & f.categories)) return false;
   if (c.from_zones && (f.from_zone < 0 || !(c.from_zones >> f.from_zone & 1))) return false;
   if (c.to_zones && (f.to_zone < 0 || !(c.to_zones >> f.to_zone & 1))) return false;

@@ -36,6 +36,9 @@ struct Request {
   std::map<std::string, std::string> levels;            // context.<axis> = level
   std::string from_zone, to_zone, justification;
   std::map<std::string, bool> flags;
+  std::string purpose;  // business | non_business, or empty
+  std::string with;     // the second resource: a register id (the system a medium is used on)
+  std::string area;     // a 管理区域 id
 };
 
 enum class Effect { kPermit, kApprovalRequired, kDeny };

@@ -301,7 +301,7 @@ Request ParseRequest(const Snapshot& s, std::string_view text, Json* raw) {
   if (j.contains("context")) {
     const Json& ctx = j["context"];
     if (!ctx.is_object()) Fail("E-DEC-006", "context はオブジェクト（{ … }）で書いてください。");
-    std::vector<std::string> valid = {"date", "from_zone", "to_zone", "justification"};
+    std::vector<std::string> valid = {"date", "from_zone", "to_zone", "justification", "purpose", "with", "area"};
     for (int k = 0; k < kFlagCount; ++k) valid.push_back(kFlags[k]);
     valid.insert(valid.end(), axis_keys.begin(), axis_keys.end());
     for (auto& [k, v] : ctx.items()) {
@@ -310,6 +310,23 @@ Request ParseRequest(const Snapshot& s, std::string_view text, Json* raw) {
         r.date = Date(v, where);
       } else if (k == "from_zone" || k == "to_zone") {
         (k == "from_zone" ? r.from_zone : r.to_zone) = Named(s.pack.zones).Resolve(String(v, where), where, "ゾーン");
+      } else if (k == "purpose") {
+        // 業務 / 業務外: what 安田町 第24条第1項, 第79条 and 北海道's 業務外 rules turn on.
+        const std::string p = Key(String(v, where));
+        if (p == "business" || p == "業務") r.purpose = "business";
+        else if (p == "non_business" || p == "業務外" || p == "業務以外") r.purpose = "non_business";
+        else Fail("E-DEC-007", where + " の「" + v.get<std::string>() + "」は目的として読めません。business（業務）か non_business（業務外）で書いてください。");
+      } else if (k == "with") {
+        const std::string& id = String(v, where);
+        if (s.SystemOf(id) < 0 && s.AssetOf(id) < 0)
+          Fail("E-DEC-007", where + " の「" + id + "」は情報システム・情報資産の台帳にありません。" + Suggest(id, s.system_ids) +
+                                "媒体を使うシステムなど、行為に関わる2つ目の対象を台帳の番号で書いてください。");
+        r.with = id;
+      } else if (k == "area") {
+        const std::string& a = String(v, where);
+        Vocabulary areas{s.area_ids, s.area_names};
+        if (areas.ids.empty()) Fail("E-DEC-007", where + ": 管理区域の台帳が空です。mamori import 管理区域 で登録してください。");
+        r.area = areas.Resolve(a, where, "管理区域（台帳）");
       } else if (k == "justification") {
         r.justification = String(v, where);
         if (r.justification.find_first_not_of(" \t\r\n") == std::string::npos)
@@ -340,6 +357,9 @@ Json ToJsonValue(const Request& r, const Decision& d) {
   if (!r.to_zone.empty()) j["to_zone"] = r.to_zone;
   if (!r.flags.empty()) j["flags"] = r.flags;
   if (!r.justification.empty()) j["justification"] = r.justification;
+  if (!r.purpose.empty()) j["purpose"] = r.purpose;
+  if (!r.with.empty()) j["with"] = r.with;
+  if (!r.area.empty()) j["area"] = r.area;
   return j;
 }
 

@@ -17,12 +17,12 @@
 
 namespace mamori::engine {
 
-constexpr int kFlagCount = 7;
+using policy::kFlagCount;
 // Decide() keeps its working sets in fixed arrays of these sizes (no heap on
 // the hot path); Compile() refuses a pack beyond them.
 constexpr std::size_t kMaxAxes = 8;
 constexpr std::size_t kMaxRulesPerAction = 256;
-extern const char* const kFlags[kFlagCount];  // device_issued, encrypted, ...
+inline constexpr const auto& kFlags = policy::kFlagNames;  // device_issued, encrypted, ...
 
 struct CRule {
   int pack_index = 0;  // into pack.rules
@@ -32,6 +32,10 @@ struct CRule {
   uint64_t facets = 0;               // all required
   uint64_t subjects = 0, from_zones = 0, to_zones = 0;  // 0 = any
   uint32_t flag_care = 0, flag_value = 0;
+  uint8_t purposes = 0;              // bit per policy::kPurposes; 0 = any
+  uint64_t with_zones = 0;           // the second resource's zone; 0 = any
+  std::vector<uint64_t> area_level_mask;  // per axis, the place's highest level; 0 = any
+  bool any_area = false;                  // some area_level_mask is set (keeps the common case one test)
   std::vector<int> overrides;     // indexes into the action's rule list
   std::vector<int> approvers;     // role indexes
   bool any_of = false;
@@ -129,6 +133,9 @@ struct Snapshot {
   FlatIndex asset_index;
   std::vector<Asset> devices;  // media: levels = highest of contents
   FlatIndex device_index;
+  // 管理区域: the highest level, per axis, of the assets its systems handle.
+  std::vector<std::string> area_ids, area_names;
+  std::vector<std::array<int8_t, kMaxAxes>> area_levels;
 
   // Index by id, or -1.
   int ActionOf(std::string_view id) const {

@@ -138,6 +138,18 @@ class Checker {
         for (const auto& l : levels)
           Known(it->second, l, "E-PACK-015", what + " の分類「" + axis + "」の段階", m.where, "[[classification.axes.levels]]");
       }
+      for (const auto& z : m.with_zone) Known(zones_, z, "E-PACK-014", what + " の with_zone のゾーン", m.where, "[[zones]]");
+      for (const auto& [axis, levels] : m.area_levels) {
+        auto it = levels_.find(axis);
+        if (it == levels_.end()) {
+          Error("E-PACK-015", m.where, what + " の when にある「area_" + axis + "」の「" + axis + "」は分類軸ではありません。");
+          continue;
+        }
+        for (const auto& l : levels)
+          Known(it->second, l, "E-PACK-015", what + " の area_" + axis + " の段階", m.where, "[[classification.axes.levels]]");
+      }
+      static const std::set<std::string> kPurposeSet(std::begin(kPurposes), std::end(kPurposes));
+      for (const auto& x : m.purpose) Known(kPurposeSet, x, "E-PACK-017", what + " の purpose の値", m.where, "business / non_business");
     }
     for (const auto& f : p_.flows) {
       Known(zones_, f.from, "E-PACK-014", "flows の from のゾーン", f.where, "[[zones]]");
@@ -182,8 +194,13 @@ class Checker {
       auto it = b.flags.find(flag);
       if (it != b.flags.end() && it->second != value) return false;
     }
+    for (const auto& [axis, levels] : a.area_levels) {
+      auto it = b.area_levels.find(axis);
+      if (it != b.area_levels.end() && !lists(levels, it->second)) return false;
+    }
     // Facets are a conjunction: any two facet sets can hold together.
-    return lists(a.subject, b.subject) && lists(a.from_zone, b.from_zone) && lists(a.to_zone, b.to_zone);
+    return lists(a.subject, b.subject) && lists(a.from_zone, b.from_zone) && lists(a.to_zone, b.to_zone) &&
+           lists(a.purpose, b.purpose) && lists(a.with_zone, b.with_zone);
   }
 
   void Conflicts() {
@@ -251,7 +268,8 @@ std::optional<Decided> DecideForLevel(const Pack& pack, const std::string& actio
     // Only rules that turn on this axis alone (or on nothing) decide a level outright.
     const Matcher& m = r.when;
     bool only_axis = m.facets.empty() && m.subject.empty() && m.from_zone.empty() && m.to_zone.empty() &&
-                     m.flags.empty() && (m.levels.empty() || (m.levels.size() == 1 && m.levels.count(axis)));
+                     m.flags.empty() && m.purpose.empty() && m.with_zone.empty() && m.area_levels.empty() &&
+                     (m.levels.empty() || (m.levels.size() == 1 && m.levels.count(axis)));
     if (!only_axis) continue;
     if (!m.levels.empty()) {
       const auto& lv = m.levels.at(axis);

@@ -2,6 +2,8 @@
 // keys, types, allowed values, unknown keys); meaning is CheckPack's job.
 #include <toml++/toml.h>
 
+#include <algorithm>
+
 #include <filesystem>
 #include <set>
 #include <sstream>
@@ -345,11 +347,9 @@ void Loader::ReadRule(Entry& e) {
   }
   if (const toml::table* w = e.Table("when")) {
     r.when.where = At(e.file(), *w);
-    static const std::set<std::string> kFlags = {"device_issued", "encrypted", "sanitized", "emergency",
-                                                 "email_attachment", "official_dispatch", "outside_office"};
     for (auto&& [k, v] : *w) {
       std::string key(k.str());
-      if (kFlags.count(key)) {
+      if (std::find(std::begin(kFlagNames), std::end(kFlagNames), key) != std::end(kFlagNames)) {
         if (auto b = v.value<bool>()) r.when.flags[key] = *b;
         else e.Error("E-PACK-002", At(e.file(), v), "when の「" + key + "」は true / false で書いてください。");
         continue;
@@ -370,6 +370,9 @@ void Loader::ReadRule(Entry& e) {
       else if (key == "subject") r.when.subject = values;
       else if (key == "from_zone") r.when.from_zone = values;
       else if (key == "to_zone") r.when.to_zone = values;
+      else if (key == "purpose") r.when.purpose = values;
+      else if (key == "with_zone") r.when.with_zone = values;
+      else if (key.rfind("area_", 0) == 0) r.when.area_levels[key.substr(5)] = values;  // area_<axis>
       else r.when.levels[key] = values;  // an axis id; CheckPack verifies it exists
     }
   }

@@ -110,15 +110,32 @@ struct Obligation {
   Source where;
 };
 
+// The flags a request states about the act and a matcher may test, in the
+// order the engine's bitmasks use.
+inline constexpr const char* kFlagNames[] = {"device_issued", "encrypted", "sanitized", "emergency",
+                                             "email_attachment", "official_dispatch", "outside_office",
+                                             "unauthorized_copy", "support_ended"};
+inline constexpr int kFlagCount = static_cast<int>(sizeof kFlagNames / sizeof kFlagNames[0]);
+
+// Purposes a request may state (context.purpose): 業務 / 業務外.
+inline constexpr const char* kPurposes[] = {"business", "non_business"};
+
 // A rule's matcher. Absent keys match anything; lists match any of their values.
 struct Matcher {
   std::map<std::string, std::vector<std::string>> levels;  // axis id -> level ids
   std::vector<std::string> facets, subject, from_zone, to_zone;
-  std::map<std::string, bool> flags;  // device_issued, encrypted, ...
+  std::map<std::string, bool> flags;  // kFlagNames
+  std::vector<std::string> purpose;   // kPurposes (安田町 第24条第1項: 業務以外の目的)
+  // The second resource the act involves (context.with: the system a medium is
+  // used on), by its zone (安田町 第98条第4号: インターネットに接続していないシステム).
+  std::vector<std::string> with_zone;
+  // The place (context.area, a 管理区域): the highest level of the assets its
+  // systems handle, per axis (第42条第4項: 機密性2以上の情報資産を扱うシステムを設置している管理区域).
+  std::map<std::string, std::vector<std::string>> area_levels;
   Source where;
   bool Empty() const {
-    return levels.empty() && facets.empty() && subject.empty() && from_zone.empty() &&
-           to_zone.empty() && flags.empty();
+    return levels.empty() && facets.empty() && subject.empty() && from_zone.empty() && to_zone.empty() &&
+           flags.empty() && purpose.empty() && with_zone.empty() && area_levels.empty();
   }
 };
 

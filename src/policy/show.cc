@@ -193,7 +193,21 @@ class Writer {
         {"device_issued", {"支給端末", "支給以外の端末"}}, {"encrypted", {"暗号化あり", "暗号化なし"}},
         {"sanitized", {"無害化済み", "無害化なし"}},       {"emergency", {"緊急時", "平常時"}},
         {"email_attachment", {"メール添付", "メール添付以外"}}, {"official_dispatch", {"文書施行", "文書施行以外"}},
-        {"outside_office", {"庁外", "庁内"}}};
+        {"outside_office", {"庁外", "庁内"}}, {"unauthorized_copy", {"不正にコピーしたソフトウェア", "正規のソフトウェア"}},
+        {"support_ended", {"サポート終了", "サポート中"}}};
+    if (!m.purpose.empty()) {
+      std::vector<std::string> p;
+      for (const auto& x : m.purpose) p.push_back(x == "non_business" ? "業務以外の目的" : x == "business" ? "業務の目的" : x);
+      std::string joined;
+      for (const auto& x : p) joined += (joined.empty() ? "" : "・") + x;
+      parts.push_back(joined);
+    }
+    if (!m.with_zone.empty()) parts.push_back("使用先のシステム: " + Join(m.with_zone, zone_names_));
+    for (const auto& [axis, levels] : m.area_levels) parts.push_back("管理区域が扱う" + axis + ": " + [&] {
+      std::string j;
+      for (const auto& l : levels) j += (j.empty() ? "" : "・") + l;
+      return j;
+    }());
     for (const auto& [flag, value] : m.flags) {
       auto it = kFlags.find(flag);
       parts.push_back(it == kFlags.end() ? flag : (value ? it->second.first : it->second.second));

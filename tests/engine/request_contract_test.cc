@@ -176,6 +176,12 @@ TEST(Mutation, EveryFieldRefusesWhatItCannotMean) {
       {R"({"subject":"000100","action":"transport")", "E-DEC-001"},
       {"{\"subject\":\"000100\",\"action\":\"transport\",\"context\":{\"justification\":\"\xff\xfe\"}}", "E-DEC-001"},
       {"", "E-DEC-001"},
+      {R"({"subject":"000100","action":"use","context":{"purpose":"maybe"}})", "E-DEC-007"},
+      {R"({"subject":"000100","action":"use","context":{"purpose":1}})", "E-DEC-006"},
+      {R"({"subject":"000100","action":"non_issued_device","context":{"with":"S99"}})", "E-DEC-007"},
+      {R"({"subject":"000100","action":"non_issued_device","context":{"with":["S04"]}})", "E-DEC-006"},
+      {R"({"subject":"000100","action":"bring_in","context":{"area":"R99"}})", "E-DEC-007"},
+      {R"({"subject":"000100","action":"software_use","context":{"support_ended":"はい"}})", "E-DEC-006"},
   };
   for (const auto& c : cases) EXPECT_EQ(CodeOf(t, c.json), c.code) << c.json;
 }
