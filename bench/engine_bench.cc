@@ -84,4 +84,22 @@ void BM_DecideBatch(benchmark::State& state) {
 }
 BENCHMARK(BM_DecideBatch)->Unit(benchmark::kMillisecond);
 
+// The strict request contract's cost, apart from the decision: one JSON line
+// (as `mamori decide -` reads it, with a label, a unit name and a 和暦 date)
+// checked against the snapshot's vocabulary and turned into a Request.
+void BM_ParseRequest(benchmark::State& state) {
+  World& w = TheWorld();
+  std::vector<std::string> lines;
+  for (std::size_t i = 0; i < 1000; ++i) {
+    const auto& q = w.requests[i];
+    lines.push_back(R"({"subject":")" + q.subject + R"(","action":")" + q.action + R"(","resource":")" + q.resource_id +
+                    R"(","context":{"date":"令和8年4月1日","encrypted":true}})");
+    if (i % 2) lines.back() = R"({"subject":")" + q.subject + R"(","action":"運搬","resource":{"confidentiality":"機密性2","owner_unit":"税務課"},"context":{"date":"2026-04-01"}})";
+  }
+  std::size_t i = 0;
+  for (auto _ : state) benchmark::DoNotOptimize(engine::ParseRequest(*w.snap, lines[i++ % lines.size()]));
+  state.counters["requests/s"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_ParseRequest);
+
 }  // namespace

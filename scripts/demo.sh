@@ -42,6 +42,24 @@ echo '{"subject":"000100","action":"transport","resource":{"confidentiality":"C2
   "$bin" decide --db "$db" --explain -
 
 echo
+echo "台帳の事実が優先: 台帳で機密性3の資産 A0000003 を要求で機密性1とすると、判定せずに両方の値を示して断る"
+echo '{"subject":"000100","action":"transport","resource":"A0000003","context":{"confidentiality":"C1","date":"2026-04-01"}}' |
+  "$bin" decide --db "$db" - || true
+echo "一般職員は例外措置を申請できない（第119条: 情報セキュリティ責任者・情報システム管理者に限る）"
+echo '{"subject":"000100","action":"exception","context":{"date":"令和8年4月1日"}}' |
+  "$bin" decide --db "$db" --explain - | grep -E "^【(判断|理由)】"
+
+echo
+echo "指名（mamori import 指名）: CISO（副町長 000001）が CSIRT の職員を指名し、その日の CSIRT を答える"
+designations="$db.designations.csv"
+printf '指名ID,役割,職員,指名者,開始日,終了日,根拠条文\nD001,CSIRT,000030,000001,2026-04-01,,第18条第2項\nD002,CSIRT責任者,000031,000001,2026-04-01,,第18条第2項\n' >"$designations"
+"$bin" import 指名 "$designations" --db "$db"
+"$bin" who CSIRT --as-of 2026-04-01 --db "$db"
+echo '{"subject":"000050","action":"audit_plan","context":{"date":"2026-04-01"}}' |
+  "$bin" decide --db "$db" --explain - | grep -E "^【(承認|理由)】" | cut -c1-200
+rm -f "$designations"
+
+echo
 echo "================================================================"
 echo "証跡（mamori ledger）: 上の判定を記録し、署名付きツリーヘッドと検証結果を示す"
 echo '{"subject":"000100","action":"transport","resource":{"confidentiality":"C2","owner_unit":"U03"},"context":{"date":"2026-04-01"}}' |
