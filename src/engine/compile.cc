@@ -374,6 +374,9 @@ std::shared_ptr<const Snapshot> Compile(const policy::Pack& pack, const reiki::R
     m.levels.fill(-1);
     if (int holder = s.PersonOf(Field(j, "holder")); holder >= 0) m.owner_unit = s.people[holder].unit;
     if (std::string issued = Field(j, "issued"); !issued.empty()) m.issued = issued == "true" ? 1 : 0;
+    m.system = s.SystemOf(Field(j, "system"));
+    // Owned by its user's unit; a device nobody holds belongs to its system's unit.
+    if (m.owner_unit < 0 && m.system >= 0) m.owner_unit = s.system_unit[m.system];
     std::string contents = Field(j, "contents");
     for (std::size_t pos = 0; pos < contents.size();) {
       std::size_t comma = contents.find(',', pos);

@@ -72,17 +72,21 @@ Facts Gather(const Snapshot& s, const Request& r, Decision& d) {
   if (!r.resource_id.empty()) {
     if (int a = s.AssetOf(r.resource_id); a >= 0) {
       asset = &s.assets[a];
+      d.resource_id = asset->id;  // the snapshot's string: a Decision outlives its Request
       d.resource_name = s.asset_names[a];
     } else if (int dv = s.DeviceOf(r.resource_id); dv >= 0) {
       asset = &s.devices[dv];
+      d.resource_id = asset->id;
       if (asset->issued >= 0) {
-        f.flag_known |= 1u << 0;  // kFlags[0] == device_issued
+        static_assert(std::string_view(policy::kFlagNames[0]) == "device_issued");
+        f.flag_known |= 1u << 0;
         if (asset->issued) f.flag_value |= 1u << 0;
       }
     } else if (int sy = s.SystemOf(r.resource_id); sy >= 0) {
       f.system = sy;
       f.from_zone = s.system_zone[sy];
       f.owner_unit = s.system_unit[sy];  // the unit that owns the system
+      d.resource_id = s.system_ids[sy];
       d.resource_name = s.system_names[sy];
       registered_system = true;
       registered_zone = f.from_zone >= 0;
@@ -91,7 +95,6 @@ Facts Gather(const Snapshot& s, const Request& r, Decision& d) {
       Fail("E-DEC-007", "対象「" + r.resource_id + "」は台帳（情報資産・機器・媒体・情報システム）にありません。番号を確かめてください"
                         "（mamori show 情報資産 " + r.resource_id + "）。台帳にない情報は resource に属性（confidentiality など）で書けます。");
     }
-    d.resource_id = r.resource_id;
   }
   if (asset) {
     std::copy(asset->levels.begin(), asset->levels.end(), f.levels.begin());

@@ -56,7 +56,10 @@ std::vector<Kind> Kinds(const policy::Pack& pack) {
   k.push_back({"devices", "機器・媒体",
                {Text("id", "管理番号", true), Text("kind", "種別", true), Bool("issued", "支給"),
                 Bool("registered", "登録済み"), Ref("holder", "使用者", "people"), Text("serial", "製造番号"),
-                Text("mac", "MACアドレス"), RefList("contents", "保存する情報資産", "assets")}});
+                Text("mac", "MACアドレス"), RefList("contents", "保存する情報資産", "assets"),
+                // The system a device belongs to (a server, a terminal of the 税務システム):
+                // its zone and its administrator follow from the register, not the request.
+                Ref("system", "所属する情報システム", "systems")}});
   for (const auto& axis : pack.classification.axes) {
     Column c{"highest_" + axis.id, axis.name + "（保存内容の最高）", ColType::kLevel, false, "", axis.id};
     c.derived = true;

@@ -67,6 +67,13 @@ std::string Field(const Json& row, const std::string& key) {
   return it == row.end() ? "" : it->get<std::string>();
 }
 
+// A post of a unit_post role: its name ends with one of the titles (総務部次長 → 次長).
+bool HasTitle(const std::string& name, const std::vector<std::string>& titles) {
+  for (const auto& t : titles)
+    if (name.size() >= t.size() && name.compare(name.size() - t.size(), t.size(), t) == 0) return true;
+  return false;
+}
+
 }  // namespace
 
 Registry::Registry(store::Store& store, const policy::Pack& pack) : store_(store), pack_(pack), kinds_(Kinds(pack)) {}
@@ -434,12 +441,10 @@ WhoAnswer Registry::Who(const std::string& role, const std::string& unit, const 
     for (int hops = 0; !at.empty() && hops < 16 && a.holders.empty(); ++hops) {
       for (const auto& [id, p] : posts) {
         if (Field(p, "unit") != at) continue;
-        const std::string name = Field(p, "name");
-        for (const auto& t : f.titles)
-          if (name.size() >= t.size() && name.compare(name.size() - t.size(), t.size(), t) == 0) {
-            auto h = holders_of(id);
-            a.holders.insert(a.holders.end(), h.begin(), h.end());
-          }
+        if (HasTitle(Field(p, "name"), f.titles)) {
+          auto h = holders_of(id);
+          a.holders.insert(a.holders.end(), h.begin(), h.end());
+        }
       }
       auto up = find_row("units", at);
       at = up ? Field(up->second, "parent") : "";
@@ -534,11 +539,8 @@ bool Registry::HoldsRole(const std::string& person, const policy::Role& role, co
     for (const auto& p : store_.List("posts"))
       if (Field(Json::parse(p.data), "name") == f.post && holds_post(p.id)) return true;
   } else if (f.kind == "unit_post") {
-    for (const auto& p : store_.List("posts")) {
-      const std::string name = Field(Json::parse(p.data), "name");
-      for (const auto& t : f.titles)
-        if (name.size() >= t.size() && name.compare(name.size() - t.size(), t.size(), t) == 0 && holds_post(p.id)) return true;
-    }
+    for (const auto& p : store_.List("posts"))
+      if (HasTitle(Field(Json::parse(p.data), "name"), f.titles) && holds_post(p.id)) return true;
   } else if (f.kind == "unit_head" || f.kind == "system_admin") {
     const bool unit = f.kind == "unit_head";
     for (const auto& row : store_.List(unit ? "units" : "systems")) {

@@ -264,6 +264,26 @@ TEST(Answers, NameUnitsAssetsAndPeople) {
   EXPECT_TRUE(std::any_of(reasons.begin(), reasons.end(), [](const std::string& r) { return r.find("申請者の所属") != std::string::npos; }));
 }
 
+// A device's system and owning unit come from the register (機器・媒体 の
+// 所属する情報システム): a terminal of the 税務システム (S02, マイナンバー利用事務系)
+// cannot be claimed to sit in the internet zone, and its unit is the system's
+// when nobody holds it.
+TEST(RegisteredFacts, ADevicesSystemAndUnitComeFromTheRegister) {
+  Town t("yasuda");
+  registry::Registry reg(*t.b.store, t.b.pack);
+  registry::io::Table devices;
+  devices.header = {"管理番号", "種別", "支給", "所属する情報システム"};
+  devices.rows = {{"T9001", "端末", "はい", "S02"}};
+  ASSERT_TRUE(reg.Import(*registry::FindKind(reg.kinds(), "devices"), devices, {}).errors.empty());
+  t.snap = Compile(t.b.pack, t.reg, *t.b.store);
+  Decision d = t.D(R"({"subject":"000050","action":"zone_transfer","resource":"T9001","context":{"date":"2026-04-01","to_zone":"lgwan"}})");
+  EXPECT_EQ(d.effect, Effect::kDeny);  // 第30条: マイナンバー利用事務系 → LGWAN接続系
+  EXPECT_EQ(d.owner_unit, "U03");      // S02's unit (税務課)
+  EXPECT_EQ(CodeOf(t, R"({"subject":"000050","action":"zone_transfer","resource":"T9001","context":{"from_zone":"internet","to_zone":"lgwan"}})"),
+            "E-DEC-008");
+  EXPECT_EQ(CodeOf(t, R"({"subject":"000050","action":"take_out","resource":"T9001","context":{"device_issued":false}})"), "E-DEC-008");
+}
+
 // The property of DESIGN.md's trust rule: for a registered resource, no value
 // a request gives for an attribute the register sets makes the answer less
 // restrictive than the register alone. Either the value agrees (same answer)
