@@ -175,6 +175,16 @@ struct Vocabulary {
   }
 };
 
+// The value as written when it is already one of `ids` (the common case: a
+// caller that sends ids pays for no folding and no listing); otherwise what
+// `slow()` resolves it to, with its error.
+template <typename Slow>
+std::string Exact(const std::vector<std::string>& ids, const std::string& value, Slow slow) {
+  for (const auto& id : ids)
+    if (id == value) return value;
+  return slow();
+}
+
 Vocabulary Levels(const policy::Axis& axis) {
   Vocabulary v;
   for (const auto& l : axis.levels) {
@@ -251,30 +261,35 @@ Request ParseRequest(const Snapshot& s, std::string_view text, Json* raw) {
     }
   }
 
-  std::vector<std::string> axis_keys = s.axis_ids;
+  const std::vector<std::string>& axis_keys = s.axis_ids;
   if (j.contains("resource")) {
     const Json& res = j["resource"];
     if (res.is_string()) {
       r.resource_id = res.get<std::string>();
     } else if (res.is_object()) {
-      std::vector<std::string> valid = {"id", "facets", "owner_unit", "zone", "system"};
-      valid.insert(valid.end(), axis_keys.begin(), axis_keys.end());
+      auto valid = [&] {  // only built for the error message
+        std::vector<std::string> v = {"id", "facets", "owner_unit", "zone", "system"};
+        v.insert(v.end(), axis_keys.begin(), axis_keys.end());
+        return v;
+      };
       for (auto& [k, v] : res.items()) {
         const std::string where = "resource." + k;
         if (k == "id") {
           r.resource_id = String(v, where);
         } else if (k == "facets") {
           if (!v.is_array()) Fail("E-DEC-006", where + " は配列（[\"my_number\"] など）で書いてください。");
-          Vocabulary facets = Named(s.pack.facets);
+          const Vocabulary facets = Named(s.pack.facets);  // a few entries; only read when a name is given
           for (const auto& x : v) {
-            std::string f = facets.Resolve(String(x, where), where, "情報の性質");
+            const std::string& given = String(x, where);
+            std::string f = Exact(s.facet_ids, given, [&] { return facets.Resolve(given, where, "情報の性質"); });
             if (std::find(r.resource_facets.begin(), r.resource_facets.end(), f) == r.resource_facets.end())
               r.resource_facets.push_back(std::move(f));
           }
         } else if (k == "owner_unit") {
           r.resource["owner_unit"] = Unit(s, String(v, where), where);
         } else if (k == "zone") {
-          r.resource["zone"] = Named(s.pack.zones).Resolve(String(v, where), where, "ゾーン");
+          const std::string& given = String(v, where);
+          r.resource["zone"] = Exact(s.zone_ids, given, [&] { return Named(s.pack.zones).Resolve(given, where, "ゾーン"); });
         } else if (k == "system") {
           const std::string& sys = String(v, where);
           if (s.SystemOf(sys) < 0)
@@ -283,9 +298,11 @@ Request ParseRequest(const Snapshot& s, std::string_view text, Json* raw) {
           r.resource["system"] = sys;
         } else if (auto ax = std::find(axis_keys.begin(), axis_keys.end(), k); ax != axis_keys.end()) {
           const auto& axis = s.pack.classification.axes[ax - axis_keys.begin()];
-          r.resource[k] = Levels(axis).Resolve(String(v, where), where, axis.name + "の段階");
+          const std::string& given = String(v, where);
+          r.resource[k] = Exact(s.level_ids[ax - axis_keys.begin()], given,
+                                [&] { return Levels(axis).Resolve(given, where, axis.name + "の段階"); });
         } else {
-          UnknownKey(k, "resource", valid);
+          UnknownKey(k, "resource", valid());
         }
       }
     } else {
@@ -301,15 +318,20 @@ Request ParseRequest(const Snapshot& s, std::string_view text, Json* raw) {
   if (j.contains("context")) {
     const Json& ctx = j["context"];
     if (!ctx.is_object()) Fail("E-DEC-006", "context はオブジェクト（{ … }）で書いてください。");
-    std::vector<std::string> valid = {"date", "from_zone", "to_zone", "justification", "purpose", "with", "area"};
-    for (int k = 0; k < kFlagCount; ++k) valid.push_back(kFlags[k]);
-    valid.insert(valid.end(), axis_keys.begin(), axis_keys.end());
+    auto valid = [&] {  // only built for the error message
+      std::vector<std::string> v = {"date", "from_zone", "to_zone", "justification", "purpose", "with", "area"};
+      for (int k = 0; k < kFlagCount; ++k) v.push_back(kFlags[k]);
+      v.insert(v.end(), axis_keys.begin(), axis_keys.end());
+      return v;
+    };
     for (auto& [k, v] : ctx.items()) {
       const std::string where = "context." + k;
       if (k == "date") {
         r.date = Date(v, where);
       } else if (k == "from_zone" || k == "to_zone") {
-        (k == "from_zone" ? r.from_zone : r.to_zone) = Named(s.pack.zones).Resolve(String(v, where), where, "ゾーン");
+        const std::string& given = String(v, where);
+        (k == "from_zone" ? r.from_zone : r.to_zone) =
+            Exact(s.zone_ids, given, [&] { return Named(s.pack.zones).Resolve(given, where, "ゾーン"); });
       } else if (k == "purpose") {
         // 業務 / 業務外: what 安田町 第24条第1項, 第79条 and 北海道's 業務外 rules turn on.
         const std::string p = Key(String(v, where));
@@ -337,9 +359,11 @@ Request ParseRequest(const Snapshot& s, std::string_view text, Json* raw) {
         r.flags[k] = v.get<bool>();
       } else if (auto ax = std::find(axis_keys.begin(), axis_keys.end(), k); ax != axis_keys.end()) {
         const auto& axis = s.pack.classification.axes[ax - axis_keys.begin()];
-        r.levels[k] = Levels(axis).Resolve(String(v, where), where, axis.name + "の段階");
+        const std::string& given = String(v, where);
+        r.levels[k] = Exact(s.level_ids[ax - axis_keys.begin()], given,
+                            [&] { return Levels(axis).Resolve(given, where, axis.name + "の段階"); });
       } else {
-        UnknownKey(k, "context", valid);
+        UnknownKey(k, "context", valid());
       }
     }
   }

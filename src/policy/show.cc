@@ -203,11 +203,11 @@ class Writer {
       parts.push_back(joined);
     }
     if (!m.with_zone.empty()) parts.push_back("使用先のシステム: " + Join(m.with_zone, zone_names_));
-    for (const auto& [axis, levels] : m.area_levels) parts.push_back("管理区域が扱う" + axis + ": " + [&] {
-      std::string j;
-      for (const auto& l : levels) j += (j.empty() ? "" : "・") + l;
-      return j;
-    }());
+    for (const auto& [axis, levels] : m.area_levels) {
+      std::string joined;
+      for (const auto& l : levels) joined += (joined.empty() ? "" : "・") + l;
+      parts.push_back("管理区域が扱う" + axis + ": " + joined);
+    }
     for (const auto& [flag, value] : m.flags) {
       auto it = kFlags.find(flag);
       parts.push_back(it == kFlags.end() ? flag : (value ? it->second.first : it->second.second));
