@@ -165,12 +165,13 @@ struct Vocabulary {
       shown.push_back(i < names.size() && !names[i].empty() && names[i] != ids[i] ? ids[i] + "（" + names[i] + "）" : ids[i]);
     return Joined(shown);
   }
+  // `what` names where the valid values live: "パックのゾーン", "管理区域の台帳".
   std::string Resolve(const std::string& value, const std::string& where, const std::string& what) const {
     int i = Find(value);
     if (i >= 0) return ids[i];
     std::vector<std::string> all = ids;
     all.insert(all.end(), names.begin(), names.end());
-    Fail("E-DEC-007", where + " の「" + value + "」はパックの" + what + "にありません。" + Suggest(value, all) +
+    Fail("E-DEC-007", where + " の「" + value + "」は" + what + "にありません。" + Suggest(value, all) +
                           "書けるのは " + Listing() + " です。");
   }
 };
@@ -281,7 +282,7 @@ Request ParseRequest(const Snapshot& s, std::string_view text, Json* raw) {
           const Vocabulary facets = Named(s.pack.facets);  // a few entries; only read when a name is given
           for (const auto& x : v) {
             const std::string& given = String(x, where);
-            std::string f = Exact(s.facet_ids, given, [&] { return facets.Resolve(given, where, "情報の性質"); });
+            std::string f = Exact(s.facet_ids, given, [&] { return facets.Resolve(given, where, "パックの情報の性質"); });
             if (std::find(r.resource_facets.begin(), r.resource_facets.end(), f) == r.resource_facets.end())
               r.resource_facets.push_back(std::move(f));
           }
@@ -289,7 +290,7 @@ Request ParseRequest(const Snapshot& s, std::string_view text, Json* raw) {
           r.resource["owner_unit"] = Unit(s, String(v, where), where);
         } else if (k == "zone") {
           const std::string& given = String(v, where);
-          r.resource["zone"] = Exact(s.zone_ids, given, [&] { return Named(s.pack.zones).Resolve(given, where, "ゾーン"); });
+          r.resource["zone"] = Exact(s.zone_ids, given, [&] { return Named(s.pack.zones).Resolve(given, where, "パックのゾーン"); });
         } else if (k == "system") {
           const std::string& sys = String(v, where);
           if (s.SystemOf(sys) < 0)
@@ -300,7 +301,7 @@ Request ParseRequest(const Snapshot& s, std::string_view text, Json* raw) {
           const auto& axis = s.pack.classification.axes[ax - axis_keys.begin()];
           const std::string& given = String(v, where);
           r.resource[k] = Exact(s.level_ids[ax - axis_keys.begin()], given,
-                                [&] { return Levels(axis).Resolve(given, where, axis.name + "の段階"); });
+                                [&] { return Levels(axis).Resolve(given, where, "パックの" + axis.name + "の段階"); });
         } else {
           UnknownKey(k, "resource", valid());
         }
@@ -331,7 +332,7 @@ Request ParseRequest(const Snapshot& s, std::string_view text, Json* raw) {
       } else if (k == "from_zone" || k == "to_zone") {
         const std::string& given = String(v, where);
         (k == "from_zone" ? r.from_zone : r.to_zone) =
-            Exact(s.zone_ids, given, [&] { return Named(s.pack.zones).Resolve(given, where, "ゾーン"); });
+            Exact(s.zone_ids, given, [&] { return Named(s.pack.zones).Resolve(given, where, "パックのゾーン"); });
       } else if (k == "purpose") {
         // 業務 / 業務外: what 安田町 第24条第1項, 第79条 and 北海道's 業務外 rules turn on.
         const std::string p = Key(String(v, where));
@@ -348,7 +349,7 @@ Request ParseRequest(const Snapshot& s, std::string_view text, Json* raw) {
         const std::string& a = String(v, where);
         Vocabulary areas{s.area_ids, s.area_names};
         if (areas.ids.empty()) Fail("E-DEC-007", where + ": 管理区域の台帳が空です。mamori import 管理区域 で登録してください。");
-        r.area = areas.Resolve(a, where, "管理区域（台帳）");
+        r.area = areas.Resolve(a, where, "管理区域の台帳");
       } else if (k == "justification") {
         r.justification = String(v, where);
         if (r.justification.find_first_not_of(" \t\r\n") == std::string::npos)
@@ -361,7 +362,7 @@ Request ParseRequest(const Snapshot& s, std::string_view text, Json* raw) {
         const auto& axis = s.pack.classification.axes[ax - axis_keys.begin()];
         const std::string& given = String(v, where);
         r.levels[k] = Exact(s.level_ids[ax - axis_keys.begin()], given,
-                            [&] { return Levels(axis).Resolve(given, where, axis.name + "の段階"); });
+                            [&] { return Levels(axis).Resolve(given, where, "パックの" + axis.name + "の段階"); });
       } else {
         UnknownKey(k, "context", valid());
       }
