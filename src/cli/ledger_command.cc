@@ -11,6 +11,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "output/output.h"
 #include "cli/guard.h"
 #include "ledger/ledger.h"
 #include "policy/policy.h"
@@ -214,17 +215,17 @@ void AddLedgerCommand(CLI::App& app) {
     auto* cmd = top->add_subcommand("export", "証跡を書き出す（監査人が公開鍵だけで検証できる形式）");
     static std::string out;
     static long long size = 0;
+    static bool force = false;
     cmd->add_option("--out,-o", out, "書き出すファイル")->required();
+    cmd->add_flag("--force", force, "既にあるファイルを置き換える（データベースと鍵は置き換えない）");
     cmd->add_option("--size", size, "この大きさの署名付きツリーヘッドまで（既定: 最新）");
     cmd->add_option("--db", db, "データベースのファイル");
     cmd->callback([] {
       Guard([] {
+        output::AtomicFile f(out, {force, output::StoreFiles(db)});  // checked before the store is opened
         LedgerSession s(db);
-        std::ofstream f(out, std::ios::binary | std::ios::trunc);
-        if (!f) throw store::Error("E-LEDGER-016", "書き出しファイル「" + out + "」に書き込めません。");
-        s.log->Export(f, static_cast<std::uint64_t>(std::max(0LL, size)));
-        f.flush();
-        if (!f) throw store::Error("E-LEDGER-016", "書き出しファイル「" + out + "」に書き込めません。");
+        s.log->Export(f.stream(), static_cast<std::uint64_t>(std::max(0LL, size)));
+        f.Commit();
         std::cerr << "証跡を " << out << " に書き出しました。検証: mamori ledger verify --export " << out
                   << " --pubkey 公開鍵ファイル\n";
       });
@@ -233,7 +234,9 @@ void AddLedgerCommand(CLI::App& app) {
   {
     auto* cmd = top->add_subcommand("pubkey", "署名の公開鍵を書き出す（監査人に渡す）");
     static std::string out;
+    static bool force = false;
     cmd->add_option("--out,-o", out, "書き出すファイル（省略時は標準出力）");
+    cmd->add_flag("--force", force, "既にあるファイルを置き換える（データベースと鍵は置き換えない）");
     cmd->add_option("--db", db, "データベースのファイル");
     cmd->callback([] {
       Guard([] {
@@ -244,7 +247,7 @@ void AddLedgerCommand(CLI::App& app) {
         if (out.empty()) {
           std::cout << line;
         } else {
-          std::ofstream(out, std::ios::binary) << line;
+          output::WriteFile(out, line, {force, output::StoreFiles(db)});
           std::cerr << "公開鍵を " << out << " に書き出しました。\n";
         }
       });
@@ -253,7 +256,9 @@ void AddLedgerCommand(CLI::App& app) {
   {
     auto* cmd = top->add_subcommand("archive", "保存期間（パックの [evidence]）を過ぎたエントリを保管ファイルへ移す");
     static std::string out, today;
+    static bool force = false;
     cmd->add_option("--out,-o", out, "保管ファイル（書き出しと同じ形式）")->required();
+    cmd->add_flag("--force", force, "既にあるファイルを置き換える（データベースと鍵は置き換えない）");
     cmd->add_option("--today", today, "基準日（既定: 今日、JST）");
     cmd->add_option("--db", db, "データベースのファイル");
     cmd->callback([] {
@@ -269,7 +274,7 @@ void AddLedgerCommand(CLI::App& app) {
         std::string how;
         auto key = TrustedKey(db, "", *b.store, how);
         const char* user = std::getenv("USER");
-        auto a = b.ledger->Archive(out, cutoff, key, user ? user : "mamori");
+        auto a = b.ledger->Archive(out, cutoff, key, user ? user : "mamori", {force, output::StoreFiles(db)});
         if (a.dropped == 0) {
           std::cout << cutoff << " より前に確定した、まだ保管していないエントリはありません。\n";
           return;

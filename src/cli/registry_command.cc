@@ -9,6 +9,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "output/output.h"
 #include "cli/guard.h"
 #include "registry/binding.h"
 #include "registry/registry.h"
@@ -151,24 +152,29 @@ void AddRegistryCommands(CLI::App& app) {
   {
     auto* cmd = app.add_subcommand("export", "台帳を CSV（Excel 向け UTF-8 BOM 付き）または xlsx で書き出す");
     static std::string kind, format = "csv", out, as_of;
+    static bool force = false;
     cmd->add_option("KIND", kind, "台帳（例: 情報資産 または assets）")->required();
+    cmd->add_flag("--force", force, "既にあるファイルを置き換える（データベースと鍵は置き換えない）");
     cmd->add_option("--db", db, "データベースのファイル");
     cmd->add_option("--format,-f", format, "csv | xlsx")->check(CLI::IsMember({"csv", "xlsx"}));
     cmd->add_option("--out,-o", out, "出力ファイル（csv は省略時に標準出力、xlsx は必須）");
     cmd->add_option("--as-of", as_of, "この日の終わり時点の台帳を書き出す");
     cmd->callback([] {
       Guard([] {
+        if (format == "xlsx" && out.empty()) throw store::Error("E-REG-013", "xlsx は --out でファイル名を指定してください。");
+        // The target is checked before the store is read: a refused --out costs nothing.
+        std::optional<output::AtomicFile> file;
+        if (!out.empty()) file.emplace(out, output::Options{force, output::StoreFiles(db)});
         Session session(db);
         auto& reg = session.reg;
         const auto& k = KindOrThrow(reg, kind);
         auto t = reg.Export(k, AsOf(as_of));
-        if (format == "xlsx") {
-          if (out.empty()) throw store::Error("E-REG-013", "xlsx は --out でファイル名を指定してください。");
-          registry::io::WriteXlsx(out, k.ja, t);
-        } else if (out.empty()) {
+        if (!file) {
           std::cout << registry::io::WriteCsv(t);
         } else {
-          std::ofstream(out, std::ios::binary) << registry::io::WriteCsv(t);
+          if (format == "xlsx") registry::io::WriteXlsx(file->temp_path(), k.ja, t);
+          else file->stream() << registry::io::WriteCsv(t);
+          file->Commit();
         }
         if (!out.empty()) std::cerr << k.ja << " " << t.rows.size() << " 行を " << out << " に書き出しました。\n";
       });

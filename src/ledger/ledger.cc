@@ -264,7 +264,7 @@ Consistency Ledger::ProveConsistency(std::uint64_t from, std::uint64_t to) {
 }
 
 Archived Ledger::Archive(const std::string& file, const std::string& cutoff, const PublicKey& key,
-                         const std::string& actor) {
+                         const std::string& actor, const output::Options& out_options) {
   Archived out;
   // Entries before the first live body are archived already.
   long long first_live = -1;
@@ -283,22 +283,21 @@ Archived Ledger::Archive(const std::string& file, const std::string& cutoff, con
   }
   out.upto = upto;
   if (upto == 0 || first_live < 0 || static_cast<std::uint64_t>(first_live) >= upto) return out;
+  // Bodies are dropped only once the archive itself is shown to verify, and
+  // the archive is put in place only then.
+  output::AtomicFile archive(file, out_options);
+  Export(archive.stream(), upto);
+  archive.stream().flush();
+  if (!archive.stream()) throw store::Error("E-OUT-005", "保管ファイル「" + file + "」を書き終えられませんでした（ディスクの空きを確かめてください）。");
   {
-    std::ofstream f(file, std::ios::binary | std::ios::trunc);
-    if (!f) throw store::Error("E-LEDGER-016", "保管ファイル「" + file + "」に書き込めません。");
-    Export(f, upto);
-    f.flush();
-    if (!f) throw store::Error("E-LEDGER-016", "保管ファイル「" + file + "」に書き込めません。");
-  }
-  // Bodies are dropped only once the archive itself is shown to verify.
-  {
-    std::ifstream back(file, std::ios::binary);
+    std::ifstream back(archive.temp_path(), std::ios::binary);
     auto r = VerifyExport(back, key);
     if (!r.ok() || !r.latest || r.latest->size != upto) {
       throw store::Error("E-LEDGER-017", "保管ファイル「" + file + "」を検証できないため、データベースは変更していません" +
                                              (r.problems.empty() ? std::string("。") : "（" + r.problems[0].message + "）。"));
     }
   }
+  archive.Commit();
   out.file_sha256 = FileSha256(file);
   store::Transaction tx(store_);
   out.dropped = static_cast<std::uint64_t>(store_.LogArchive(static_cast<long long>(upto)));

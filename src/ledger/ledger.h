@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "ledger/merkle.h"
+#include "output/output.h"
 #include "store/store.h"
 
 namespace mamori::ledger {
@@ -125,7 +126,10 @@ class Ledger {
   // timestamp) to `file`, verifies that file with `key`, then drops their
   // bodies and records the archive as an entry. Stops at a signed head, so
   // the archive verifies on its own.
-  Archived Archive(const std::string& file, const std::string& cutoff, const PublicKey& key, const std::string& actor);
+  // The archive file is written through output::AtomicFile (`out` says what it
+  // may replace) and put in place only once it verifies.
+  Archived Archive(const std::string& file, const std::string& cutoff, const PublicKey& key, const std::string& actor,
+                   const output::Options& out);
 
   // The kept-node lookups that proofs use (exposed for the benchmark).
   Hash Subtree(std::uint64_t start, std::uint64_t size);

@@ -513,7 +513,7 @@ TEST(Archive, MovesOldBodiesOutAndKeepsTheTreeVerifiable) {
     f.b = registry::Open(s2.string());
   }
   const fs::path archive = f.dir / "archive.txt";
-  auto a = f.b.ledger->Archive(archive.string(), "2098-01-01T00:00:00+09:00", f.Key(), "test");
+  auto a = f.b.ledger->Archive(archive.string(), "2098-01-01T00:00:00+09:00", f.Key(), "test", {});
   EXPECT_EQ(a.upto, 22u);
   EXPECT_EQ(a.dropped, 22u);
   // The archive verifies alone; the database still verifies, bodies or not.
@@ -543,7 +543,7 @@ TEST(Archive, MovesOldBodiesOutAndKeepsTheTreeVerifiable) {
   EXPECT_TRUE(full.ok()) << Codes(full);
   EXPECT_EQ(full.archived, 22);
   // Running again archives nothing more.
-  auto again = f.b.ledger->Archive((f.dir / "again.txt").string(), "2098-01-01T00:00:00+09:00", f.Key(), "test");
+  auto again = f.b.ledger->Archive((f.dir / "again.txt").string(), "2098-01-01T00:00:00+09:00", f.Key(), "test", {});
   EXPECT_EQ(again.dropped, 0u);
 }
 
@@ -553,7 +553,7 @@ TEST(Archive, RefusesWhenTheArchiveDoesNotVerify) {
   ledger::PublicKey wrong{};
   const auto before = f.b.store->LogSize();
   try {
-    f.b.ledger->Archive((f.dir / "a.txt").string(), "2999-01-01T00:00:00+09:00", wrong, "test");
+    f.b.ledger->Archive((f.dir / "a.txt").string(), "2999-01-01T00:00:00+09:00", wrong, "test", {});
     FAIL();
   } catch (const store::Error& e) {
     EXPECT_EQ(e.code(), "E-LEDGER-017");
