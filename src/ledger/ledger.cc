@@ -88,6 +88,13 @@ Ledger::Ledger(store::Store& store, std::string key_path) : store_(store), key_p
   store_.OnChange([this](const store::Change& c, const std::string& actor, const std::string& at,
                          const std::string& command) { OnChange(c, actor, at, command); });
   store_.OnCommit([this] { SignHead(); });
+  // Another process may have appended since this one loaded the tree: under
+  // the write lock, pick up where the log really ends, or every append would
+  // collide with its entries (UNIQUE constraint failed: ledger.seq).
+  store_.OnBegin([this, reload] {
+    if (static_cast<std::uint64_t>(store_.LogSize()) != frontier_.size()) reload();
+    else if (auto head = store_.LatestTreeHead(); head && static_cast<std::uint64_t>(head->size) != signed_size_) reload();
+  });
   // The store is back as of the last commit; so is the tree.
   store_.OnRollback(reload);
 }

@@ -286,7 +286,11 @@ ImportSummary Registry::Import(const Kind& kind, const Table& table, const Impor
   }
   if (!sum.errors.empty()) return sum;
 
-  // 3. Apply, all in one transaction, through the store's one write path.
+  // 3. Apply, all in one transaction, through the store's one write path. The
+  // rows are compared under the write lock: another writer that committed
+  // while this file was being checked is seen, not overwritten unseen.
+  std::optional<store::Transaction> tx;
+  if (options.own_transaction && !options.dry_run) tx.emplace(store_);
   std::unordered_map<std::string, std::string> current;
   for (auto& r : store_.List(kind.id)) current.emplace(std::move(r.id), std::move(r.data));
   std::vector<store::Change> changes;
@@ -319,8 +323,6 @@ ImportSummary Registry::Import(const Kind& kind, const Table& table, const Impor
   if (const char* s = std::getenv("MAMORI_TEST_STALL_AFTER")) stall_after = std::atol(s);
   if (const char* f = std::getenv("MAMORI_TEST_STALL_FILE")) stall_file = f;
   const std::string at = options.at.empty() ? store::NowJst() : options.at;
-  std::optional<store::Transaction> tx;
-  if (options.own_transaction) tx.emplace(store_);
   long applied = 0;
   for (const auto& c : changes) {
     store_.Apply(c, options.actor, at, options.command);

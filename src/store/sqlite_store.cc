@@ -3,6 +3,8 @@
 // reading a register as of a past date possible.
 #include <sqlite3.h>
 
+#include <cstdlib>
+
 #include <algorithm>
 #include <chrono>
 #include <ctime>
@@ -193,7 +195,28 @@ class SqliteStore final : public Store {
   }
   ~SqliteStore() override { Close(); }
 
-  void Begin() override { Exec("BEGIN IMMEDIATE"); }
+  // A second writer waits its turn rather than losing its work: BEGIN
+  // IMMEDIATE takes the write lock up front (so nothing read inside can be
+  // stale), waiting as long as another import may reasonably take.
+  void Begin() override {
+    const int wait_ms = WriterWaitMs();
+    sqlite3_busy_timeout(db_, wait_ms);
+    char* err = nullptr;
+    const int rc = sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, &err);
+    sqlite3_busy_timeout(db_, 5000);
+    std::string msg = err ? err : "";
+    sqlite3_free(err);
+    if (rc == SQLITE_BUSY)
+      throw Error("E-STORE-007", "ほかの処理がデータベースに書き込み中で、" + std::to_string(wait_ms / 1000) +
+                                     " 秒待っても終わりませんでした。何も変更していません。ほかの処理が終わってからやり直してください。");
+    if (rc != SQLITE_OK) throw Error("E-STORE-004", "データベースの操作に失敗しました: " + msg);
+    try {
+      AfterBegin();
+    } catch (...) {
+      Exec("ROLLBACK");
+      throw;
+    }
+  }
   void Commit() override {
     BeforeCommit();
     Exec("COMMIT");
@@ -387,6 +410,16 @@ class SqliteStore final : public Store {
 
   static TreeHeadRow HeadOf(Stmt& s) {
     return {s.Int(0), s.Int(1), *s.Text(2), std::string(s.View(3)), std::string(s.View(4))};
+  }
+
+  // How long a writer waits for another: MAMORI_WRITE_WAIT_SECONDS (for tests
+  // and impatient scripts), else ten minutes, longer than a million-row import.
+  static int WriterWaitMs() {
+    if (const char* s = std::getenv("MAMORI_WRITE_WAIT_SECONDS")) {
+      const long v = std::atol(s);
+      if (v > 0 && v < 86400) return static_cast<int>(v * 1000);
+    }
+    return 600 * 1000;
   }
 
   void Exec(const char* sql) {

@@ -119,6 +119,9 @@ class Store {
                                         const std::string& command)>;
   void OnChange(ChangeHook hook) { change_hooks_.push_back(std::move(hook)); }
   void OnCommit(std::function<void()> hook) { commit_hooks_.push_back(std::move(hook)); }
+  // Called once a write transaction holds the write lock: another process may
+  // have written since this one last looked (the ledger re-reads its size here).
+  void OnBegin(std::function<void()> hook) { begin_hooks_.push_back(std::move(hook)); }
   void OnRollback(std::function<void()> hook) { rollback_hooks_.push_back(std::move(hook)); }
 
  protected:
@@ -128,13 +131,16 @@ class Store {
   void BeforeCommit() {
     for (auto& h : commit_hooks_) h();
   }
+  void AfterBegin() {
+    for (auto& h : begin_hooks_) h();
+  }
   void AfterRollback() {
     for (auto& h : rollback_hooks_) h();
   }
 
  private:
   std::vector<ChangeHook> change_hooks_;
-  std::vector<std::function<void()>> commit_hooks_, rollback_hooks_;
+  std::vector<std::function<void()>> commit_hooks_, rollback_hooks_, begin_hooks_;
 };
 
 // RAII: commits only when Commit() is called; otherwise rolls back.

@@ -1,0 +1,119 @@
+// Three writers at once on one store — two imports and a `decide --record`
+// stream, each its own process — must all land: a second writer waits for
+// the write lock and then appends after what the first committed, instead of
+// failing at commit on a stale log size (UNIQUE constraint failed: ledger.seq).
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <spawn.h>
+#include <sys/wait.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "../reiki/cli_util.h"
+#include "registry/binding.h"
+
+namespace mamori {
+namespace {
+
+namespace fs = std::filesystem;
+using test_util::ReadFileBytes;
+using test_util::RunMamori;
+
+// Starts MAMORI_BINARY with `args`, stdin from `in` (or /dev/null), output to
+// files named after `tag`; returns the pid.
+pid_t Start(const std::vector<std::string>& args, const fs::path& dir, const std::string& tag, const std::string& in = "") {
+  posix_spawn_file_actions_t a;
+  posix_spawn_file_actions_init(&a);
+  posix_spawn_file_actions_addopen(&a, 0, in.empty() ? "/dev/null" : in.c_str(), O_RDONLY, 0);
+  const std::string out = (dir / (tag + ".out")).string(), err = (dir / (tag + ".err")).string();
+  posix_spawn_file_actions_addopen(&a, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&a, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  std::vector<std::string> argv_s{MAMORI_BINARY};
+  argv_s.insert(argv_s.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& s : argv_s) argv.push_back(s.data());
+  argv.push_back(nullptr);
+  pid_t pid = 0;
+  EXPECT_EQ(posix_spawn(&pid, MAMORI_BINARY, &a, nullptr, argv.data(), environ), 0);
+  posix_spawn_file_actions_destroy(&a);
+  return pid;
+}
+
+int Wait(pid_t pid) {
+  int st = 0;
+  while (::waitpid(pid, &st, 0) < 0 && errno == EINTR) {
+  }
+  return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+long Lines(const std::string& text) { return std::count(text.begin(), text.end(), '\n'); }
+
+TEST(ConcurrentWriters, TwoImportsAndARecordingStreamAllLandAndVerify) {
+  const fs::path dir = test_util::ScratchDir("mamori_concurrent");
+  const std::string db = (dir / "town.db").string();
+  ASSERT_EQ(RunMamori({"init", "--pack", std::string(MAMORI_PACKS_DIR) + "/yasuda", "--db", db}, dir).status, 0);
+  ASSERT_EQ(RunMamori({"sample", "--db", db}, dir).status, 0);
+  {
+    std::ofstream people(dir / "people.csv");
+    people << "職員番号,氏名,所属,区分,開始日\n";
+    for (int i = 0; i < 3000; ++i) people << 500000 + i << ",追加 " << i << ",U03,一般職,2026-04-01\n";
+    std::ofstream assets(dir / "assets.csv");
+    assets << "資産番号,名称,所管組織,機密性\n";
+    for (int i = 0; i < 3000; ++i) assets << "N" << 700000 + i << ",追加資産 " << i << ",U05,機密性2\n";
+    std::ofstream req(dir / "requests.jsonl");
+    for (int i = 0; i < 2000; ++i)
+      req << R"({"subject":"000100","action":"transport","resource":{"confidentiality":"C2","owner_unit":"U03"},"context":{"date":"2026-04-01"}})"
+          << "\n";
+  }
+  // Entries before: what the sample wrote.
+  long long before = 0;
+  {
+    auto b = registry::Open(db);
+    before = b.store->LogSize();
+  }
+  const pid_t rec = Start({"decide", "--db", db, "--record", "-"}, dir, "record", (dir / "requests.jsonl").string());
+  const pid_t p1 = Start({"import", "職員", (dir / "people.csv").string(), "--db", db}, dir, "people");
+  const pid_t p2 = Start({"import", "情報資産", (dir / "assets.csv").string(), "--db", db}, dir, "assets");
+  EXPECT_EQ(Wait(p1), 0) << ReadFileBytes(dir / "people.err");
+  EXPECT_EQ(Wait(p2), 0) << ReadFileBytes(dir / "assets.err");
+  EXPECT_EQ(Wait(rec), 0) << ReadFileBytes(dir / "record.err");
+  // Every answer was given, none is an error.
+  const std::string answers = ReadFileBytes(dir / "record.out");
+  EXPECT_EQ(Lines(answers), 2000);
+  EXPECT_EQ(answers.find("\"error\""), std::string::npos) << answers.substr(0, 400);
+  {
+    auto b = registry::Open(db);
+    EXPECT_EQ(b.store->LogSize(), before + 3000 + 3000 + 2000);
+    EXPECT_TRUE(b.store->Get("people", "500000").has_value());
+    EXPECT_TRUE(b.store->Get("people", "502999").has_value());
+    EXPECT_TRUE(b.store->Get("assets", "N702999").has_value());
+  }
+  auto v = RunMamori({"ledger", "verify", "--db", db}, dir);
+  EXPECT_EQ(v.status, 0) << v.out << v.err;
+}
+
+// Where waiting cannot help (the other writer never finishes in time), the
+// message says so in Japanese and nothing is changed.
+TEST(ConcurrentWriters, AWriterThatWaitsTooLongChangesNothingAndSaysSo) {
+  const fs::path dir = test_util::ScratchDir("mamori_concurrent");
+  const std::string db = (dir / "town.db").string();
+  ASSERT_EQ(RunMamori({"init", "--pack", std::string(MAMORI_PACKS_DIR) + "/yasuda", "--db", db}, dir).status, 0);
+  std::ofstream(dir / "units.csv") << "組織コード,名称\nX01,待機課\n";
+  auto holder = registry::Open(db);
+  const long long before = holder.store->LogSize();
+  {
+    store::Transaction hold(*holder.store);  // the write lock, kept past the other's patience
+    ::setenv("MAMORI_WRITE_WAIT_SECONDS", "1", 1);
+    auto r = RunMamori({"import", "組織", (dir / "units.csv").string(), "--db", db}, dir);
+    ::unsetenv("MAMORI_WRITE_WAIT_SECONDS");
+    EXPECT_EQ(r.status, 2);
+    EXPECT_NE(r.err.find("E-STORE-007"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("何も変更していません"), std::string::npos);
+  }
+  EXPECT_EQ(holder.store->LogSize(), before);
+  EXPECT_FALSE(holder.store->Get("units", "X01").has_value());
+}
+
+}  // namespace
+}  // namespace mamori
