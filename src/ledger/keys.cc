@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cctype>
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 
@@ -125,14 +126,33 @@ bool SignatureValid(const TreeHead& h, const PublicKey& key) {
   return crypto_sign_verify_detached(h.signature.data(), msg.data(), msg.size(), key.data()) == 0;
 }
 
+// Checked before the first write of a session, so that a wrong or exposed
+// key stops the work before anything is written: heads signed with another
+// store's key could never be verified against the key recorded at init.
 const std::array<unsigned char, 64>& Ledger::SecretKey() {
   if (!secret_) {
     InitSodium();
+    struct stat st {};
+    if (::stat(key_path_.c_str(), &st) == 0 && (st.st_mode & 077)) {
+      char mode[8];
+      std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+      throw store::Error("E-LEDGER-025", "署名鍵「" + key_path_ + "」を所有者以外も読めます（権限 " + mode + "）。`chmod 600 " + key_path_ +
+                                             "` で所有者だけが読めるようにしてから、やり直してください。何も変更していません。");
+    }
     auto seed = ReadSeed(key_path_);
     PublicKey pk;
-    secret_.emplace();
-    crypto_sign_seed_keypair(pk.data(), secret_->data(), seed.data());
+    std::array<unsigned char, 64> sk;
+    crypto_sign_seed_keypair(pk.data(), sk.data(), seed.data());
     sodium_memzero(seed.data(), seed.size());
+    const auto recorded = store_.GetMeta("ledger_pubkey");
+    if (recorded && *recorded != "ed25519:" + KeyHex(pk)) {
+      sodium_memzero(sk.data(), sk.size());
+      throw store::Error("E-LEDGER-026", "署名鍵「" + key_path_ + "」は、このデータベースに記録された鍵（" + recorded->substr(0, 24) +
+                                             "…）ではありません。別のデータベースの鍵に差し替えられています。正しい鍵を戻してください"
+                                             "（鍵の控えについては docs/ledger.md）。何も変更していません。");
+    }
+    secret_ = sk;
+    sodium_memzero(sk.data(), sk.size());
   }
   return *secret_;
 }

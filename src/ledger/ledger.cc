@@ -84,6 +84,7 @@ Ledger::Ledger(store::Store& store, std::string key_path) : store_(store), key_p
     auto head = store_.LatestTreeHead();
     signed_size_ = head ? static_cast<std::uint64_t>(head->size) : 0;
   };
+  data_version_ = store_.DataVersion();
   reload();
   store_.OnChange([this](const store::Change& c, const std::string& actor, const std::string& at,
                          const std::string& command) { OnChange(c, actor, at, command); });
@@ -91,9 +92,14 @@ Ledger::Ledger(store::Store& store, std::string key_path) : store_(store), key_p
   // Another process may have appended since this one loaded the tree: under
   // the write lock, pick up where the log really ends, or every append would
   // collide with its entries (UNIQUE constraint failed: ledger.seq).
+  // PRAGMA data_version tells cheaply whether anyone else committed at all
+  // (read before the tree: a commit in between is then seen at the next write).
   store_.OnBegin([this, reload] {
-    if (static_cast<std::uint64_t>(store_.LogSize()) != frontier_.size()) reload();
-    else if (auto head = store_.LatestTreeHead(); head && static_cast<std::uint64_t>(head->size) != signed_size_) reload();
+    SecretKey();  // a wrong or exposed key stops the work before it starts
+    const long long v = store_.DataVersion();
+    if (v == data_version_) return;
+    data_version_ = v;
+    reload();
   });
   // The store is back as of the last commit; so is the tree.
   store_.OnRollback(reload);

@@ -140,6 +140,7 @@ class Ledger {
   void OnChange(const store::Change& c, const std::string& actor, const std::string& at, const std::string& command);
   void SignHead();
   const std::array<unsigned char, 64>& SecretKey();
+  long long data_version_ = 0;  // the store's, when this ledger last read the log's end
   std::span<const Hash> Leaves(std::uint64_t start, std::uint64_t size);
   Hash RootAt(std::uint64_t size);
 

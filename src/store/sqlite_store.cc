@@ -187,6 +187,7 @@ class SqliteStore final : public Store {
       log_get_.emplace(db_, "SELECT entry, leaf FROM ledger WHERE seq = ?1");
       latest_head_.emplace(db_, "SELECT size, timestamp, at, root, signature FROM tree_heads ORDER BY size DESC LIMIT 1");
       begin_read_.emplace(db_, "BEGIN");
+      data_version_.emplace(db_, "PRAGMA data_version");
       commit_read_.emplace(db_, "COMMIT");
     } catch (...) {
       Close();
@@ -248,6 +249,11 @@ class SqliteStore final : public Store {
     Notify(c, actor, at, command);
   }
 
+  long long DataVersion() override {
+    Stmt::Scope scope(*data_version_);
+    data_version_->Step();
+    return data_version_->Int(0);
+  }
   long long LogSize() override {
     Stmt s(db_, "SELECT COALESCE(MAX(seq) + 1, 0) FROM ledger");
     s.Step();
@@ -467,6 +473,7 @@ class SqliteStore final : public Store {
     latest_head_.reset();
     begin_read_.reset();
     commit_read_.reset();
+    data_version_.reset();
     sqlite3_close(db_);
     db_ = nullptr;
   }
@@ -474,7 +481,7 @@ class SqliteStore final : public Store {
   sqlite3* db_ = nullptr;
   std::optional<Checkpointer> checkpointer_;
   std::optional<Stmt> upsert_, remove_, record_, log_append_, log_node_put_, log_node_get_, log_leaves_, log_get_,
-      latest_head_, begin_read_, commit_read_;
+      latest_head_, begin_read_, commit_read_, data_version_;
 };
 
 }  // namespace

@@ -93,6 +93,9 @@ class Store {
 
   // --- The evidence log (see src/ledger). seq is the 0-based leaf index.
   virtual long long LogSize() = 0;
+  // Changes whenever another connection (another process) has committed since
+  // this one last asked; this connection's own commits leave it as it is.
+  virtual long long DataVersion() = 0;
   virtual void LogAppend(long long seq, std::string_view entry, std::string_view leaf) = 0;
   // Rows from `from` on, in seq order, until `fn` returns false.
   virtual void LogScan(long long from, const std::function<bool(const LogRow&)>& fn) = 0;
