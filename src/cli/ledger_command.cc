@@ -69,6 +69,9 @@ void PrintReport(const ledger::Report& r, const std::string& how) {
       std::cout << "最新のツリーヘッド: " << r.latest->size << " 件、" << r.latest->at << "、根 " << ledger::Hex(r.latest->root)
                 << "\n";
     }
+    if (!r.export_ended)
+      std::cout << "注意: この書き出しには終わりの印（END）がありません。途中で切れた書き出しかもしれず、確かめられたのは証跡の先頭から"
+                << (r.latest ? "大きさ " + std::to_string(r.latest->size) + " のツリーヘッドまで" : std::string("最初の部分")) << "です。\n";
     return;
   }
   std::cout << "検証: 不合格 — " << r.problems.size() << " 件の問題があります（最初のものが最初の不正箇所です）。\n";

@@ -70,6 +70,9 @@ struct Problem {
 struct Report {
   long long entries = 0, archived = 0, heads = 0;
   std::optional<TreeHead> latest;
+  // An export: whether its END line was there. Without it the file may have
+  // been cut after a head, and what verified is only a prefix of the log.
+  bool export_ended = true;
   std::vector<Problem> problems;  // in log order; the first names the first bad entry
   bool ok() const { return problems.empty() && heads > 0; }
 };

@@ -276,6 +276,8 @@ void Ledger::Export(std::ostream& out, std::uint64_t size) {
     head_lines(r.seq + 1);
     return true;
   });
+  // The end mark: a file cut after any head would otherwise read as complete.
+  out << "END " << size << " " << heads.size() << "\n";
 }
 
 Report VerifyExport(std::istream& in, const PublicKey& trusted) {
@@ -294,10 +296,21 @@ Report VerifyExport(std::istream& in, const PublicKey& trusted) {
   }
   lineno = 1;
   bool following = true;
+  bool ended = false;
+  long long heads_in_file = 0;
   while (std::getline(in, line)) {
     ++lineno;
     std::string_view v(line);
-    if (v.empty()) continue;
+    // The format is exact (docs/ledger.md): nothing after END, no blank line,
+    // no number with a sign or a leading zero, no token after the last field.
+    if (ended) {
+      bad("終わりの印（END）の後に行があります。");
+      break;
+    }
+    if (v.empty()) {
+      bad("空の行があります（書き出しに空の行は含まれません）。");
+      continue;
+    }
     auto field = [&v]() {
       std::size_t sp = v.find(' ');
       std::string_view f = v.substr(0, sp);
@@ -305,8 +318,9 @@ Report VerifyExport(std::istream& in, const PublicKey& trusted) {
       return f;
     };
     auto number = [](std::string_view f, long long& out) {
+      if (f.empty() || (f.size() > 1 && f[0] == '0') || f[0] == '-') return false;
       auto r = std::from_chars(f.data(), f.data() + f.size(), out);
-      return r.ec == std::errc() && r.ptr == f.data() + f.size() && !f.empty();
+      return r.ec == std::errc() && r.ptr == f.data() + f.size();
     };
     std::string_view tag = field();
     if (tag == "E" || tag == "L") {
@@ -314,6 +328,10 @@ Report VerifyExport(std::istream& in, const PublicKey& trusted) {
       Hash leaf{};
       if (!number(field(), seq) || !FromHexInto(field(), leaf)) {
         bad("エントリの番号または葉ハッシュが正しくありません。");
+        continue;
+      }
+      if ((tag == "L" && !v.empty()) || (tag == "E" && v.empty())) {
+        bad(tag == "L" ? "保管済みエントリの行（L）の末尾に余分なものがあります。" : "エントリの行（E）に本文がありません。");
         continue;
       }
       if (!following) continue;
@@ -332,14 +350,30 @@ Report VerifyExport(std::istream& in, const PublicKey& trusted) {
         bad("ツリーヘッドの根ハッシュまたは署名が正しくありません。");
         continue;
       }
+      if (!v.empty()) {
+        bad("ツリーヘッドの行（H）の末尾に余分なものがあります。");
+        continue;
+      }
       h.size = static_cast<std::uint64_t>(size);
       h.timestamp_ms = ts;
       largest = std::max(largest, h.size);
+      ++heads_in_file;
       if (following) check.Head(h);
+    } else if (tag == "END") {
+      long long size = 0, heads = 0;
+      if (!number(field(), size) || !number(field(), heads) || !v.empty()) {
+        bad("終わりの印（END）の形式が正しくありません（END 大きさ ツリーヘッドの数）。");
+        continue;
+      }
+      if (static_cast<std::uint64_t>(size) != largest || heads != heads_in_file)
+        bad("終わりの印は大きさ " + N(size) + "・ツリーヘッド " + N(heads) + " 件ですが、書き出しには大きさ " +
+            N(static_cast<long long>(largest)) + " まで・" + N(heads_in_file) + " 件あります。");
+      ended = true;
     } else {
-      bad("行の種類「" + std::string(tag) + "」は知りません（E・L・H のいずれか）。");
+      bad("行の種類「" + std::string(tag) + "」は知りません（E・L・H・END のいずれか）。");
     }
   }
+  report.export_ended = ended;
   check.Finish(largest);
   return report;
 }

@@ -480,6 +480,55 @@ TEST(Export, VerifiesWithThePublicKeyAloneAndFailsAfterOneByte) {
   }
 }
 
+// The reader takes the exact format and nothing else: each deviation is an
+// E-LEDGER-201 naming its line, and a copy cut after a head says it is a
+// prefix (and up to which head) instead of passing as the whole log.
+TEST(Export, TheReaderIsStrictAndAPrefixSaysSo) {
+  Fixture f;
+  f.Decisions(20);
+  std::stringstream ex;
+  f.b.ledger->Export(ex);
+  const std::string text = ex.str();
+  ASSERT_EQ(text.rfind("END ", text.size() - 1) != std::string::npos, true);
+  auto verify = [&](const std::string& t) {
+    std::istringstream in(t);
+    return ledger::VerifyExport(in, f.Key());
+  };
+  {
+    auto r = verify(text);
+    EXPECT_TRUE(r.ok()) << Codes(r);
+    EXPECT_TRUE(r.export_ended);
+  }
+  auto line_of = [&](std::size_t pos) { return 1 + std::count(text.begin(), text.begin() + static_cast<long>(pos), '\n'); };
+  const std::size_t e5 = text.find("\nE 5 ") + 1, h1 = text.find("\nH ") + 1;
+  struct Case {
+    std::string name, text;
+    long long line;
+  };
+  std::vector<Case> cases = {
+      {"blank line", text.substr(0, e5) + "\n" + text.substr(e5), line_of(e5) },
+      {"leading zero", text.substr(0, e5) + "E 05 " + text.substr(e5 + 4), line_of(e5)},
+      {"extra token after a head", text.substr(0, text.find('\n', h1)) + " extra" + text.substr(text.find('\n', h1)), line_of(h1)},
+      {"a line after END", text + "E 99 00\n", line_of(text.size() - 1) + 1},
+      {"END that does not match", text.substr(0, text.rfind("END ")) + "END 3 1\n", line_of(text.rfind("END "))},
+  };
+  for (const auto& c : cases) {
+    auto r = verify(c.text);
+    ASSERT_FALSE(r.ok()) << c.name;
+    bool named = false;
+    for (const auto& p : r.problems)
+      named |= p.code == "E-LEDGER-201" && p.message.find(std::to_string(c.line) + " 行目") != std::string::npos;
+    EXPECT_TRUE(named) << c.name << ": " << Codes(r) << " " << r.problems[0].message;
+  }
+  // Cut after the head of 12 entries: it verifies, as a prefix, and says so.
+  const std::size_t h12 = text.find("\nH 12 ") + 1;
+  auto cut = verify(text.substr(0, text.find('\n', h12) + 1));
+  EXPECT_TRUE(cut.ok()) << Codes(cut);
+  EXPECT_FALSE(cut.export_ended);
+  ASSERT_TRUE(cut.latest.has_value());
+  EXPECT_EQ(cut.latest->size, 12u);
+}
+
 TEST(Export, StopsOnlyAtASignedHead) {
   Fixture f;
   f.Decisions(20);
