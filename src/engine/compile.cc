@@ -26,6 +26,28 @@ uint64_t Mask(const std::vector<std::string>& universe, const std::vector<std::s
   return m;
 }
 
+// Calls fn for each item of a register's list cell ("A1,A2": kRefList and
+// facets are stored comma-joined).
+template <typename Fn>
+void ForEachListed(std::string_view list, Fn fn) {
+  for (std::size_t pos = 0; pos < list.size();) {
+    const std::size_t comma = list.find(',', pos);
+    fn(list.substr(pos, comma == std::string_view::npos ? std::string_view::npos : comma - pos));
+    pos = comma == std::string_view::npos ? list.size() : comma + 1;
+  }
+}
+
+// Raises `to` to `from` axis by axis, by the levels' rank (the packs list
+// levels strictest first, so an index says nothing of strictness).
+void RaiseLevels(const policy::Pack& pack, std::array<int8_t, kMaxAxes>& to, const std::array<int8_t, kMaxAxes>& from) {
+  for (std::size_t ax = 0; ax < pack.classification.axes.size(); ++ax) {
+    const int cur = to[ax], cand = from[ax];
+    if (cand < 0) continue;
+    const auto& lv = pack.classification.axes[ax].levels;
+    if (cur < 0 || lv[cand].rank > lv[cur].rank) to[ax] = static_cast<int8_t>(cand);
+  }
+}
+
 std::string Field(const Json& j, const char* key) {
   auto it = j.find(key);
   return it == j.end() ? "" : it->get<std::string>();
@@ -337,13 +359,8 @@ std::shared_ptr<const Snapshot> Compile(const policy::Pack& pack, const reiki::R
     a.levels.fill(-1);
     for (std::size_t ax = 0; ax < s.axis_ids.size(); ++ax)
       a.levels[ax] = static_cast<int8_t>(IndexOf(s.level_ids[ax], Field(j, s.axis_ids[ax].c_str())));
-    std::string facets = Field(j, "facets");
     std::vector<std::string> list;
-    for (std::size_t pos = 0; pos < facets.size();) {
-      std::size_t comma = facets.find(',', pos);
-      list.push_back(facets.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos));
-      pos = comma == std::string::npos ? facets.size() : comma + 1;
-    }
+    ForEachListed(Field(j, "facets"), [&](std::string_view f) { list.emplace_back(f); });
     a.facets = Mask(s.facet_ids, list);
     a.owner_unit = s.UnitOf(Field(j, "owner_unit"));
     a.system = s.SystemOf(Field(j, "system"));
@@ -377,50 +394,34 @@ std::shared_ptr<const Snapshot> Compile(const policy::Pack& pack, const reiki::R
     m.system = s.SystemOf(Field(j, "system"));
     // Owned by its user's unit; a device nobody holds belongs to its system's unit.
     if (m.owner_unit < 0 && m.system >= 0) m.owner_unit = s.system_unit[m.system];
-    std::string contents = Field(j, "contents");
-    for (std::size_t pos = 0; pos < contents.size();) {
-      std::size_t comma = contents.find(',', pos);
-      const int found = s.AssetOf(std::string_view(contents).substr(pos, comma == std::string::npos ? std::string::npos : comma - pos));
-      if (found >= 0) {
-        const Asset& a = s.assets[found];
-        for (std::size_t ax = 0; ax < s.axis_ids.size(); ++ax) {
-          // Levels are listed strictest first in the packs; compare by rank.
-          int cur = m.levels[ax], cand = a.levels[ax];
-          if (cand < 0) continue;
-          const auto& lv = pack.classification.axes[ax].levels;
-          if (cur < 0 || lv[cand].rank > lv[cur].rank) m.levels[ax] = cand;
-        }
-        m.facets |= a.facets;
+    ForEachListed(Field(j, "contents"), [&](std::string_view id) {
+      if (const int found = s.AssetOf(id); found >= 0) {
+        RaiseLevels(pack, m.levels, s.assets[found].levels);
+        m.facets |= s.assets[found].facets;
       }
-      pos = comma == std::string::npos ? contents.size() : comma + 1;
-    }
+    });
     s.devices.push_back(std::move(m));
     s.device_index.Insert(d.id, static_cast<int>(s.devices.size()) - 1,
                           [&](int i) -> std::string_view { return s.devices[i].id; });
   }
   // A 管理区域 handles what the assets of the systems installed in it are
-  // classified as: its level per axis is the highest of theirs.
-  for (const auto& a : store.List("areas")) {
+  // classified as: its level per axis is the highest of theirs. One pass over
+  // the assets gives each system's highest level; an area takes its systems'.
+  const auto areas = store.List("areas");
+  std::vector<std::array<int8_t, kMaxAxes>> system_levels;
+  if (!areas.empty()) {
+    system_levels.resize(s.system_ids.size());
+    for (auto& l : system_levels) l.fill(-1);
+    for (const Asset& asset : s.assets)
+      if (asset.system >= 0) RaiseLevels(pack, system_levels[asset.system], asset.levels);
+  }
+  for (const auto& a : areas) {
     Json j = Json::parse(a.data);
     std::array<int8_t, kMaxAxes> levels;
     levels.fill(-1);
-    std::vector<int> systems;
-    std::string list = Field(j, "systems");
-    for (std::size_t pos = 0; pos < list.size();) {
-      std::size_t comma = list.find(',', pos);
-      if (int sy = s.SystemOf(std::string_view(list).substr(pos, comma == std::string::npos ? std::string::npos : comma - pos)); sy >= 0)
-        systems.push_back(sy);
-      pos = comma == std::string::npos ? list.size() : comma + 1;
-    }
-    for (const Asset& asset : s.assets) {
-      if (asset.system < 0 || std::find(systems.begin(), systems.end(), asset.system) == systems.end()) continue;
-      for (std::size_t ax = 0; ax < s.axis_ids.size(); ++ax) {
-        const int cur = levels[ax], cand = asset.levels[ax];
-        if (cand < 0) continue;
-        const auto& lv = pack.classification.axes[ax].levels;
-        if (cur < 0 || lv[cand].rank > lv[cur].rank) levels[ax] = static_cast<int8_t>(cand);
-      }
-    }
+    ForEachListed(Field(j, "systems"), [&](std::string_view id) {
+      if (const int sy = s.SystemOf(id); sy >= 0) RaiseLevels(pack, levels, system_levels[sy]);
+    });
     s.area_ids.push_back(a.id);
     s.area_names.push_back(Field(j, "name"));
     s.area_levels.push_back(levels);

@@ -205,25 +205,19 @@ Facts Gather(const Snapshot& s, const Request& r, Decision& d) {
   return f;
 }
 
-bool EndsWith(std::string_view s, std::string_view tail) {
-  return s.size() >= tail.size() && s.substr(s.size() - tail.size()) == tail;
-}
-
 // The post of `unit`, or of the nearest unit above it, whose name ends with
 // one of the role's titles (北海道 第2条第7号: 各部等の次長): the 税務課 has no
 // 次長, its 部 does.
 int UnitPost(const Snapshot& s, const policy::RoleFill& fill, int unit) {
   for (int u = unit, hops = 0; u >= 0 && hops < 16; u = s.unit_parent[u], ++hops)
     for (std::size_t p = 0; p < s.post_unit.size(); ++p)
-      if (s.post_unit[p] == u)
-        for (const auto& t : fill.titles)
-          if (EndsWith(s.post_names[p], t)) return static_cast<int>(p);
+      if (s.post_unit[p] == u && fill.HasTitle(s.post_names[p])) return static_cast<int>(p);
   return -1;
 }
 
 bool HeldOn(const std::vector<Holding>& pool, int person, const std::string& date) {
   for (const Holding& h : pool)
-    if (h.person == person && h.from <= date && (h.to.empty() || date <= h.to)) return true;
+    if (h.person == person && store::InForce(h.from, h.to, date)) return true;
   return false;
 }
 
@@ -471,7 +465,7 @@ Decision Decide(const Snapshot& s, const Request& r) {
         int on_the_day = 0;
         if (pool) {
           for (const Holding& h : *pool) {
-            if (h.from > date || (!h.to.empty() && h.to < date)) continue;
+            if (!store::InForce(h.from, h.to, date)) continue;
             ++on_the_day;
             if (h.person == f.subject) {
               applicant_holds = true;

@@ -210,6 +210,29 @@ Vocabulary Named(const std::vector<T>& items) {
                         Joined(valid) + " です（docs/decide.md）。");
 }
 
+// A level of axis `ax` as the pack's id, given as id, label or full-width form.
+std::string Level(const Snapshot& s, std::size_t ax, const Json& v, const std::string& where) {
+  const std::string& given = String(v, where);
+  const auto& axis = s.pack.classification.axes[ax];
+  return Exact(s.level_ids[ax], given, [&] { return Levels(axis).Resolve(given, where, "パックの" + axis.name + "の段階"); });
+}
+
+std::string Zone(const Snapshot& s, const Json& v, const std::string& where) {
+  const std::string& given = String(v, where);
+  return Exact(s.zone_ids, given, [&] { return Named(s.pack.zones).Resolve(given, where, "パックのゾーン"); });
+}
+
+// The keys besides the axes and flags, one list each for dispatch's error message.
+const std::vector<std::string> kResourceKeys = {"id", "facets", "owner_unit", "zone", "system"};
+const std::vector<std::string> kContextKeys = {"date", "from_zone", "to_zone", "justification", "purpose", "with", "area"};
+
+std::vector<std::string> ValidKeys(const Snapshot& s, const std::vector<std::string>& own, bool flags) {
+  std::vector<std::string> v = own;
+  if (flags) v.insert(v.end(), std::begin(kFlags), std::end(kFlags));
+  v.insert(v.end(), s.axis_ids.begin(), s.axis_ids.end());
+  return v;
+}
+
 std::string Unit(const Snapshot& s, const std::string& value, const std::string& where) {
   if (s.UnitOf(value) >= 0) return value;
   const std::string folded = registry::io::FoldWidth(value);
@@ -268,11 +291,6 @@ Request ParseRequest(const Snapshot& s, std::string_view text, Json* raw) {
     if (res.is_string()) {
       r.resource_id = res.get<std::string>();
     } else if (res.is_object()) {
-      auto valid = [&] {  // only built for the error message
-        std::vector<std::string> v = {"id", "facets", "owner_unit", "zone", "system"};
-        v.insert(v.end(), axis_keys.begin(), axis_keys.end());
-        return v;
-      };
       for (auto& [k, v] : res.items()) {
         const std::string where = "resource." + k;
         if (k == "id") {
@@ -289,8 +307,7 @@ Request ParseRequest(const Snapshot& s, std::string_view text, Json* raw) {
         } else if (k == "owner_unit") {
           r.resource["owner_unit"] = Unit(s, String(v, where), where);
         } else if (k == "zone") {
-          const std::string& given = String(v, where);
-          r.resource["zone"] = Exact(s.zone_ids, given, [&] { return Named(s.pack.zones).Resolve(given, where, "パックのゾーン"); });
+          r.resource["zone"] = Zone(s, v, where);
         } else if (k == "system") {
           const std::string& sys = String(v, where);
           if (s.SystemOf(sys) < 0)
@@ -298,12 +315,9 @@ Request ParseRequest(const Snapshot& s, std::string_view text, Json* raw) {
                                   "システムコードで書いてください。");
           r.resource["system"] = sys;
         } else if (auto ax = std::find(axis_keys.begin(), axis_keys.end(), k); ax != axis_keys.end()) {
-          const auto& axis = s.pack.classification.axes[ax - axis_keys.begin()];
-          const std::string& given = String(v, where);
-          r.resource[k] = Exact(s.level_ids[ax - axis_keys.begin()], given,
-                                [&] { return Levels(axis).Resolve(given, where, "パックの" + axis.name + "の段階"); });
+          r.resource[k] = Level(s, static_cast<std::size_t>(ax - axis_keys.begin()), v, where);
         } else {
-          UnknownKey(k, "resource", valid());
+          UnknownKey(k, "resource", ValidKeys(s, kResourceKeys, false));
         }
       }
     } else {
@@ -319,20 +333,12 @@ Request ParseRequest(const Snapshot& s, std::string_view text, Json* raw) {
   if (j.contains("context")) {
     const Json& ctx = j["context"];
     if (!ctx.is_object()) Fail("E-DEC-006", "context はオブジェクト（{ … }）で書いてください。");
-    auto valid = [&] {  // only built for the error message
-      std::vector<std::string> v = {"date", "from_zone", "to_zone", "justification", "purpose", "with", "area"};
-      for (int k = 0; k < kFlagCount; ++k) v.push_back(kFlags[k]);
-      v.insert(v.end(), axis_keys.begin(), axis_keys.end());
-      return v;
-    };
     for (auto& [k, v] : ctx.items()) {
       const std::string where = "context." + k;
       if (k == "date") {
         r.date = Date(v, where);
       } else if (k == "from_zone" || k == "to_zone") {
-        const std::string& given = String(v, where);
-        (k == "from_zone" ? r.from_zone : r.to_zone) =
-            Exact(s.zone_ids, given, [&] { return Named(s.pack.zones).Resolve(given, where, "パックのゾーン"); });
+        (k == "from_zone" ? r.from_zone : r.to_zone) = Zone(s, v, where);
       } else if (k == "purpose") {
         // 業務 / 業務外: what 安田町 第24条第1項, 第79条 and 北海道's 業務外 rules turn on.
         const std::string p = Key(String(v, where));
@@ -359,12 +365,9 @@ Request ParseRequest(const Snapshot& s, std::string_view text, Json* raw) {
           Fail("E-DEC-006", where + " は true か false で書いてください（" + TypeName(v) + " " + v.dump() + " が書かれています）。");
         r.flags[k] = v.get<bool>();
       } else if (auto ax = std::find(axis_keys.begin(), axis_keys.end(), k); ax != axis_keys.end()) {
-        const auto& axis = s.pack.classification.axes[ax - axis_keys.begin()];
-        const std::string& given = String(v, where);
-        r.levels[k] = Exact(s.level_ids[ax - axis_keys.begin()], given,
-                            [&] { return Levels(axis).Resolve(given, where, "パックの" + axis.name + "の段階"); });
+        r.levels[k] = Level(s, static_cast<std::size_t>(ax - axis_keys.begin()), v, where);
       } else {
-        UnknownKey(k, "context", valid());
+        UnknownKey(k, "context", ValidKeys(s, kContextKeys, true));
       }
     }
   }

@@ -10,6 +10,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "reiki/reiki.h"
@@ -40,6 +41,12 @@ struct RoleFill {
   // unit_post: the post of each unit (or its nearest enclosing unit) whose
   // name ends with one of these titles (北海道 第2条第7号: 各部等の次長 …).
   std::vector<std::string> titles;
+  // unit_post: whether a post of this name is the role's (総務部次長 ends with 次長).
+  bool HasTitle(std::string_view post_name) const {
+    for (const auto& t : titles)
+      if (post_name.size() >= t.size() && post_name.substr(post_name.size() - t.size()) == t) return true;
+    return false;
+  }
 };
 
 struct Role {

@@ -67,12 +67,6 @@ std::string Field(const Json& row, const std::string& key) {
   return it == row.end() ? "" : it->get<std::string>();
 }
 
-// A post of a unit_post role: its name ends with one of the titles (総務部次長 → 次長).
-bool HasTitle(const std::string& name, const std::vector<std::string>& titles) {
-  for (const auto& t : titles)
-    if (name.size() >= t.size() && name.compare(name.size() - t.size(), t.size(), t) == 0) return true;
-  return false;
-}
 
 }  // namespace
 
@@ -396,7 +390,7 @@ WhoAnswer Registry::Who(const std::string& role, const std::string& unit, const 
       Json j = Json::parse(h.data);
       if (Field(j, "post") != post_id) continue;
       std::string from = Field(j, "from"), to = Field(j, "to");
-      if (from > date || (!to.empty() && to < date)) continue;  // ISO dates compare as strings
+      if (!store::InForce(from, to, date)) continue;
       Holder x;
       x.person_id = Field(j, "person");
       x.person_name = person_name[x.person_id];
@@ -443,7 +437,7 @@ WhoAnswer Registry::Who(const std::string& role, const std::string& unit, const 
     for (int hops = 0; !at.empty() && hops < 16 && a.holders.empty(); ++hops) {
       for (const auto& [id, p] : posts) {
         if (Field(p, "unit") != at) continue;
-        if (HasTitle(Field(p, "name"), f.titles)) {
+        if (f.HasTitle(Field(p, "name"))) {
           auto h = holders_of(id);
           a.holders.insert(a.holders.end(), h.begin(), h.end());
         }
@@ -481,7 +475,7 @@ WhoAnswer Registry::Who(const std::string& role, const std::string& unit, const 
         Json j = Json::parse(m.data);
         if (Field(j, "committee") != c.id) continue;
         std::string from = Field(j, "from"), to = Field(j, "to");
-        if ((!from.empty() && from > date) || (!to.empty() && to < date)) continue;
+        if (!store::InForce(from, to, date)) continue;
         Holder x;
         x.person_id = Field(j, "person");
         x.person_name = person_name[x.person_id];
@@ -500,7 +494,7 @@ WhoAnswer Registry::Who(const std::string& role, const std::string& unit, const 
       Json j = Json::parse(d.data);
       if (Field(j, "role") != r->id) continue;
       std::string from = Field(j, "from"), to = Field(j, "to");
-      if (from > date || (!to.empty() && to < date)) continue;
+      if (!store::InForce(from, to, date)) continue;
       Holder x;
       x.person_id = Field(j, "person");
       x.person_name = person_name[x.person_id];
@@ -532,7 +526,7 @@ bool Registry::HoldsRole(const std::string& person, const policy::Role& role, co
       Json j = Json::parse(h.data);
       if (Field(j, "post") != post_id || Field(j, "person") != person) continue;
       std::string from = Field(j, "from"), to = Field(j, "to");
-      if (from <= date && (to.empty() || date <= to)) return true;
+      if (store::InForce(from, to, date)) return true;
     }
     return false;
   };
@@ -542,7 +536,7 @@ bool Registry::HoldsRole(const std::string& person, const policy::Role& role, co
       if (Field(Json::parse(p.data), "name") == f.post && holds_post(p.id)) return true;
   } else if (f.kind == "unit_post") {
     for (const auto& p : store_.List("posts"))
-      if (HasTitle(Field(Json::parse(p.data), "name"), f.titles) && holds_post(p.id)) return true;
+      if (f.HasTitle(Field(Json::parse(p.data), "name")) && holds_post(p.id)) return true;
   } else if (f.kind == "unit_head" || f.kind == "system_admin") {
     const bool unit = f.kind == "unit_head";
     for (const auto& row : store_.List(unit ? "units" : "systems")) {
@@ -557,7 +551,7 @@ bool Registry::HoldsRole(const std::string& person, const policy::Role& role, co
         Json j = Json::parse(m.data);
         if (Field(j, "committee") != c.id || Field(j, "person") != person) continue;
         std::string from = Field(j, "from"), to = Field(j, "to");
-        if ((from.empty() || from <= date) && (to.empty() || date <= to)) return true;
+        if (store::InForce(from, to, date)) return true;
       }
     }
   } else if (f.kind == "designated") {
@@ -565,7 +559,7 @@ bool Registry::HoldsRole(const std::string& person, const policy::Role& role, co
       Json j = Json::parse(d.data);
       if (Field(j, "role") != role.id || Field(j, "person") != person) continue;
       std::string from = Field(j, "from"), to = Field(j, "to");
-      if (from <= date && (to.empty() || date <= to)) return true;
+      if (store::InForce(from, to, date)) return true;
     }
   }
   return false;

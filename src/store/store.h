@@ -175,4 +175,10 @@ std::unique_ptr<Store> OpenSqlite(const std::string& path, bool create);
 // The current time in JST as "YYYY-MM-DDTHH:MM:SS+09:00".
 std::string NowJst();
 
+// Whether a dated register row (在任, 委員, 指名) is in force on `date`: ISO
+// dates compare as strings; an empty `from` or `to` leaves that end open.
+inline bool InForce(std::string_view from, std::string_view to, std::string_view date) {
+  return (from.empty() || from <= date) && (to.empty() || date <= to);
+}
+
 }  // namespace mamori::store

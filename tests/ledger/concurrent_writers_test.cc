@@ -2,10 +2,7 @@
 // stream, each its own process — must all land: a second writer waits for
 // the write lock and then appends after what the first committed, instead of
 // failing at commit on a stale log size (UNIQUE constraint failed: ledger.seq).
-#include <fcntl.h>
 #include <gtest/gtest.h>
-#include <spawn.h>
-#include <sys/wait.h>
 
 #include <fstream>
 #include <sstream>
@@ -17,35 +14,16 @@ namespace mamori {
 namespace {
 
 namespace fs = std::filesystem;
-using test_util::ReadFileBytes;
 using test_util::RunMamori;
 
-// Starts MAMORI_BINARY with `args`, stdin from `in` (or /dev/null), output to
-// files named after `tag`; returns the pid.
-pid_t Start(const std::vector<std::string>& args, const fs::path& dir, const std::string& tag, const std::string& in = "") {
-  posix_spawn_file_actions_t a;
-  posix_spawn_file_actions_init(&a);
-  posix_spawn_file_actions_addopen(&a, 0, in.empty() ? "/dev/null" : in.c_str(), O_RDONLY, 0);
-  const std::string out = (dir / (tag + ".out")).string(), err = (dir / (tag + ".err")).string();
-  posix_spawn_file_actions_addopen(&a, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_addopen(&a, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  std::vector<std::string> argv_s{MAMORI_BINARY};
-  argv_s.insert(argv_s.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (auto& s : argv_s) argv.push_back(s.data());
-  argv.push_back(nullptr);
-  pid_t pid = 0;
-  EXPECT_EQ(posix_spawn(&pid, MAMORI_BINARY, &a, nullptr, argv.data(), environ), 0);
-  posix_spawn_file_actions_destroy(&a);
-  return pid;
-}
-
-int Wait(pid_t pid) {
-  int st = 0;
-  while (::waitpid(pid, &st, 0) < 0 && errno == EINTR) {
-  }
-  return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-}
+// One writer process, its output in files named after `tag`.
+struct Writer {
+  fs::path out, err;
+  pid_t pid;
+  Writer(const std::vector<std::string>& args, const fs::path& dir, const std::string& tag, const std::string& in = "")
+      : out(dir / (tag + ".out")), err(dir / (tag + ".err")), pid(test_util::StartMamori(args, out, err, in)) {}
+  test_util::CliResult Wait() { return test_util::WaitMamori(pid, out, err); }
+};
 
 long Lines(const std::string& text) { return std::count(text.begin(), text.end(), '\n'); }
 
@@ -72,14 +50,15 @@ TEST(ConcurrentWriters, TwoImportsAndARecordingStreamAllLandAndVerify) {
     auto b = registry::Open(db);
     before = b.store->LogSize();
   }
-  const pid_t rec = Start({"decide", "--db", db, "--record", "-"}, dir, "record", (dir / "requests.jsonl").string());
-  const pid_t p1 = Start({"import", "職員", (dir / "people.csv").string(), "--db", db}, dir, "people");
-  const pid_t p2 = Start({"import", "情報資産", (dir / "assets.csv").string(), "--db", db}, dir, "assets");
-  EXPECT_EQ(Wait(p1), 0) << ReadFileBytes(dir / "people.err");
-  EXPECT_EQ(Wait(p2), 0) << ReadFileBytes(dir / "assets.err");
-  EXPECT_EQ(Wait(rec), 0) << ReadFileBytes(dir / "record.err");
+  Writer rec({"decide", "--db", db, "--record", "-"}, dir, "record", (dir / "requests.jsonl").string());
+  Writer p1({"import", "職員", (dir / "people.csv").string(), "--db", db}, dir, "people");
+  Writer p2({"import", "情報資産", (dir / "assets.csv").string(), "--db", db}, dir, "assets");
+  auto r1 = p1.Wait(), r2 = p2.Wait(), rr = rec.Wait();
+  EXPECT_EQ(r1.status, 0) << r1.err;
+  EXPECT_EQ(r2.status, 0) << r2.err;
+  EXPECT_EQ(rr.status, 0) << rr.err;
   // Every answer was given, none is an error.
-  const std::string answers = ReadFileBytes(dir / "record.out");
+  const std::string& answers = rr.out;
   EXPECT_EQ(Lines(answers), 2000);
   EXPECT_EQ(answers.find("\"error\""), std::string::npos) << answers.substr(0, 400);
   {

@@ -42,14 +42,14 @@ inline std::filesystem::path ScratchDir(const std::string& prefix) {
   return dir;
 }
 
-// Runs MAMORI_BINARY with `args` and no stdin. stdout and stderr go through files
-// in `dir`, so a large output cannot block the child on a full pipe; no shell is
-// involved, so arguments need no quoting.
-inline CliResult RunMamori(const std::vector<std::string>& args, const std::filesystem::path& dir) {
-  const auto out_path = dir / "stdout", err_path = dir / "stderr";
+// Starts MAMORI_BINARY with `args`, stdin from `in` (empty: /dev/null), stdout
+// and stderr into `out_path` and `err_path`; returns the pid, or -1. No shell is
+// involved, so arguments need no quoting. For several at once (concurrency tests).
+inline pid_t StartMamori(const std::vector<std::string>& args, const std::filesystem::path& out_path,
+                         const std::filesystem::path& err_path, const std::string& in = "") {
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 0, in.empty() ? "/dev/null" : in.c_str(), O_RDONLY, 0);
   posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   std::vector<std::string> argv_s{MAMORI_BINARY};
@@ -60,11 +60,17 @@ inline CliResult RunMamori(const std::vector<std::string>& args, const std::file
   pid_t pid = 0;
   int rc = posix_spawn(&pid, MAMORI_BINARY, &actions, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
-  CliResult r;
   if (rc != 0) {
     ADD_FAILURE() << "posix_spawn " << MAMORI_BINARY << ": " << std::strerror(rc);
-    return r;
+    return -1;
   }
+  return pid;
+}
+
+// Waits for a StartMamori child.
+inline CliResult WaitMamori(pid_t pid, const std::filesystem::path& out_path, const std::filesystem::path& err_path) {
+  CliResult r;
+  if (pid < 0) return r;
   int wstatus = 0;
   while (::waitpid(pid, &wstatus, 0) < 0 && errno == EINTR) {
   }
@@ -74,6 +80,13 @@ inline CliResult RunMamori(const std::vector<std::string>& args, const std::file
   r.out = ReadFileBytes(out_path);
   r.err = ReadFileBytes(err_path);
   return r;
+}
+
+// Runs MAMORI_BINARY with `args` and no stdin. stdout and stderr go through files
+// in `dir`, so a large output cannot block the child on a full pipe.
+inline CliResult RunMamori(const std::vector<std::string>& args, const std::filesystem::path& dir) {
+  const auto out_path = dir / "stdout", err_path = dir / "stderr";
+  return WaitMamori(StartMamori(args, out_path, err_path), out_path, err_path);
 }
 
 }  // namespace mamori::test_util
