@@ -16,6 +16,7 @@
 #include "ledger/ledger.h"
 #include "policy/policy.h"
 #include "registry/binding.h"
+#include "registry/registry.h"
 
 namespace mamori::cli {
 namespace {
@@ -74,8 +75,30 @@ void PrintReport(const ledger::Report& r, const std::string& how) {
                 << (r.latest ? "大きさ " + std::to_string(r.latest->size) + " のツリーヘッドまで" : std::string("最初の部分")) << "です。\n";
     return;
   }
-  std::cout << "検証: 不合格 — " << r.problems.size() << " 件の問題があります（最初のものが最初の不正箇所です）。\n";
-  for (const auto& p : r.problems) std::cout << "  " << p.code << ": " << p.message << "\n";
+  std::cout << "検証: 不合格 — " << r.problems.size() + r.more_problems << " 件の問題があります（最初のものが最初の不正箇所です）。\n";
+  // Register findings also name the register and column as staff know them.
+  // The classification columns depend on the pack, which an auditor may not
+  // have: those keep their key.
+  const auto kinds = registry::Kinds(policy::Pack{});
+  auto label = [&](const std::string& reg, const std::string& column) {
+    for (const auto& k : kinds) {
+      if (k.id != reg) continue;
+      if (column.empty()) return k.ja + "（" + reg + "）";
+      for (const auto& c : k.columns)
+        if (c.key == column) return c.ja + "（" + column + "）";
+    }
+    return column.empty() ? reg : column;
+  };
+  for (const auto& p : r.problems) {
+    std::cout << "  " << p.code << ": " << p.message << "\n";
+    if (p.reg.empty()) continue;
+    std::cout << "      台帳: " << label(p.reg, "") << "　ID: " << p.id;
+    if (!p.column.empty())
+      std::cout << "　列: " << label(p.reg, p.column) << "　証跡の値: " << (p.logged.empty() ? "（なし）" : p.logged)
+                << "　データベースの値: " << (p.live.empty() ? "（なし）" : p.live);
+    std::cout << "\n";
+  }
+  if (r.more_problems) std::cout << "  ほかに " << r.more_problems << " 件（最初の " << r.problems.size() << " 件だけを示しています）。\n";
   SetExitCode(1);
 }
 

@@ -13,6 +13,7 @@
 #include <stdexcept>
 
 #include "ledger/canonical.h"
+#include "ledger/entry.h"
 #include "ledger/head_row.h"
 #include "ledger/ledger.h"
 
@@ -50,19 +51,6 @@ auto RefusingUnwritable(std::string_view kind, F&& f) {
   }
 }
 
-// A register row as stored is a JSON object; kept as an object in the entry,
-// so that the entry reads as what changed rather than as an escaped string.
-void AppendRow(std::string& out, const std::optional<std::string>& row) {
-  if (!row) {
-    out += "null";
-  } else if (IsCanonicalFlatObject(*row)) {
-    out += *row;
-  } else {
-    auto j = nlohmann::json::parse(*row, nullptr, /*allow_exceptions=*/false);
-    out += j.is_discarded() ? Canonical(nlohmann::json(*row)) : Canonical(j);
-  }
-}
-
 std::string FileSha256(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   crypto_hash_sha256_state st;
@@ -87,7 +75,7 @@ Ledger::Ledger(store::Store& store, std::string key_path) : store_(store), key_p
   data_version_ = store_.DataVersion();
   reload();
   store_.OnChange([this](const store::Change& c, const std::string& actor, const std::string& at,
-                         const std::string& command) { OnChange(c, actor, at, command); });
+                         const std::string& command) { return OnChange(c, actor, at, command); });
   store_.OnCommit([this] { SignHead(); });
   // Another process may have appended since this one loaded the tree: under
   // the write lock, pick up where the log really ends, or every append would
@@ -113,21 +101,8 @@ long long Ledger::Append(std::string_view kind, const nlohmann::json& data, cons
 long long Ledger::AppendCanonical(std::string_view kind, std::string_view data, const std::string& actor,
                                   const std::string& at) {
   const std::uint64_t seq = frontier_.size();
-  // The envelope in canonical member order, written directly: "seq" sorts
-  // last, so every entry ends with its own seq.
   std::string entry;
-  entry.reserve(data.size() + actor.size() + at.size() + kind.size() + 64);
-  entry += "{\"actor\":";
-  AppendCanonicalString(entry, actor);
-  entry += ",\"at\":";
-  AppendCanonicalString(entry, at);
-  entry += ",\"data\":";
-  entry += data;
-  entry += ",\"kind\":";
-  AppendCanonicalString(entry, kind);
-  entry += ",\"seq\":";
-  entry += std::to_string(seq);
-  entry += '}';
+  AppendEnvelope(entry, kind, data, actor, at, seq);
   Hash leaf = LeafHash(entry);
   store_.LogAppend(static_cast<long long>(seq), entry, View(leaf));
   frontier_.Push(leaf, [this](int level, std::uint64_t index, const Hash& h) {
@@ -136,22 +111,15 @@ long long Ledger::AppendCanonical(std::string_view kind, std::string_view data, 
   return static_cast<long long>(seq);
 }
 
-void Ledger::OnChange(const store::Change& c, const std::string& actor, const std::string& at,
-                      const std::string& command) {
-  const std::string_view kind = c.kind == "pack_versions" ? "pack" : "register";
-  RefusingUnwritable(kind, [&] {
-    // Members in canonical order: after, before, command, id, register.
-    std::string data = "{\"after\":";
-    AppendRow(data, c.after);
-    data += ",\"before\":";
-    AppendRow(data, c.before);
-    data += ",\"command\":";
-    AppendCanonicalString(data, command);
-    data += ",\"id\":";
-    AppendCanonicalString(data, c.id);
-    data += ",\"register\":";
-    AppendCanonicalString(data, c.kind);
-    data += '}';
+long long Ledger::OnChange(const store::Change& c, const std::string& actor, const std::string& at,
+                          const std::string& command) {
+  const std::string_view kind = ChangeKind(c.kind);
+  return RefusingUnwritable(kind, [&] {
+    auto view = [](const std::optional<std::string>& r) {
+      return r ? std::optional<std::string_view>(*r) : std::nullopt;
+    };
+    std::string data;
+    AppendChangeData(data, c.kind, c.id, view(c.before), view(c.after), command);
     return AppendCanonical(kind, data, actor, at);
   });
 }

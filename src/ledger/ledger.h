@@ -61,10 +61,13 @@ bool SignatureValid(const TreeHead& h, const PublicKey& key);
 
 // One finding of a verification. `seq` names the entry when it can be told;
 // otherwise [from, to) is the range that the failing head covers.
+// A register finding also names the register row: `reg`, `id`, and where
+// values differ the `column`, the value the log holds and the live one.
 struct Problem {
   std::string code, message;
   long long seq = -1;
   long long from = -1, to = -1;
+  std::string reg, id, column, logged, live;
 };
 
 struct Report {
@@ -74,6 +77,7 @@ struct Report {
   // been cut after a head, and what verified is only a prefix of the log.
   bool export_ended = true;
   std::vector<Problem> problems;  // in log order; the first names the first bad entry
+  long long more_problems = 0;    // found beyond those kept in `problems`
   bool ok() const { return problems.empty() && heads > 0; }
 };
 
@@ -140,8 +144,9 @@ class Ledger {
  private:
   long long AppendCanonical(std::string_view kind, std::string_view data, const std::string& actor,
                             const std::string& at);
-  void OnChange(const store::Change& c, const std::string& actor, const std::string& at, const std::string& command);
+  long long OnChange(const store::Change& c, const std::string& actor, const std::string& at, const std::string& command);
   void SignHead();
+  void VerifyLocked(const PublicKey& trusted, const std::function<void(long long, long long)>& progress, Report& report);
   const std::array<unsigned char, 64>& SecretKey();
   long long data_version_ = 0;  // the store's, when this ledger last read the log's end
   std::span<const Hash> Leaves(std::uint64_t start, std::uint64_t size);

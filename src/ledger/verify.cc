@@ -17,6 +17,7 @@
 
 #include "ledger/head_row.h"
 #include "ledger/ledger.h"
+#include "ledger/registers.h"
 
 namespace mamori::ledger {
 namespace {
@@ -126,7 +127,17 @@ class Checker {
   std::uint64_t last_head_size() const { return last_head_size_; }
 
   void Add(std::string code, std::string message, long long seq, long long from = -1, long long to = -1) {
-    if (r_.problems.size() < kMaxProblems) r_.problems.push_back({std::move(code), std::move(message), seq, from, to});
+    Problem p;
+    p.code = std::move(code);
+    p.message = std::move(message);
+    p.seq = seq;
+    p.from = from;
+    p.to = to;
+    Add(std::move(p));
+  }
+  void Add(Problem p) {
+    if (r_.problems.size() < kMaxProblems) r_.problems.push_back(std::move(p));
+    else ++r_.more_problems;
   }
 
  private:
@@ -141,7 +152,17 @@ class Checker {
 
 Report Ledger::Verify(const PublicKey& trusted, const std::function<void(long long, long long)>& progress) {
   Report report;
+  // One read transaction: the log, the history and the rows are compared as
+  // of one moment, whatever another process commits meanwhile.
+  store_.Read([&] { VerifyLocked(trusted, progress, report); });
+  return report;
+}
+
+void Ledger::VerifyLocked(const PublicKey& trusted, const std::function<void(long long, long long)>& progress,
+                          Report& report) {
   Checker check(trusted, report);
+  RegisterCheck registers(store_, [&check](Problem p) { check.Add(std::move(p)); });
+  std::vector<LoggedEntry> logged;
   std::vector<TreeHead> heads;
   for (const auto& row : store_.TreeHeads()) heads.push_back(FromRow(row));
   std::size_t next_head = 0;
@@ -197,6 +218,14 @@ Report Ledger::Verify(const PublicKey& trusted, const std::function<void(long lo
       heads_at(check.size());
       if (progress && check.size() % 100000 == 0) progress(static_cast<long long>(check.size()), total);
     }
+    logged.clear();
+    for (std::size_t i = 0; i < b.seq.size(); ++i) {
+      LoggedEntry& e = logged.emplace_back();
+      e.seq = b.seq[i];
+      if (b.at[i].second != std::string::npos) e.body = std::string_view(b.bytes).substr(b.at[i].first, b.at[i].second);
+      e.leaf = b.stored[i] ? &*b.stored[i] : nullptr;
+    }
+    registers.Entries(logged);
   };
   // Hands the full batch to the worker, and checks the one it hashed before.
   auto rotate = [&] {
@@ -236,7 +265,7 @@ Report Ledger::Verify(const PublicKey& trusted, const std::function<void(long lo
   // Heads beyond the last entry: the entries they cover are gone.
   std::uint64_t largest = heads.empty() ? 0 : heads.back().size;
   check.Finish(largest);
-  return report;
+  registers.Finish(total);
 }
 
 void Ledger::Export(std::ostream& out, std::uint64_t size) {

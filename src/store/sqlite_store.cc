@@ -58,6 +58,21 @@ CREATE TABLE tree_heads(
   signature BLOB NOT NULL
 );
 )sql",
+    // Each register change names the evidence entry that records it, so that
+    // `ledger verify` can hold the history (and through it the live rows) to
+    // the log row by row (docs/ledger.md). Stores from before: the n-th
+    // history row is recorded by the n-th register or pack entry, since both
+    // were written by the same call in the same order.
+    R"sql(
+ALTER TABLE history ADD COLUMN log_seq INTEGER;
+CREATE INDEX history_by_log ON history(log_seq);
+UPDATE history SET log_seq = (
+  SELECT l.seq FROM
+    (SELECT seq, ROW_NUMBER() OVER (ORDER BY seq) AS n FROM ledger
+      WHERE entry LIKE '%,"kind":"register","seq":%' OR entry LIKE '%,"kind":"pack","seq":%') AS l
+    JOIN (SELECT seq AS hs, ROW_NUMBER() OVER (ORDER BY seq) AS n FROM history) AS h ON h.n = l.n
+  WHERE h.hs = history.seq);
+)sql",
 };
 
 class Stmt {
@@ -130,6 +145,22 @@ class Stmt {
   sqlite3_stmt* s_ = nullptr;
 };
 
+// A history row from a statement selecting seq, log_seq, kind, id, at,
+// actor, command, before, after.
+HistoryRow ReadHistory(Stmt& s) {
+  HistoryRow r;
+  r.seq = s.Int(0);
+  r.log_seq = s.IsNull(1) ? -1 : s.Int(1);
+  r.kind = s.View(2);
+  r.id = s.View(3);
+  r.at = s.View(4);
+  r.actor = s.View(5);
+  r.command = s.View(6);
+  if (!s.IsNull(7)) r.before = s.View(7);
+  if (!s.IsNull(8)) r.after = s.View(8);
+  return r;
+}
+
 class SqliteStore final : public Store {
  public:
   SqliteStore(const std::string& path, bool create) {
@@ -178,9 +209,11 @@ class SqliteStore final : public Store {
       upsert_.emplace(db_, "INSERT INTO rows(kind, id, data) VALUES(?1, ?2, ?3) "
                            "ON CONFLICT(kind, id) DO UPDATE SET data = excluded.data");
       remove_.emplace(db_, "DELETE FROM rows WHERE kind = ?1 AND id = ?2");
-      record_.emplace(db_, "INSERT INTO history(kind, id, at, actor, command, before, after) "
-                           "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+      record_.emplace(db_, "INSERT INTO history(kind, id, at, actor, command, before, after, log_seq) "
+                           "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
       log_append_.emplace(db_, "INSERT INTO ledger(seq, leaf, entry) VALUES(?1, ?2, ?3)");
+      history_by_log_.emplace(db_, "SELECT seq, log_seq, kind, id, at, actor, command, before, after FROM history "
+                                   "WHERE log_seq >= ?1 AND log_seq < ?2 ORDER BY log_seq, seq");
       log_node_put_.emplace(db_, "INSERT INTO ledger_nodes(key, hash) VALUES(?1, ?2)");
       log_node_get_.emplace(db_, "SELECT hash FROM ledger_nodes WHERE key = ?1");
       log_leaves_.emplace(db_, "SELECT leaf FROM ledger WHERE seq >= ?1 AND seq < ?2 ORDER BY seq");
@@ -241,12 +274,14 @@ class SqliteStore final : public Store {
       remove_->Bind(1, c.kind).Bind(2, c.id);
       remove_->Step();
     }
+    // The evidence first: the history row names the entry that records it.
+    const long long log_seq = Notify(c, actor, at, command);
     {
       Stmt::Scope scope(*record_);
       record_->Bind(1, c.kind).Bind(2, c.id).Bind(3, at).Bind(4, actor).Bind(5, command).Bind(6, c.before).Bind(7, c.after);
+      if (log_seq >= 0) record_->Bind(8, log_seq);
       record_->Step();
     }
-    Notify(c, actor, at, command);
   }
 
   long long DataVersion() override {
@@ -372,6 +407,32 @@ class SqliteStore final : public Store {
     return out;
   }
 
+  void HistoryByLog(long long from, long long to, const std::function<void(const HistoryRow&)>& fn) override {
+    Stmt::Scope scope(*history_by_log_);
+    history_by_log_->Bind(1, from).Bind(2, to);
+    while (history_by_log_->Step()) fn(ReadHistory(*history_by_log_));
+  }
+  void HistoryUnlogged(long long log_size, const std::function<void(const HistoryRow&)>& fn) override {
+    Stmt s(db_, "SELECT seq, log_seq, kind, id, at, actor, command, before, after FROM history "
+                "WHERE log_seq IS NULL OR log_seq < 0 OR log_seq >= ?1 ORDER BY seq");
+    s.Bind(1, log_size);
+    while (s.Step()) fn(ReadHistory(s));
+  }
+  void HistoryByRow(
+      const std::function<void(const HistoryRow&, const std::optional<std::string_view>&)>& fn) override {
+    Stmt s(db_, "SELECT h.seq, h.log_seq, h.kind, h.id, h.at, h.actor, h.command, h.before, h.after, r.data "
+                "FROM history AS h LEFT JOIN rows AS r ON r.kind = h.kind AND r.id = h.id ORDER BY h.kind, h.id, h.seq");
+    while (s.Step()) {
+      const HistoryRow h = ReadHistory(s);
+      fn(h, s.IsNull(9) ? std::nullopt : std::optional<std::string_view>(s.View(9)));
+    }
+  }
+  void RowsWithoutHistory(const std::function<void(std::string_view, std::string_view, std::string_view)>& fn) override {
+    Stmt s(db_, "SELECT kind, id, data FROM rows AS r "
+                "WHERE NOT EXISTS (SELECT 1 FROM history AS h WHERE h.kind = r.kind AND h.id = r.id) ORDER BY kind, id");
+    while (s.Step()) fn(s.View(0), s.View(1), s.View(2));
+  }
+
   std::vector<HistoryEntry> History(const std::string& kind, const std::string& id) override {
     std::vector<HistoryEntry> out;
     Stmt s(db_, "SELECT seq, at, actor, command, before, after FROM history WHERE kind = ?1 AND id = ?2 ORDER BY seq");
@@ -465,6 +526,7 @@ class SqliteStore final : public Store {
     upsert_.reset();
     remove_.reset();
     record_.reset();
+    history_by_log_.reset();
     log_append_.reset();
     log_node_put_.reset();
     log_node_get_.reset();
@@ -480,7 +542,7 @@ class SqliteStore final : public Store {
 
   sqlite3* db_ = nullptr;
   std::optional<Checkpointer> checkpointer_;
-  std::optional<Stmt> upsert_, remove_, record_, log_append_, log_node_put_, log_node_get_, log_leaves_, log_get_,
+  std::optional<Stmt> upsert_, remove_, record_, history_by_log_, log_append_, log_node_put_, log_node_get_, log_leaves_, log_get_,
       latest_head_, begin_read_, commit_read_, data_version_;
 };
 

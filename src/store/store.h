@@ -67,6 +67,15 @@ struct HistoryEntry {
   Change change;
 };
 
+// One history row as stored, for verification scans. Views are valid during
+// the scan callback only. `log_seq` is the evidence entry that records the
+// change, or -1 when the row names none (written outside mamori).
+struct HistoryRow {
+  long long seq = 0, log_seq = -1;
+  std::string_view kind, id, at, actor, command;
+  std::optional<std::string_view> before, after;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -87,6 +96,19 @@ class Store {
                                 const std::optional<std::string>& as_of = std::nullopt) = 0;
   virtual std::vector<HistoryEntry> History(const std::string& kind, const std::string& id) = 0;
   virtual long long Count(const std::string& kind) = 0;
+
+  // --- Scans for `ledger verify`, which holds the registers to the log.
+  // History rows with from <= log_seq < to, in log_seq order.
+  virtual void HistoryByLog(long long from, long long to, const std::function<void(const HistoryRow&)>& fn) = 0;
+  // History rows that name no entry of a log of `log_size` entries.
+  virtual void HistoryUnlogged(long long log_size, const std::function<void(const HistoryRow&)>& fn) = 0;
+  // Every history row, by (kind, id), each row's changes in order, with the
+  // row's live data beside (nullopt: no live row).
+  virtual void HistoryByRow(
+      const std::function<void(const HistoryRow&, const std::optional<std::string_view>& live)>& fn) = 0;
+  // Live register rows that have no history at all.
+  virtual void RowsWithoutHistory(
+      const std::function<void(std::string_view kind, std::string_view id, std::string_view data)>& fn) = 0;
 
   virtual std::optional<std::string> GetMeta(const std::string& key) = 0;
   virtual void SetMeta(const std::string& key, const std::string& value) = 0;
@@ -118,8 +140,9 @@ class Store {
   // Hooks called inside the transaction: for every applied change, and just
   // before COMMIT (the evidence ledger attaches to both, and signs its tree
   // head there); and after a rollback, so in-memory state can be reset.
-  using ChangeHook = std::function<void(const Change&, const std::string& actor, const std::string& at,
-                                        const std::string& command)>;
+  // A change hook returns the seq of the evidence entry it appended, or -1.
+  using ChangeHook = std::function<long long(const Change&, const std::string& actor, const std::string& at,
+                                             const std::string& command)>;
   void OnChange(ChangeHook hook) { change_hooks_.push_back(std::move(hook)); }
   void OnCommit(std::function<void()> hook) { commit_hooks_.push_back(std::move(hook)); }
   // Called once a write transaction holds the write lock: another process may
@@ -128,8 +151,14 @@ class Store {
   void OnRollback(std::function<void()> hook) { rollback_hooks_.push_back(std::move(hook)); }
 
  protected:
-  void Notify(const Change& c, const std::string& actor, const std::string& at, const std::string& command) {
-    for (auto& h : change_hooks_) h(c, actor, at, command);
+  // The seq of the last evidence entry a hook appended, or -1 if none did.
+  long long Notify(const Change& c, const std::string& actor, const std::string& at, const std::string& command) {
+    long long seq = -1;
+    for (auto& h : change_hooks_) {
+      const long long s = h(c, actor, at, command);
+      if (s >= 0) seq = s;
+    }
+    return seq;
   }
   void BeforeCommit() {
     for (auto& h : commit_hooks_) h();

@@ -83,7 +83,7 @@ TEST(Store, UncommittedTransactionLeavesNoTrace) {
   fs::path dir = Scratch();
   auto s = store::OpenSqlite((dir / "s.db").string(), true);
   int hooked = 0;
-  s->OnChange([&](const store::Change&, const std::string&, const std::string&, const std::string&) { ++hooked; });
+  s->OnChange([&](const store::Change&, const std::string&, const std::string&, const std::string&) { ++hooked; return -1LL; });
   try {
     store::Transaction tx(*s);
     s->Apply({"people", "1", std::nullopt, "{}"}, "a", store::NowJst(), "t");

@@ -1,0 +1,31 @@
+// The byte form of an evidence entry, written in one place: the ledger writes
+// entries with it, and `ledger verify` rebuilds a register change's entry
+// from the history row with it, so that the two can be compared byte for byte.
+// Internal to src/ledger.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace mamori::ledger {
+
+// The envelope in canonical member order (actor, at, data, kind, seq): "seq"
+// sorts last, so every entry ends with its own seq. `data` is canonical JSON.
+// Throws std::invalid_argument as AppendCanonicalString does.
+void AppendEnvelope(std::string& out, std::string_view kind, std::string_view data, std::string_view actor,
+                    std::string_view at, unsigned long long seq);
+
+// The kind of entry that records a change to register `reg`.
+inline std::string_view ChangeKind(std::string_view reg) { return reg == "pack_versions" ? "pack" : "register"; }
+
+// The data of a register change: {"after","before","command","id","register"},
+// rows embedded as canonical objects (null when the row did not / does not exist).
+void AppendChangeData(std::string& out, std::string_view reg, std::string_view id,
+                      const std::optional<std::string_view>& before, const std::optional<std::string_view>& after,
+                      std::string_view command);
+
+// A register row in the form an entry embeds it.
+void AppendRow(std::string& out, const std::optional<std::string_view>& row);
+
+}  // namespace mamori::ledger
