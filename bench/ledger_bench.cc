@@ -14,6 +14,7 @@
 #include <cstdlib>
 #include <cstdio>
 #include <filesystem>
+#include <optional>
 #include <random>
 #include <span>
 
@@ -127,6 +128,39 @@ double Fill(registry::Bound& b, long n, long batch) {
   return std::chrono::duration<double>(Clock::now() - t0 - copying).count();
 }
 
+// The same, with every `every`-th entry a register change instead (people
+// rows, 50,000 ids, so that later changes update earlier rows): verification
+// then holds the history and the live rows to the log as well.
+double FillWithRegisters(registry::Bound& b, long n, long batch, long every) {
+  const auto& pool = Decisions();
+  std::vector<std::optional<std::string>> rows(50000);
+  Clock::duration copying{};
+  const auto t0 = Clock::now();
+  long changes = 0;
+  for (long done = 0; done < n;) {
+    store::Transaction tx(*b.store);
+    for (long k = 0; k < batch && done < n; ++k, ++done) {
+      if (done % every == every - 1) {
+        const long i = changes++ % static_cast<long>(rows.size());
+        char id[16];
+        std::snprintf(id, sizeof id, "%06ld", i + 1);
+        std::string after = "{\"category\":\"一般職\",\"id\":\"" + std::string(id) + "\",\"name\":\"職員 " +
+                            std::to_string(changes) + "\",\"start\":\"2015-04-01\",\"unit\":\"U01\"}";
+        b.store->Apply({"people", id, rows[static_cast<std::size_t>(i)], after}, "mamori", "2026-04-01T09:00:00+09:00",
+                       "import");
+        rows[static_cast<std::size_t>(i)] = std::move(after);
+        continue;
+      }
+      const auto c0 = Clock::now();
+      const nlohmann::json d = pool[static_cast<std::size_t>(done) % pool.size()];
+      copying += Clock::now() - c0;
+      b.ledger->Append("decision", d, "mamori", "2026-04-01T09:00:00+09:00");
+    }
+    tx.Commit();
+  }
+  return std::chrono::duration<double>(Clock::now() - t0 - copying).count();
+}
+
 // Average canonical entry size of seqs [from, end), as stored.
 double BytesPerEntry(store::Store& s, long long from) {
   double bytes = 0, n = 0;
@@ -199,13 +233,14 @@ struct World {
   double build_rate = 0;  // the append rate at this scale, for free
 };
 
-// Built once for Verify and the proofs: a million entries take a while to append.
+// Built once for Verify and the proofs: a million entries take a while to
+// append. One in ten is a register change (100,000 changes to 50,000 rows).
 World& TheLedger() {
   static World w = [] {
     World w;
     w.db = fs::temp_directory_path() / "mamori_bench_ledger.db";
     w.b = Fresh(w.db);
-    w.build_rate = 1e6 / Fill(w.b, 1000000, 1000);
+    w.build_rate = 1e6 / FillWithRegisters(w.b, 1000000, 1000, 10);
     w.key = ledger::PublicKeyOf(ledger::KeyPathFor(w.db.string()));
     // Registered before the World is constructed, so it runs after the store closes.
     std::atexit([] {

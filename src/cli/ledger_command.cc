@@ -1,4 +1,4 @@
-// `mamori ledger head | verify | prove | consistency | export | pubkey | archive`:
+// `mamori ledger head | verify | prove | consistency | witness | export | pubkey | archive`:
 // the evidence log, for the people who run mamori and for an auditor holding
 // only an export and the public key (docs/ledger.md).
 #include <CLI/CLI.hpp>
@@ -7,7 +7,9 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <algorithm>
 #include <fstream>
+#include <iterator>
 #include <iostream>
 
 #include "cli/commands.h"
@@ -60,6 +62,23 @@ ledger::PublicKey TrustedKey(const std::string& db, const std::string& pubkey_fi
 
 std::string Short(const std::string& hex) { return hex.substr(0, 16) + "…"; }
 
+std::vector<std::string> Both(std::vector<std::string> a, const std::vector<std::string>& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
+
+std::vector<ledger::KeptHead> KeptHeadsFrom(const std::vector<std::string>& files) {
+  std::vector<ledger::KeptHead> out;
+  for (const auto& f : files) {
+    if (!fs::is_regular_file(f)) throw store::Error("E-LEDGER-030", "保存されたツリーヘッドのファイル「" + f + "」がありません。");
+    std::ifstream in(f, std::ios::binary);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    auto heads = ledger::ReadKeptHeads(text, f);
+    out.insert(out.end(), heads.begin(), heads.end());
+  }
+  return out;
+}
+
 void PrintReport(const ledger::Report& r, const std::string& how) {
   std::cout << "公開鍵: " << how << "\n";
   if (r.ok()) {
@@ -67,9 +86,11 @@ void PrintReport(const ledger::Report& r, const std::string& how) {
     if (r.archived) std::cout << "（うち保管済み " << r.archived << " 件は葉ハッシュで確認）";
     std::cout << "、署名付きツリーヘッド " << r.heads << " 件。すべて計算し直して一致しました。\n";
     if (r.latest) {
-      std::cout << "最新のツリーヘッド: " << r.latest->size << " 件、" << r.latest->at << "、根 " << ledger::Hex(r.latest->root)
-                << "\n";
+      std::cout << "最新のツリーヘッド: " << r.latest->size << " 件、" << ledger::SignedTime(*r.latest) << "（署名された時刻）、根 "
+                << ledger::Hex(r.latest->root) << "\n";
     }
+    if (r.kept_checked)
+      std::cout << "保存されたツリーヘッド " << r.kept_checked << " 件: すべて今の証跡の先頭と一致しました（書き換え・削除・縮みはありません）。\n";
     if (!r.export_ended)
       std::cout << "注意: この書き出しには終わりの印（END）がありません。途中で切れた書き出しかもしれず、確かめられたのは証跡の先頭から"
                 << (r.latest ? "大きさ " + std::to_string(r.latest->size) + " のツリーヘッドまで" : std::string("最初の部分")) << "です。\n";
@@ -124,7 +145,7 @@ void AddLedgerCommand(CLI::App& app) {
         if (json) {
           std::cout << nlohmann::json{{"size", h->size},
                                       {"timestamp", h->timestamp_ms},
-                                      {"at", h->at},
+                                      {"at", ledger::SignedTime(*h)},
                                       {"root", ledger::Hex(h->root)},
                                       {"signature", ledger::HexOf(h->signature)},
                                       {"pubkey", "ed25519:" + ledger::KeyHex(key)},
@@ -134,10 +155,13 @@ void AddLedgerCommand(CLI::App& app) {
         } else {
           std::cout << "署名付きツリーヘッド（RFC 9162 / Ed25519）\n"
                     << "  エントリ数: " << h->size << "\n"
-                    << "  時刻: " << h->at << "\n"
+                    << "  時刻: " << ledger::SignedTime(*h) << "（署名された時刻）\n"
+                    << "  タイムスタンプ: " << h->timestamp_ms << "\n"
                     << "  根ハッシュ: " << ledger::Hex(h->root) << "\n"
                     << "  公開鍵: ed25519:" << ledger::KeyHex(key) << "\n"
-                    << "  署名: " << (valid ? "有効" : "無効（この公開鍵では検証できません）") << "\n";
+                    << "  署名値: " << ledger::HexOf(h->signature) << "\n"
+                    << "  署名: " << (valid ? "有効" : "無効（この公開鍵では検証できません）") << "\n"
+                    << "（この出力を保存しておくと、後で `mamori ledger verify --trusted-head ファイル` で、証跡がこの時点から書き換えられていないことを確かめられます）\n";
         }
         if (!valid) SetExitCode(1);
       });
@@ -146,9 +170,13 @@ void AddLedgerCommand(CLI::App& app) {
   {
     auto* cmd = top->add_subcommand("verify", "証跡をすべて計算し直して検証する（最初の不正なエントリを示す）");
     static std::string pubkey, export_file;
+    static std::vector<std::string> trusted, witness;
     cmd->add_option("--db", db, "データベースのファイル");
     cmd->add_option("--pubkey", pubkey, "信頼する公開鍵のファイル（`mamori ledger pubkey` の出力）");
     cmd->add_option("--export", export_file, "データベースではなく、書き出したファイルを検証する（--pubkey が必要）");
+    cmd->add_option("--trusted-head", trusted,
+                    "監査人が保存したツリーヘッド（`ledger head` の出力・以前の書き出し）。今の証跡がそれを先頭に含むことを確かめる");
+    cmd->add_option("--witness", witness, "立会いファイル（`ledger witness`）。記録されたすべてのツリーヘッドを確かめる");
     cmd->callback([] {
       Guard([] {
         if (!export_file.empty()) {
@@ -157,15 +185,16 @@ void AddLedgerCommand(CLI::App& app) {
           std::ifstream in(export_file, std::ios::binary);
           if (!in) throw store::Error("E-LEDGER-023", "書き出しファイル「" + export_file + "」を開けません。");
           std::cout << "書き出し: " << export_file << "\n";
-          PrintReport(ledger::VerifyExport(in, key), "公開鍵ファイル " + pubkey);
+          PrintReport(ledger::VerifyExport(in, key, KeptHeadsFrom(Both(trusted, witness))), "公開鍵ファイル " + pubkey);
           return;
         }
         LedgerSession s(db);
         std::string how;
         auto key = TrustedKey(db, pubkey, *s.store, how);
+        const auto kept = KeptHeadsFrom(Both(trusted, witness));
         auto report = s.log->Verify(key, [](long long done, long long total) {
           std::cerr << "検証中… " << done << " / " << total << " 件\n";
-        });
+        }, kept);
         PrintReport(report, how);
       });
     });
@@ -191,11 +220,17 @@ void AddLedgerCommand(CLI::App& app) {
           nlohmann::json out = {{"entry", p.seq}, {"size", p.size}, {"leaf", ledger::Hex(p.leaf)},
                                 {"root", ledger::Hex(p.root)}, {"path", path}, {"verified", ok}};
           if (p.entry) out["entry_json"] = *p.entry;
+          if (auto by = s.log->RecordedBy(p.seq)) out["recorded_at"] = ledger::SignedTime(*by);
           std::cout << out.dump() << "\n";
         } else {
           std::cout << "エントリ #" << p.seq << "（大きさ " << p.size << " の木）\n";
           if (p.entry) std::cout << "  内容: " << *p.entry << "\n";
           else std::cout << "  内容: 保管済み（アーカイブの書き出しにあります）\n";
+          // The entry's own "at" may be what the user gave (--at); the time
+          // it was really recorded is the signed time of the head that first
+          // covered it.
+          if (auto by = s.log->RecordedBy(p.seq))
+            std::cout << "  記録された時刻: " << ledger::SignedTime(*by) << "（大きさ " << by->size << " のツリーヘッドの署名された時刻）\n";
           std::cout << "  葉ハッシュ: " << ledger::Hex(p.leaf) << "\n  監査パス（" << p.path.size() << " 個）:\n";
           for (const auto& h : p.path) std::cout << "    " << ledger::Hex(h) << "\n";
           std::cout << "  根ハッシュ: " << ledger::Hex(p.root) << "\n"
@@ -208,32 +243,123 @@ void AddLedgerCommand(CLI::App& app) {
   {
     auto* cmd = top->add_subcommand("consistency", "古い木が新しい木の先頭であることの証明（consistency proof）");
     static long long from = 0, to = 0;
+    static std::string trusted;
     static bool json = false;
-    cmd->add_option("--from", from, "古い木の大きさ")->required();
+    cmd->add_option("--from", from, "古い木の大きさ（--trusted-head がないとき）");
+    cmd->add_option("--trusted-head", trusted, "監査人が保存したツリーヘッド（`ledger head` の出力・以前の書き出し・立会いファイルの最後）");
     cmd->add_option("--to", to, "新しい木の大きさ（既定: 最新の署名付きツリーヘッド）");
     cmd->add_option("--db", db, "データベースのファイル");
     cmd->add_flag("--json", json, "JSON で出力する");
     cmd->callback([] {
       Guard([] {
         if (from < 0 || to < 0) throw store::Error("E-LEDGER-015", "--from と --to には 0 以上の数を指定してください。");
+        if (trusted.empty() == (from == 0))
+          throw store::Error("E-LEDGER-015", "古い木は --trusted-head（監査人が保存したツリーヘッド）か --from（大きさ）のどちらか一方で指定してください。");
         LedgerSession s(db);
+        // The old root to hold the proof to: the one the auditor kept, never
+        // one this log computes for itself (that would prove nothing).
+        std::optional<ledger::KeptHead> kept;
+        if (!trusted.empty()) {
+          kept = KeptHeadsFrom({trusted}).back();
+          from = static_cast<long long>(kept->size);
+          const auto size = static_cast<long long>(s.log->size());
+          if (from > size)
+            throw store::Error("E-LEDGER-120", "保存されたツリーヘッドは " + std::to_string(from) + " 件ですが、今の証跡は " +
+                                                   std::to_string(size) + " 件しかありません。証跡が縮んでいます（保存された後にエントリが削除されています）。");
+        }
         auto c = s.log->ProveConsistency(static_cast<std::uint64_t>(from), static_cast<std::uint64_t>(to));
-        bool ok = ledger::VerifyConsistency(c.from, c.to, c.from_root, c.to_root, c.proof);
+        const ledger::Hash given = kept ? kept->root : c.from_root;
+        bool ok = ledger::VerifyConsistency(c.from, c.to, given, c.to_root, c.proof);
+        const bool rewritten = kept && kept->root != c.from_root;
+        if (rewritten) ok = false;
         if (json) {
           nlohmann::json proof = nlohmann::json::array();
           for (const auto& h : c.proof) proof.push_back(ledger::Hex(h));
-          std::cout << nlohmann::json{{"from", c.from}, {"to", c.to}, {"from_root", ledger::Hex(c.from_root)},
-                                      {"to_root", ledger::Hex(c.to_root)}, {"proof", proof}, {"verified", ok}}
-                           .dump()
-                    << "\n";
+          nlohmann::json out{{"from", c.from}, {"to", c.to}, {"from_root", ledger::Hex(given)},
+                             {"computed_from_root", ledger::Hex(c.from_root)}, {"to_root", ledger::Hex(c.to_root)},
+                             {"proof", proof}, {"verified", ok}, {"trusted", kept.has_value()}};
+          std::cout << out.dump() << "\n";
         } else {
-          std::cout << "整合性の証明: " << c.from << " 件の木 → " << c.to << " 件の木\n"
-                    << "  古い根: " << ledger::Hex(c.from_root) << "\n  新しい根: " << ledger::Hex(c.to_root) << "\n"
+          std::cout << "整合性の証明: " << c.from << " 件の木 → " << c.to << " 件の木\n";
+          if (kept) {
+            std::cout << "  古い根（" << kept->source << " に保存されたもの）: " << ledger::Hex(given) << "\n"
+                      << "  古い根（今の証跡から計算したもの）: " << ledger::Hex(c.from_root)
+                      << (rewritten ? "  ← 一致しません" : "  （一致）") << "\n";
+          } else {
+            std::cout << "  古い根（今の証跡から計算したもの）: " << ledger::Hex(c.from_root) << "\n";
+          }
+          std::cout << "  新しい根: " << ledger::Hex(c.to_root) << "\n"
                     << "  証明（" << c.proof.size() << " 個）:\n";
           for (const auto& h : c.proof) std::cout << "    " << ledger::Hex(h) << "\n";
-          std::cout << "  検証: " << (ok ? "OK（古い木は新しい木の先頭のまま、書き換えられていません）" : "不合格") << "\n";
+          if (rewritten)
+            std::cout << "  検証: 不合格 — 保存された根と違います。保存された後に、エントリ #0〜#" << c.from - 1
+                      << " のどこかが書き換えられたか、削除・挿入されています。\n";
+          else if (!ok)
+            std::cout << "  検証: 不合格\n";
+          else if (kept)
+            std::cout << "  検証: OK（保存されたツリーヘッドの木は、今の木の先頭のまま、書き換えられていません）\n";
+          else
+            std::cout << "  検証: 証明は今の証跡の中で整合しています。ただし古い根はこの証跡から計算したもので、"
+                         "書き換えられていないことの証明にはなりません。監査人が保存したツリーヘッドと比べるには --trusted-head を使ってください。\n";
         }
         if (!ok) SetExitCode(1);
+      });
+    });
+  }
+  {
+    auto* cmd = top->add_subcommand("witness", "新しい署名付きツリーヘッドを立会いファイルに追記する（別の機械・部署・印刷で保管）");
+    static std::string out;
+    cmd->add_option("--out,-o", out, "立会いファイル（なければ作る）")->required();
+    cmd->add_option("--db", db, "データベースのファイル");
+    cmd->callback([] {
+      Guard([] {
+        std::string text;
+        std::vector<ledger::KeptHead> had;
+        if (fs::exists(out)) {
+          std::ifstream in(out, std::ios::binary);
+          text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+          if (!text.starts_with(ledger::kWitnessMagic))
+            throw store::Error("E-LEDGER-031", "「" + out + "」は立会いファイルではありません（1行目が「" +
+                                                   std::string(ledger::kWitnessMagic) + "」ではありません）。別のファイル名を指定してください。");
+          had = ledger::ReadKeptHeads(text, out);
+        } else {
+          text = std::string(ledger::kWitnessMagic) + "\n";
+        }
+        // The operator's copy of the file could have been changed too; the
+        // log is checked against every witnessed head before more are added,
+        // so that a witness never vouches for a rewritten log.
+        LedgerSession s(db);
+        std::string how;
+        auto key = TrustedKey(db, "", *s.store, how);
+        if (!had.empty()) {
+          auto r = s.log->Verify(key, {}, had);
+          for (const auto& p : r.problems)
+            if (p.code == "E-LEDGER-120" || p.code == "E-LEDGER-121" || p.code == "E-LEDGER-122") {
+              std::cout << "立会いファイルの記録と証跡が一致しないため、追記しません。\n  " << p.code << ": " << p.message << "\n";
+              SetExitCode(1);
+              return;
+            }
+        }
+        const std::uint64_t last = had.empty() ? 0 : std::max_element(had.begin(), had.end(), [](const auto& a, const auto& b) {
+                                                          return a.size < b.size;
+                                                        })->size;
+        long long added = 0;
+        std::optional<ledger::TreeHead> newest;
+        for (const auto& h : s.log->Heads()) {
+          if (h.size <= last) continue;
+          text += ledger::HeadLine(h) + "\n";
+          ++added;
+          newest = h;
+        }
+        if (!added) {
+          std::cout << "新しい署名付きツリーヘッドはありません（立会いファイルは大きさ " << last << " まで記録済み）。\n";
+          return;
+        }
+        // Replacing the file with itself plus the new lines, atomically.
+        output::WriteFile(out, text, {true, output::StoreFiles(db)});
+        std::cout << "署名付きツリーヘッド " << added << " 件を " << out << " に追記しました（最新: " << newest->size << " 件、"
+                  << ledger::SignedTime(*newest) << "、根 " << Short(ledger::Hex(newest->root)) << "）。\n"
+                  << "このファイルを運用者の手の届かない所に保管し、監査では `mamori ledger verify --witness " << out << "` で確かめてください。\n";
       });
     });
   }

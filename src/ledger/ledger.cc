@@ -131,7 +131,7 @@ void Ledger::SignHead() {
   h.timestamp_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                        std::chrono::system_clock::now().time_since_epoch())
                        .count();
-  h.at = store::NowJst();
+  h.at = store::JstOf(h.timestamp_ms);  // the text of the instant signed, not a second reading of the clock
   h.root = frontier_.Root();
   auto msg = SignedBytes(h);
   crypto_sign_detached(h.signature.data(), nullptr, msg.data(), msg.size(), SecretKey().data());
@@ -142,6 +142,18 @@ void Ledger::SignHead() {
 
 std::optional<TreeHead> Ledger::Head() {
   auto r = store_.LatestTreeHead();
+  if (!r) return std::nullopt;
+  return FromRow(*r);
+}
+
+std::vector<TreeHead> Ledger::Heads() {
+  std::vector<TreeHead> out;
+  for (const auto& r : store_.TreeHeads()) out.push_back(FromRow(r));
+  return out;
+}
+
+std::optional<TreeHead> Ledger::RecordedBy(std::uint64_t seq) {
+  auto r = store_.TreeHeadCovering(static_cast<long long>(seq));
   if (!r) return std::nullopt;
   return FromRow(*r);
 }

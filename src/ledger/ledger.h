@@ -54,6 +54,31 @@ struct TreeHead {
   Hash root{};
   Signature signature{};
 };
+// The instant a head signs, in JST: the time to show, since the stored `at`
+// text is not covered by the signature.
+std::string SignedTime(const TreeHead& h);
+// Whether the stored `at` text is the signed instant (or the second after it,
+// as heads written before the two were taken from one clock reading may be).
+bool AtMatchesSignedTime(const TreeHead& h);
+
+// A head kept outside the operator's hands: what `ledger head` printed (text
+// or --json), an earlier export, or a witness file (`ledger witness`). The
+// log must still extend it. `timestamp_ms`/`signature` are there when the
+// source carried them; `source` names the file and line for messages.
+struct KeptHead {
+  std::uint64_t size = 0;
+  Hash root{};
+  std::optional<std::int64_t> timestamp_ms;
+  std::optional<Signature> signature;
+  std::string source;
+};
+// Every head in `text`: all of a witness file's or an export's, the one of
+// `ledger head`'s output. Throws E-LEDGER-030 naming `name` when it holds none.
+std::vector<KeptHead> ReadKeptHeads(std::string_view text, const std::string& name);
+// A witness file: its first line, and one line per head (the export's H line).
+inline constexpr std::string_view kWitnessMagic = "mamori-ledger-witness 1";
+std::string HeadLine(const TreeHead& h);
+
 // The bytes a tree head signs: RFC 6962 §3.5 TreeHeadSignature (version v1,
 // signature type tree_hash, timestamp, tree size, root), big-endian.
 std::array<unsigned char, 50> SignedBytes(const TreeHead& h);
@@ -78,6 +103,7 @@ struct Report {
   bool export_ended = true;
   std::vector<Problem> problems;  // in log order; the first names the first bad entry
   long long more_problems = 0;    // found beyond those kept in `problems`
+  long long kept_checked = 0;     // heads kept outside (KeptHead) held against the log
   bool ok() const { return problems.empty() && heads > 0; }
 };
 
@@ -117,10 +143,17 @@ class Ledger {
 
   std::uint64_t size() const { return frontier_.size(); }
   std::optional<TreeHead> Head();
+  // Every signed head, by size.
+  std::vector<TreeHead> Heads();
+  // The head signed when entry `seq` was committed: its signed time is when
+  // the entry was really recorded, whatever `at` the entry itself carries.
+  std::optional<TreeHead> RecordedBy(std::uint64_t seq);
 
   // A full recomputation (see the invariants above), calling `progress` now
   // and then on a long log.
-  Report Verify(const PublicKey& trusted, const std::function<void(long long done, long long total)>& progress = {});
+  // `kept`: heads the auditor kept; the log must extend every one of them.
+  Report Verify(const PublicKey& trusted, const std::function<void(long long done, long long total)>& progress = {},
+                const std::vector<KeptHead>& kept = {});
 
   // Proofs against the tree of `size` entries (0: the latest signed head).
   Inclusion ProveInclusion(std::uint64_t seq, std::uint64_t size = 0);
@@ -146,7 +179,8 @@ class Ledger {
                             const std::string& at);
   long long OnChange(const store::Change& c, const std::string& actor, const std::string& at, const std::string& command);
   void SignHead();
-  void VerifyLocked(const PublicKey& trusted, const std::function<void(long long, long long)>& progress, Report& report);
+  void VerifyLocked(const PublicKey& trusted, const std::function<void(long long, long long)>& progress,
+                    const std::vector<KeptHead>& kept, Report& report);
   const std::array<unsigned char, 64>& SecretKey();
   long long data_version_ = 0;  // the store's, when this ledger last read the log's end
   std::span<const Hash> Leaves(std::uint64_t start, std::uint64_t size);
@@ -176,7 +210,7 @@ class Ledger {
 };
 
 // Verifies an export with nothing but the export and the public key.
-Report VerifyExport(std::istream& in, const PublicKey& trusted);
+Report VerifyExport(std::istream& in, const PublicKey& trusted, const std::vector<KeptHead>& kept = {});
 
 // Interior nodes are kept from this level up: a proof then reads at most one
 // 16-leaf run plus one node per level, while the kept nodes add only about one

@@ -10,6 +10,7 @@
 // A head line follows the entry that brings the tree to its size.
 #include <sodium.h>
 
+#include <algorithm>
 #include <charconv>
 #include <future>
 #include <istream>
@@ -49,7 +50,10 @@ long long RecordedSeq(std::string_view entry) {
 
 class Checker {
  public:
-  Checker(const PublicKey& key, Report& report) : key_(key), r_(report) {}
+  Checker(const PublicKey& key, Report& report, const std::vector<KeptHead>& kept = {})
+      : key_(key), r_(report), kept_(kept) {
+    std::stable_sort(kept_.begin(), kept_.end(), [](const KeptHead& a, const KeptHead& b) { return a.size < b.size; });
+  }
 
   // Called per entry in seq order. `entry` is nullopt for an archived entry
   // (its stored leaf is then all there is). Returns false when the log can no
@@ -84,13 +88,43 @@ class Checker {
     }
     frontier_.Push(leaf, on_node);
     ++r_.entries;
+    while (next_kept_ < kept_.size() && kept_[next_kept_].size <= frontier_.size()) CheckKept(kept_[next_kept_++]);
     return true;
+  }
+
+  // A head the auditor kept: the log, recomputed from its entries, must
+  // still have had exactly that root when it had that many entries.
+  void CheckKept(const KeptHead& k) {
+    ++r_.kept_checked;
+    const std::string name = k.source + " のツリーヘッド（" + N(static_cast<long long>(k.size)) + " 件" +
+                             (k.timestamp_ms ? "、" + store::JstOf(*k.timestamp_ms) : std::string()) + "）";
+    if (k.timestamp_ms && k.signature) {
+      TreeHead h;
+      h.size = k.size;
+      h.timestamp_ms = *k.timestamp_ms;
+      h.root = k.root;
+      h.signature = *k.signature;
+      if (!SignatureValid(h, key_))
+        Add("E-LEDGER-122", name + " の署名が、与えられた公開鍵で検証できません（保存したものが改変されたか、別の鍵の証跡です）。", -1);
+    }
+    if (k.size == 0 || k.size != frontier_.size()) return;
+    if (k.root != frontier_.Root())
+      Add("E-LEDGER-121", name + " の根 " + Hex(k.root).substr(0, 16) + "… が、今の証跡の先頭 " + N(static_cast<long long>(k.size)) +
+                              " 件から計算した根 " + Hex(frontier_.Root()).substr(0, 16) +
+                              "… と違います。保存された後に、エントリ #0〜#" + N(static_cast<long long>(k.size) - 1) +
+                              " のどこかが書き換えられたか、削除・挿入されています（署名し直されていても見抜けます）。",
+          -1, 0, static_cast<long long>(k.size));
   }
 
   void Head(const TreeHead& h) {
     ++r_.heads;
     const std::uint64_t size = frontier_.size();
-    const std::string name = "署名付きツリーヘッド（" + N(static_cast<long long>(h.size)) + " 件、" + h.at + "）";
+    const std::string name = "署名付きツリーヘッド（" + N(static_cast<long long>(h.size)) + " 件、" + SignedTime(h) + "）";
+    // The `at` text is for people; only the timestamp is signed. A text that
+    // says another time is an edit, and is never shown as the head's time.
+    if (!AtMatchesSignedTime(h))
+      Add("E-LEDGER-117", name + " の日時の文字「" + h.at + "」が、署名された時刻と違います（日時の書き換え）。", -1,
+          static_cast<long long>(prev_size_), static_cast<long long>(h.size));
     if (!SignatureValid(h, key_)) {
       Add("E-LEDGER-105", name + " の署名が、与えられた公開鍵で検証できません（別の鍵による署名、または改ざん）。", -1,
           static_cast<long long>(prev_size_), static_cast<long long>(h.size));
@@ -121,6 +155,19 @@ class Checker {
           static_cast<long long>(frontier_.size()));
     }
     if (r_.heads == 0) Add("E-LEDGER-109", "署名付きツリーヘッドがひとつもありません。", -1);
+    for (; next_kept_ < kept_.size(); ++next_kept_) {
+      const KeptHead& k = kept_[next_kept_];
+      if (lost_) {
+        Add("E-LEDGER-120", k.source + " のツリーヘッド（" + N(static_cast<long long>(k.size)) +
+                                " 件）は、途中のエントリがないため確かめられません。", -1);
+        continue;
+      }
+      Add("E-LEDGER-120", k.source + " のツリーヘッドは " + N(static_cast<long long>(k.size)) + " 件ですが、今の証跡は " +
+                              N(static_cast<long long>(frontier_.size())) +
+                              " 件しかありません。証跡が縮んでいます（保存された後にエントリが削除されています）。",
+          static_cast<long long>(frontier_.size()));
+      ++r_.kept_checked;
+    }
   }
 
   std::uint64_t size() const { return frontier_.size(); }
@@ -146,21 +193,24 @@ class Checker {
   Frontier frontier_;
   std::uint64_t prev_size_ = 0, last_head_size_ = 0;
   bool lost_ = false, root_failed_ = false;
+  std::vector<KeptHead> kept_;
+  std::size_t next_kept_ = 0;
 };
 
 }  // namespace
 
-Report Ledger::Verify(const PublicKey& trusted, const std::function<void(long long, long long)>& progress) {
+Report Ledger::Verify(const PublicKey& trusted, const std::function<void(long long, long long)>& progress,
+                      const std::vector<KeptHead>& kept) {
   Report report;
   // One read transaction: the log, the history and the rows are compared as
   // of one moment, whatever another process commits meanwhile.
-  store_.Read([&] { VerifyLocked(trusted, progress, report); });
+  store_.Read([&] { VerifyLocked(trusted, progress, kept, report); });
   return report;
 }
 
 void Ledger::VerifyLocked(const PublicKey& trusted, const std::function<void(long long, long long)>& progress,
-                          Report& report) {
-  Checker check(trusted, report);
+                          const std::vector<KeptHead>& kept, Report& report) {
+  Checker check(trusted, report, kept);
   RegisterCheck registers(store_, [&check](Problem p) { check.Add(std::move(p)); });
   std::vector<LoggedEntry> logged;
   std::vector<TreeHead> heads;
@@ -309,9 +359,9 @@ void Ledger::Export(std::ostream& out, std::uint64_t size) {
   out << "END " << size << " " << heads.size() << "\n";
 }
 
-Report VerifyExport(std::istream& in, const PublicKey& trusted) {
+Report VerifyExport(std::istream& in, const PublicKey& trusted, const std::vector<KeptHead>& kept) {
   Report report;
-  Checker check(trusted, report);
+  Checker check(trusted, report, kept);
   std::string line;
   long long lineno = 0;
   std::uint64_t largest = 0;

@@ -370,6 +370,13 @@ class SqliteStore final : public Store {
     while (s.Step()) out.push_back(HeadOf(s));
     return out;
   }
+  std::optional<TreeHeadRow> TreeHeadCovering(long long seq) override {
+    Stmt s(db_, "SELECT size, timestamp, at, root, signature FROM tree_heads WHERE size > ?1 ORDER BY size LIMIT 1");
+    s.Bind(1, seq);
+    std::optional<TreeHeadRow> out;
+    if (s.Step()) out = HeadOf(s);
+    return out;
+  }
   std::optional<TreeHeadRow> LatestTreeHead() override {
     Stmt::Scope scope(*latest_head_);
     std::optional<TreeHeadRow> out;
@@ -553,7 +560,13 @@ std::unique_ptr<Store> OpenSqlite(const std::string& path, bool create) {
 }
 
 std::string NowJst() {
-  std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now()) + 9 * 3600;
+  return JstOf(std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+                   .count());
+}
+
+std::string JstOf(long long epoch_ms) {
+  // Floor, not truncation: an instant before 1970 still names its own second.
+  std::time_t t = static_cast<std::time_t>((epoch_ms >= 0 ? epoch_ms : epoch_ms - 999) / 1000) + 9 * 3600;
   std::tm tm{};
   gmtime_r(&t, &tm);
   char buf[40];

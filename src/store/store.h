@@ -136,6 +136,9 @@ class Store {
   virtual void PutTreeHead(const TreeHeadRow& head) = 0;
   virtual std::vector<TreeHeadRow> TreeHeads() = 0;  // by size
   virtual std::optional<TreeHeadRow> LatestTreeHead() = 0;
+  // The first head that covers entry `seq`: signed when that entry's
+  // transaction committed, so its timestamp is when the entry was recorded.
+  virtual std::optional<TreeHeadRow> TreeHeadCovering(long long seq) = 0;
 
   // Hooks called inside the transaction: for every applied change, and just
   // before COMMIT (the evidence ledger attaches to both, and signs its tree
@@ -203,6 +206,8 @@ std::unique_ptr<Store> OpenSqlite(const std::string& path, bool create);
 
 // The current time in JST as "YYYY-MM-DDTHH:MM:SS+09:00".
 std::string NowJst();
+// An instant (ms since the Unix epoch) in the same form.
+std::string JstOf(long long epoch_ms);
 
 // Whether a dated register row (在任, 委員, 指名) is in force on `date`: ISO
 // dates compare as strings; an empty `from` or `to` leaves that end open.
