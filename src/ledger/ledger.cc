@@ -271,7 +271,8 @@ Archived Ledger::Archive(const std::string& file, const std::string& cutoff, con
   // The last head signed before the cutoff: the archive ends on a signed head.
   std::uint64_t upto = 0;
   for (const auto& h : store_.TreeHeads()) {
-    if (h.at >= cutoff) break;  // heads in size order: stop at the first one too young
+    // The signed instant, not the `at` text beside it, which nothing signs.
+    if (store::JstOf(h.timestamp_ms) >= cutoff) break;  // heads in size order: stop at the first one too young
     upto = static_cast<std::uint64_t>(h.size);
   }
   out.upto = upto;
