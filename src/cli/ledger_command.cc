@@ -1,4 +1,4 @@
-// `mamori ledger head | verify | prove | consistency | witness | export | pubkey | archive`:
+// `mamori ledger head | verify | prove | consistency | witness | rotate-key | export | pubkey | archive`:
 // the evidence log, for the people who run mamori and for an auditor holding
 // only an export and the public key (docs/ledger.md).
 #include <CLI/CLI.hpp>
@@ -49,9 +49,18 @@ ledger::PublicKey TrustedKey(const std::string& db, const std::string& pubkey_fi
       throw store::Error("E-LEDGER-020", "署名鍵「" + key + "」の公開鍵が、データベースに記録された公開鍵と違います。鍵かデータベースが差し替えられています。");
     }
     how = "署名鍵 " + key + " の公開鍵";
+    // After a rotation the log is verified from the key it started with,
+    // following each rotation it records.
+    if (auto initial = s.GetMeta("ledger_pubkey_initial")) {
+      if (auto k0 = ledger::ParsePublicKey(*initial)) {
+        how = "最初の署名鍵の公開鍵（データベースの記録。鍵の交換は証跡の記録どおりにたどります）";
+        return *k0;
+      }
+    }
     return k;
   }
-  auto recorded = s.GetMeta("ledger_pubkey");
+  auto recorded = s.GetMeta("ledger_pubkey_initial");
+  if (!recorded) recorded = s.GetMeta("ledger_pubkey");
   auto k = recorded ? ledger::ParsePublicKey(*recorded) : std::nullopt;
   if (!k) {
     throw store::Error("E-LEDGER-021", "検証に使う公開鍵がありません。--pubkey で `mamori ledger pubkey` が書き出したファイルを指定してください。");
@@ -140,7 +149,10 @@ void AddLedgerCommand(CLI::App& app) {
         auto h = s.log->Head();
         if (!h) throw store::Error("E-LEDGER-012", "証跡に署名付きツリーヘッドがまだありません。");
         std::string how;
-        auto key = TrustedKey(db, "", *s.store, how);
+        TrustedKey(db, "", *s.store, how);  // refuses a key that is not this store's
+        // The latest head is signed by the current key (after any rotation).
+        const auto current = s.store->GetMeta("ledger_pubkey");
+        const auto key = current && ledger::ParsePublicKey(*current) ? *ledger::ParsePublicKey(*current) : TrustedKey(db, "", *s.store, how);
         bool valid = ledger::SignatureValid(*h, key);
         if (json) {
           std::cout << nlohmann::json{{"size", h->size},
@@ -360,6 +372,23 @@ void AddLedgerCommand(CLI::App& app) {
         std::cout << "署名付きツリーヘッド " << added << " 件を " << out << " に追記しました（最新: " << newest->size << " 件、"
                   << ledger::SignedTime(*newest) << "、根 " << Short(ledger::Hex(newest->root)) << "）。\n"
                   << "このファイルを運用者の手の届かない所に保管し、監査では `mamori ledger verify --witness " << out << "` で確かめてください。\n";
+      });
+    });
+  }
+  {
+    auto* cmd = top->add_subcommand("rotate-key", "署名鍵を新しい鍵に替える（交換は古い鍵で署名して記録する）");
+    cmd->add_option("--db", db, "データベースのファイル");
+    cmd->callback([] {
+      Guard([] {
+        LedgerSession s(db);
+        const char* user = std::getenv("USER");
+        auto r = s.log->RotateKey(user ? user : "mamori");
+        std::cout << "署名鍵を替えました（証跡 #" << r.seq << " に記録し、古い鍵で署名しました）。\n"
+                  << "  古い公開鍵: ed25519:" << ledger::KeyHex(r.old_key) << "\n"
+                  << "  新しい公開鍵: ed25519:" << ledger::KeyHex(r.new_key) << "\n"
+                  << "  新しい鍵: " << ledger::KeyPathFor(db) << "（今すぐ控えを取ってください。docs/ledger.md）\n"
+                  << "  古い鍵: " << r.retired_path << " に移しました。控えを確かめたら、安全に破棄してください。\n"
+                  << "監査人が持っている最初の公開鍵のままで、交換の前後を通して検証できます。\n";
       });
     });
   }

@@ -10,6 +10,8 @@
 #include <fstream>
 #include <sstream>
 
+#include <nlohmann/json.hpp>
+
 #include "ledger/ledger.h"
 
 namespace mamori::ledger {
@@ -129,6 +131,39 @@ bool SignatureValid(const TreeHead& h, const PublicKey& key) {
 // Checked before the first write of a session, so that a wrong or exposed
 // key stops the work before anything is written: heads signed with another
 // store's key could never be verified against the key recorded at init.
+// The rotation is one entry, signed by the old key in the head of its own
+// commit; the new key signs every head after. Order, for a crash at any
+// point: the new key is written beside the old one first; the entry and the
+// recorded public key commit together; only then does the new key take the
+// old one's place (SecretKey explains a crash between the last two).
+Ledger::Rotated Ledger::RotateKey(const std::string& actor) {
+  Rotated out;
+  const std::string pending = key_path_ + ".new";
+  out.old_key = PublicKeyOf(key_path_);
+  SecretKey();  // the old key must be the right one, and private, before anything changes
+  out.new_key = CreateKey(pending);
+  try {
+    store::Transaction tx(store_);
+    if (!store_.GetMeta("ledger_pubkey_initial"))
+      store_.SetMeta("ledger_pubkey_initial", "ed25519:" + KeyHex(out.old_key));
+    store_.SetMeta("ledger_pubkey", "ed25519:" + KeyHex(out.new_key));
+    out.seq = static_cast<std::uint64_t>(
+        Append("ledger", {{"event", "rotate_key"}, {"old", "ed25519:" + KeyHex(out.old_key)}, {"new", "ed25519:" + KeyHex(out.new_key)}},
+               actor, store::NowJst()));
+    tx.Commit();  // the head of this commit is signed by the old key
+  } catch (...) {
+    ::unlink(pending.c_str());
+    throw;
+  }
+  out.retired_path = key_path_ + ".retired-" + std::to_string(out.seq);
+  if (::rename(key_path_.c_str(), out.retired_path.c_str()) != 0 || ::rename(pending.c_str(), key_path_.c_str()) != 0)
+    throw store::Error("E-LEDGER-027", "鍵の交換は記録しましたが、新しい鍵を置けませんでした。`mv " + pending + " " + key_path_ +
+                                           "` で置いてください。");
+  if (secret_) sodium_memzero(secret_->data(), secret_->size());
+  secret_.reset();
+  return out;
+}
+
 const std::array<unsigned char, 64>& Ledger::SecretKey() {
   if (!secret_) {
     InitSodium();
@@ -147,6 +182,11 @@ const std::array<unsigned char, 64>& Ledger::SecretKey() {
     const auto recorded = store_.GetMeta("ledger_pubkey");
     if (recorded && *recorded != "ed25519:" + KeyHex(pk)) {
       sodium_memzero(sk.data(), sk.size());
+      // A rotation that committed but stopped before putting the new key in place.
+      const std::string pending = key_path_ + ".new";
+      if (::access(pending.c_str(), R_OK) == 0 && *recorded == "ed25519:" + KeyHex(PublicKeyOf(pending)))
+        throw store::Error("E-LEDGER-027", "署名鍵の交換（`mamori ledger rotate-key`）が途中で止まっています。記録は新しい鍵に切り替わっています。"
+                                           "`mv " + pending + " " + key_path_ + "` で新しい鍵を置いてから、やり直してください。何も変更していません。");
       throw store::Error("E-LEDGER-026", "署名鍵「" + key_path_ + "」は、このデータベースに記録された鍵（" + recorded->substr(0, 24) +
                                              "…）ではありません。別のデータベースの鍵に差し替えられています。正しい鍵を戻してください"
                                              "（鍵の控えについては docs/ledger.md）。何も変更していません。");

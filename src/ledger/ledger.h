@@ -103,7 +103,8 @@ struct Report {
   bool export_ended = true;
   std::vector<Problem> problems;  // in log order; the first names the first bad entry
   long long more_problems = 0;    // found beyond those kept in `problems`
-  long long kept_checked = 0;     // heads kept outside (KeptHead) held against the log
+  long long kept_checked = 0;
+  long long rotations = 0;        // key rotations followed     // heads kept outside (KeptHead) held against the log
   bool ok() const { return problems.empty() && heads > 0; }
 };
 
@@ -140,6 +141,18 @@ class Ledger {
   // and nothing is appended.
   long long Append(std::string_view kind, const nlohmann::json& data, const std::string& actor,
                    const std::string& at);
+
+  // Replaces the signing key: a new key is made, the change is recorded as an
+  // entry signed by the old key, and the old key is kept beside as
+  // "<key>.retired-<seq>" for its owner to destroy once backups are checked.
+  // The key given at init keeps verifying the whole log (Verify follows the
+  // rotations it records).
+  struct Rotated {
+    PublicKey old_key{}, new_key{};
+    std::uint64_t seq = 0;
+    std::string retired_path;
+  };
+  Rotated RotateKey(const std::string& actor);
 
   std::uint64_t size() const { return frontier_.size(); }
   std::optional<TreeHead> Head();

@@ -10,6 +10,8 @@
 // A head line follows the entry that brings the tree to its size.
 #include <sodium.h>
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <charconv>
 #include <future>
@@ -51,7 +53,7 @@ long long RecordedSeq(std::string_view entry) {
 class Checker {
  public:
   Checker(const PublicKey& key, Report& report, const std::vector<KeptHead>& kept = {})
-      : key_(key), r_(report), kept_(kept) {
+      : active_(key), r_(report), kept_(kept) {
     std::stable_sort(kept_.begin(), kept_.end(), [](const KeptHead& a, const KeptHead& b) { return a.size < b.size; });
   }
 
@@ -78,6 +80,8 @@ class Checker {
                                 "があります（入れ替え・移動・改ざん）。", seq);
       } else if (stored_leaf && *stored_leaf != leaf) {
         Add("E-LEDGER-101", "エントリ #" + N(seq) + " の内容が、記録時の葉ハッシュと一致しません（内容の改ざん）。", seq);
+      } else if (entry->find("\"event\":\"rotate_key\"") != std::string_view::npos) {
+        Rotation(seq, *entry);
       }
     } else if (stored_leaf) {
       leaf = *stored_leaf;
@@ -92,6 +96,21 @@ class Checker {
     return true;
   }
 
+  // A key rotation (Ledger::RotateKey): heads up to the one that covers it are
+  // signed by the key before, every later head by the key it names.
+  void Rotation(long long seq, std::string_view entry) {
+    auto j = nlohmann::json::parse(entry, nullptr, false);
+    if (j.is_discarded() || j.value("kind", "") != "ledger" || !j.contains("data") || !j["data"].is_object()) return;
+    const auto& d = j["data"];
+    const auto old_key = ParsePublicKey(d.value("old", "")), new_key = ParsePublicKey(d.value("new", ""));
+    if (!old_key || !new_key || *old_key != active_) {
+      Add("E-LEDGER-123", "エントリ #" + N(seq) + " の鍵の交換は、その時点で署名していた鍵からの交換ではありません（偽の交換）。", seq);
+      return;
+    }
+    next_key_ = *new_key;
+    rotated_at_ = seq;
+  }
+
   // A head the auditor kept: the log, recomputed from its entries, must
   // still have had exactly that root when it had that many entries.
   void CheckKept(const KeptHead& k) {
@@ -104,7 +123,7 @@ class Checker {
       h.timestamp_ms = *k.timestamp_ms;
       h.root = k.root;
       h.signature = *k.signature;
-      if (!SignatureValid(h, key_))
+      if (!SignatureValid(h, active_))
         Add("E-LEDGER-122", name + " の署名が、与えられた公開鍵で検証できません（保存したものが改変されたか、別の鍵の証跡です）。", -1);
     }
     if (k.size == 0 || k.size != frontier_.size()) return;
@@ -125,7 +144,7 @@ class Checker {
     if (!AtMatchesSignedTime(h))
       Add("E-LEDGER-117", name + " の日時の文字「" + h.at + "」が、署名された時刻と違います（日時の書き換え）。", -1,
           static_cast<long long>(prev_size_), static_cast<long long>(h.size));
-    if (!SignatureValid(h, key_)) {
+    if (!SignatureValid(h, active_)) {
       Add("E-LEDGER-105", name + " の署名が、与えられた公開鍵で検証できません（別の鍵による署名、または改ざん）。", -1,
           static_cast<long long>(prev_size_), static_cast<long long>(h.size));
     } else if (h.size != size) {
@@ -145,6 +164,11 @@ class Checker {
     prev_size_ = h.size;
     r_.latest = h;
     last_head_size_ = h.size;
+    if (next_key_ && static_cast<long long>(h.size) > rotated_at_) {
+      active_ = *next_key_;
+      next_key_.reset();
+      ++r_.rotations;
+    }
   }
 
   void Finish(std::uint64_t largest_head) {
@@ -188,7 +212,9 @@ class Checker {
   }
 
  private:
-  const PublicKey& key_;
+  PublicKey active_;  // the key that signs the heads being checked now
+  std::optional<PublicKey> next_key_;
+  long long rotated_at_ = -1;
   Report& r_;
   Frontier frontier_;
   std::uint64_t prev_size_ = 0, last_head_size_ = 0;

@@ -58,4 +58,55 @@ TEST(SigningKey, AKeyOthersCanReadIsRefusedWithTheChmodToFixIt) {
 }
 
 }  // namespace
+// A rotation: recorded in the log and signed by the old key; heads after it
+// are signed by the new one; the auditor's key from init verifies it all,
+// the database and an export alike. The old key no longer writes.
+TEST(SigningKey, ARotatedKeyIsFollowedFromTheKeyGivenAtInit) {
+  Stores s;
+  const std::string pub0 = (s.dir / "pub0.txt").string();
+  ASSERT_EQ(RunMamori({"ledger", "pubkey", "--db", s.a, "--out", pub0}, s.dir).status, 0);
+  const std::string old_key = test_util::ReadFileBytes(s.a + ".key");
+  auto r = RunMamori({"ledger", "rotate-key", "--db", s.a}, s.dir);
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(test_util::ReadFileBytes(s.a + ".key"), old_key);
+  ASSERT_EQ(s.Import(s.a).status, 0);  // signed with the new key
+  auto v = RunMamori({"ledger", "verify", "--db", s.a, "--pubkey", pub0}, s.dir);
+  EXPECT_EQ(v.status, 0) << v.out;
+  const std::string ex = (s.dir / "ex.txt").string();
+  ASSERT_EQ(RunMamori({"ledger", "export", "--db", s.a, "--out", ex}, s.dir).status, 0);
+  auto e = RunMamori({"ledger", "verify", "--export", ex, "--pubkey", pub0}, s.dir);
+  EXPECT_EQ(e.status, 0) << e.out;
+  // `ledger pubkey` still gives the auditor the key the log starts from.
+  auto p = RunMamori({"ledger", "pubkey", "--db", s.a}, s.dir);
+  EXPECT_EQ(p.out, test_util::ReadFileBytes(pub0));
+  // The retired key is refused for writing.
+  fs::path retired;
+  for (const auto& f : fs::directory_iterator(s.dir))
+    if (f.path().filename().string().starts_with("a.db.key.retired-")) retired = f.path();
+  ASSERT_FALSE(retired.empty());
+  fs::copy_file(retired, s.a + ".key", fs::copy_options::overwrite_existing);
+  ::chmod((s.a + ".key").c_str(), 0600);
+  auto w = s.Import(s.a);
+  EXPECT_EQ(w.status, 2);
+  EXPECT_NE(w.err.find("E-LEDGER-026"), std::string::npos) << w.err;
+}
+
+// A crash between the commit of a rotation and the move of its key files.
+TEST(SigningKey, ARotationThatStoppedHalfwaySaysHowToFinish) {
+  Stores s;
+  ASSERT_EQ(RunMamori({"ledger", "rotate-key", "--db", s.a}, s.dir).status, 0);
+  fs::path retired;
+  for (const auto& f : fs::directory_iterator(s.dir))
+    if (f.path().filename().string().starts_with("a.db.key.retired-")) retired = f.path();
+  // As if the process had died after the commit, before the files moved.
+  fs::rename(s.a + ".key", s.a + ".key.new");
+  fs::rename(retired, s.a + ".key");
+  const long long before = s.Size(s.a);
+  auto w = s.Import(s.a);
+  EXPECT_EQ(w.status, 2);
+  EXPECT_NE(w.err.find("E-LEDGER-027"), std::string::npos) << w.err;
+  EXPECT_NE(w.err.find("mv "), std::string::npos) << w.err;
+  EXPECT_EQ(s.Size(s.a), before);
+}
+
 }  // namespace mamori
