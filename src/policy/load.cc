@@ -391,6 +391,16 @@ void Loader::ReadRule(Entry& e) {
 }
 
 void Loader::File(const std::string& path, const std::string& shown, bool manifest) {
+  // A pack's files are a few hundred lines of TOML each; one far larger is
+  // not a pack file, and reading it whole could exhaust memory.
+  constexpr std::uintmax_t kMaxPackFileBytes = 4u << 20;
+  std::error_code ec;
+  const std::uintmax_t size = fs::file_size(path, ec);
+  if (!ec && size > kMaxPackFileBytes) {
+    out_.errors.push_back({"E-PACK-038", {shown, 0, 0},
+                           "ファイルが大きすぎます（" + std::to_string(size >> 20) + " MiB、上限 4 MiB）。パックのファイルか確かめてください。"});
+    return;
+  }
   toml::table root;
   try {
     root = toml::parse_file(path);
@@ -631,20 +641,48 @@ void CheckUnique(const std::vector<T>& items, const std::string& kind, std::vect
 
 }  // namespace
 
+namespace {
+
+std::string Shorten(const std::string& s) { return s.size() > 80 ? s.substr(0, 60) + "…（" + std::to_string(s.size()) + " バイト）" : s; }
+
+// An include names a TOML file of the pack itself: a path inside the pack's
+// folder, never absolute, never climbing out of it, each part a name the file
+// system can hold. (A name of 256+ bytes used to end the program.)
+std::string IncludeProblem(const std::string& inc) {
+  if (inc.empty()) return "空の名前です。";
+  if (inc.find('\0') != std::string::npos) return "名前に NUL 文字があります。";
+  const fs::path p(inc);
+  if (p.is_absolute()) return "絶対パスです。パックのフォルダからの相対パス（例: roles.toml）で書いてください。";
+  for (const auto& part : p) {
+    if (part == "..") return "「..」でパックのフォルダの外を指しています。パックのファイルはパックのフォルダに置いてください。";
+    if (part.string().size() > 255) return "名前が長すぎます（1つの名前は 255 バイトまで）。";
+  }
+  if (inc.size() > 1024) return "パスが長すぎます（1024 バイトまで）。";
+  if (p.extension() != ".toml") return "TOML ファイル（.toml）ではありません。";
+  return "";
+}
+
+}  // namespace
+
 LoadResult LoadPack(const std::string& dir) {
   LoadResult out;
   out.pack.dir = dir;
   Loader loader(out);
   const std::string manifest = (fs::path(dir) / "pack.toml").string();
-  if (!fs::exists(manifest)) {
+  std::error_code ec;
+  if (!fs::is_regular_file(manifest, ec)) {
     out.errors.push_back({"E-PACK-006", {manifest, 0, 0},
                           "pack.toml がありません。パックのフォルダ（例: packs/yasuda）を指定してください。"});
     return out;
   }
   loader.File(manifest, manifest, true);
   for (const std::string& inc : loader.includes_) {
+    if (std::string why = IncludeProblem(inc); !why.empty()) {
+      out.errors.push_back({"E-PACK-037", {manifest, 0, 0}, "include に書かれた「" + Shorten(inc) + "」は使えません: " + why});
+      continue;
+    }
     const std::string path = (fs::path(dir) / inc).string();
-    if (!fs::exists(path)) {
+    if (!fs::is_regular_file(path, ec)) {
       out.errors.push_back({"E-PACK-006", {manifest, 0, 0},
                             "include に書かれたファイル「" + inc + "」がありません（" + path + "）。"});
       continue;

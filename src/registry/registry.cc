@@ -174,6 +174,15 @@ std::string Registry::Display(const Column& c, const std::string& stored) const 
   }
 }
 
+namespace {
+// Characters, as staff count them (and as Excel limits them), not bytes.
+std::size_t Utf8Length(std::string_view s) {
+  std::size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+}  // namespace
+
 ImportSummary Registry::Import(const Kind& kind, const Table& table, const ImportOptions& options) {
   ImportSummary sum;
   auto error = [&](int row, const std::string& column, const std::string& reason) {
@@ -249,6 +258,15 @@ ImportSummary Registry::Import(const Kind& kind, const Table& table, const Impor
       if (col.derived) continue;  // recomputed on export, whatever the file says
       std::string raw = h < cells.size() ? cells[h] : "";
       std::string why;
+      // Bounded before anything else reads the value: an id becomes a key in
+      // the store, the ledger and every message; a cell longer than Excel
+      // holds could never be exported back to the workbook it came from.
+      const std::size_t chars = Utf8Length(raw), limit = column_of[h] == 0 ? kMaxIdChars : kMaxCellChars;
+      if (chars > limit) {
+        error(row, col.ja, std::string(column_of[h] == 0 ? "ID" : "値") + "が長すぎます（" + std::to_string(chars) + " 文字、上限 " +
+                               std::to_string(limit) + " 文字）。" + (column_of[h] == 0 ? "台帳の番号・コードを入れてください。" : "Excel の1つのセルに入る長さまでにしてください。"));
+        continue;
+      }
       std::string v = Normalize(col, raw, why);
       if (!why.empty()) {
         error(row, col.ja, why);

@@ -29,6 +29,12 @@ enum class ColType {
   kRole,    // a role of the pack that the text fills by designation (id or name)
 };
 
+// Limits on what an import accepts, each refused with the row and column:
+// an id is a code (職員番号, 資産番号), and a cell holds what an Excel cell
+// holds (32,767 characters), so that every register can go back to Excel.
+inline constexpr std::size_t kMaxIdChars = 64;
+inline constexpr std::size_t kMaxCellChars = 32767;
+
 struct Column {
   std::string key;  // JSON key and English header
   std::string ja;   // Japanese header

@@ -262,5 +262,21 @@ TEST(Evidence, PeriodsAsParametersStateThem) {
   EXPECT_EQ(DateBefore("2026-04-01", {1, 6, 0}), "2024-10-01");
 }
 
+// An include names a .toml file inside the pack's folder. A name the file
+// system cannot hold used to end `pack check` with `terminate called`; a path
+// out of the folder or to a device would read what is not the pack.
+TEST(Mutation, IncludeNamesOutsideThePackOrTooLongAreRefusedWithACode) {
+  const std::string long_name(300, 'a');
+  for (const std::string& name : {long_name + ".toml", std::string("../../etc/passwd.toml"), std::string("/etc/hostname"),
+                                  std::string("/dev/zero"), std::string("")}) {
+    Mutated m("format = 1", "format = 1\ninclude = [\"" + name + "\"]");
+    auto r = LoadPack(m.dir());
+    bool found = false;
+    for (const auto& d : r.errors) found |= d.code == "E-PACK-037";
+    EXPECT_TRUE(found) << name;
+  }
+}
+
 }  // namespace
 }  // namespace mamori::policy
+

@@ -432,5 +432,32 @@ TEST(Registry, KilledImportLeavesTheStoreAsBefore) {
   sqlite3_close(raw);
 }
 
+// Limits on what an import takes: an id of a million characters used to be
+// stored (and then refused by the xlsx export of its register).
+TEST(Registry, OverlongIdsAndCellsAreRefusedWithTheirRowAndNothingIsImported) {
+  Town t;
+  const long long before = t.b.store->LogSize();
+  Table people;
+  people.header = {"職員番号", "氏名", "所属"};
+  people.rows = {{std::string(65, '1'), "長い 番号", "U01"},
+                 {"777777", std::string(32768, 'x'), "U01"},
+                 {"777778", "ちょうど", "U01"}};
+  people.row_lines = {2, 3, 4};
+  auto sum = t.reg.Import(t.K("people"), people, {});
+  ASSERT_EQ(sum.errors.size(), 2u);
+  EXPECT_EQ(sum.errors[0].row, 2);
+  EXPECT_NE(sum.errors[0].reason.find("上限 64 文字"), std::string::npos) << sum.errors[0].reason;
+  EXPECT_EQ(sum.errors[1].row, 3);
+  EXPECT_NE(sum.errors[1].reason.find("上限 32767 文字"), std::string::npos) << sum.errors[1].reason;
+  EXPECT_EQ(sum.added, 0);
+  EXPECT_EQ(t.b.store->LogSize(), before);
+  // At the limits, counted in characters (Japanese ones too), it is taken.
+  people.rows = {{std::string(64, '1'), std::string(10922, 'x') + "職" , "U01"}};
+  people.row_lines = {2};
+  auto ok = t.reg.Import(t.K("people"), people, {});
+  EXPECT_TRUE(ok.errors.empty()) << (ok.errors.empty() ? "" : ok.errors[0].reason);
+}
+
 }  // namespace
 }  // namespace mamori::registry
+
