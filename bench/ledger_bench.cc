@@ -18,6 +18,7 @@
 #include <random>
 #include <span>
 
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "ledger/canonical.h"
@@ -225,6 +226,64 @@ BENCHMARK(BM_LedgerAppend)
     ->Unit(benchmark::kMillisecond)
     ->Iterations(1)
     ->UseRealTime();
+
+// Three writers at once, as separate processes on one store (two imports and
+// a recording stream, say): each waits its turn for the write lock (BEGIN
+// IMMEDIATE) and appends after what the others committed. Printed: their
+// combined entries/s, against one writer's in the same run. Every entry must
+// land and the log must verify afterwards, or the benchmark fails.
+void BM_LedgerConcurrentWriters(benchmark::State& state) {
+  const long per_writer = state.range(0), batch = 1000;
+  const int writers = 3;
+  fs::path db = fs::temp_directory_path() / "mamori_bench_ledger_writers.db";
+  double together = 0, alone = 0;
+  for (auto _ : state) {
+    long long first = 0;
+    {
+      auto b = Fresh(db);
+      first = b.store->LogSize();
+      // One writer alone, on the same store, for the ratio.
+      alone = static_cast<double>(per_writer) / Fill(b, per_writer, batch);
+    }
+    Decisions();  // built before fork, so each child copies it rather than building its own
+    const auto t0 = Clock::now();
+    std::vector<pid_t> kids;
+    for (int w = 0; w < writers; ++w) {
+      const pid_t pid = ::fork();
+      if (pid == 0) {
+        int code = 0;
+        try {
+          auto b = registry::Open(db.string());
+          Fill(b, per_writer, batch);
+        } catch (...) {
+          code = 1;
+        }
+        ::_exit(code);
+      }
+      kids.push_back(pid);
+    }
+    bool failed = false;
+    for (pid_t k : kids) {
+      int status = 0;
+      ::waitpid(k, &status, 0);
+      failed |= !WIFEXITED(status) || WEXITSTATUS(status) != 0;
+    }
+    together = static_cast<double>(writers * per_writer) / Seconds(t0);
+    auto b = registry::Open(db.string());
+    auto report = b.ledger->Verify(ledger::PublicKeyOf(ledger::KeyPathFor(db.string())));
+    if (failed || !report.ok() || report.entries != first + (writers + 1) * per_writer) {
+      state.SkipWithError("a writer failed, or not every entry landed and verified");
+      return;
+    }
+  }
+  state.counters["writers"] = writers;
+  state.counters["combined entries/s"] = together;
+  state.counters["one writer entries/s"] = alone;
+  state.counters["combined/one"] = together / alone;
+  for (const char* ext : {"", "-wal", "-shm"}) fs::remove(db.string() + ext);
+  fs::remove(ledger::KeyPathFor(db.string()));
+}
+BENCHMARK(BM_LedgerConcurrentWriters)->ArgNames({"entries_per_writer"})->Arg(100000)->Unit(benchmark::kMillisecond)->Iterations(1)->UseRealTime();
 
 struct World {
   fs::path db;
