@@ -38,9 +38,30 @@ void AddDecideCommand(CLI::App& app) {
   cmd->add_flag("--record", record, "判定を証跡（mamori ledger）に記録する");
   cmd->callback([] {
     Guard([] {
-      auto b = registry::Open(db);
-      auto reg = reiki::ParseFile((std::filesystem::path(b.pack.dir) / b.pack.regulation.file).string());
-      auto snap = engine::Compile(b.pack, reg, *b.store);
+      // The registers and the pack as compiled into the snapshot. A stream may
+      // run for hours while others import: before each batch (under the write
+      // lock when recording, so nothing can change during the batch) the
+      // store is asked whether any register changed, and if so everything is
+      // opened and compiled again — a decision never rests on facts that
+      // were replaced (a new 課長, a pack switched).
+      std::optional<registry::Bound> bound;
+      std::shared_ptr<const engine::Snapshot> snap;
+      long long data_version = 0, register_version = 0;
+      auto load = [&] {
+        bound.reset();
+        bound.emplace(registry::Open(db));
+        auto reg = reiki::ParseFile((std::filesystem::path(bound->pack.dir) / bound->pack.regulation.file).string());
+        snap = engine::Compile(bound->pack, reg, *bound->store);
+        data_version = bound->store->DataVersion();
+        register_version = bound->store->RegisterVersion();
+      };
+      load();
+      auto stale = [&] {
+        const long long v = bound->store->DataVersion();
+        if (v == data_version) return false;  // nobody else has committed anything
+        data_version = v;
+        return bound->store->RegisterVersion() != register_version;
+      };
       const char* user = std::getenv("USER");
       const std::string actor = user ? user : "mamori";
       // Group commit: with --record, decisions are recorded in batches, one
@@ -65,15 +86,22 @@ void AddDecideCommand(CLI::App& app) {
       auto one = [&](const std::string& text, bool stream, long line) {
         std::string out;
         try {
+          if (!tx) {
+            if (record) tx.emplace(*bound->store);
+            if (stale()) {
+              tx.reset();
+              load();
+              if (record) tx.emplace(*bound->store);
+            }
+          }
           nlohmann::json raw;
           auto req = engine::ParseRequest(*snap, text, &raw);
           auto d = engine::Decide(*snap, req);
           out = engine::ToJson(d) + "\n";
           if (record) {
-            if (!tx) tx.emplace(*b.store);
             // What was asked, and what it was decided as (labels and 和暦
             // resolved to ids, the date used): an auditor sees both.
-            b.ledger->Append("decision",
+            bound->ledger->Append("decision",
                              {{"request", std::move(raw)},
                               {"as_decided", engine::ToJsonValue(req, d)},
                               {"decision", engine::ToJsonValue(d)}},

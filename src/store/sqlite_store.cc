@@ -75,11 +75,43 @@ UPDATE history SET log_seq = (
 )sql",
 };
 
+// What an SQLite failure means for the user, in Japanese, with what to do.
+// SQLite's own English text is kept only where no case below fits, as a
+// detail for the engineer who will be asked.
+std::string Failure(sqlite3* db, int rc) {
+  switch (rc & 0xff) {
+    case SQLITE_FULL:
+      return "ディスクの空きがなくなり、書き込めませんでした。何も変更していません。空きを作ってからやり直してください。";
+    case SQLITE_READONLY:
+      return "データベースが読み取り専用のため書き込めません。ファイルとフォルダの書き込み権限を確かめてください。何も変更していません。";
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+      return "データベースのファイルが壊れているか、mamori のデータベースではありません。控え（docs/ledger.md）から戻してください。";
+    case SQLITE_IOERR:
+      return "データベースのファイルの読み書きに失敗しました（ディスクの故障や、ネットワーク上のフォルダの切断）。何も変更していません。";
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return "ほかの処理がデータベースを使っています。終わってからやり直してください。何も変更していません。";
+    case SQLITE_CANTOPEN:
+      return "データベースのファイルを開けません（フォルダがない、権限がない）。";
+    case SQLITE_PERM:
+    case SQLITE_AUTH:
+      return "データベースへのこの操作は許されていません（ファイルの権限を確かめてください）。";
+    case SQLITE_CONSTRAINT:
+      return "データベースの制約に反する書き込みのため、取り消しました（同じ番号の記録が既にある、など）。何も変更していません。"
+             "mamori の外でデータベースが変えられていないか `mamori ledger verify` で確かめてください。";
+    case SQLITE_NOMEM:
+      return "メモリが足りず、データベースを操作できませんでした。何も変更していません。";
+    default:
+      return std::string("データベースの操作に失敗しました。何も変更していません（詳細: ") + (db ? sqlite3_errmsg(db) : "") + "）。";
+  }
+}
+
 class Stmt {
  public:
   Stmt(sqlite3* db, const char* sql) : db_(db) {
     if (sqlite3_prepare_v2(db, sql, -1, &s_, nullptr) != SQLITE_OK)
-      throw Error("E-STORE-003", std::string("SQL の準備に失敗しました: ") + sqlite3_errmsg(db));
+      throw Error("E-STORE-003", Failure(db, sqlite3_errcode(db)));
   }
   ~Stmt() { sqlite3_finalize(s_); }
   Stmt(const Stmt&) = delete;
@@ -110,7 +142,7 @@ class Stmt {
     int rc = sqlite3_step(s_);
     if (rc == SQLITE_ROW) return true;
     if (rc == SQLITE_DONE) return false;
-    throw Error("E-STORE-004", std::string("データベースの操作に失敗しました: ") + sqlite3_errmsg(db_));
+    throw Error("E-STORE-004", Failure(db_, rc));
   }
   void Reset() {
     sqlite3_reset(s_);
@@ -174,7 +206,8 @@ class SqliteStore final : public Store {
     }
     int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
     if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
-      std::string msg = db_ ? sqlite3_errmsg(db_) : "unknown";
+      const int rc = db_ ? sqlite3_errcode(db_) : SQLITE_NOMEM;
+      std::string msg = Failure(db_, rc);
       sqlite3_close(db_);
       throw Error("E-STORE-001", "データベース「" + path + "」を開けません: " + msg);
     }
@@ -238,12 +271,11 @@ class SqliteStore final : public Store {
     char* err = nullptr;
     const int rc = sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, &err);
     sqlite3_busy_timeout(db_, 5000);
-    std::string msg = err ? err : "";
     sqlite3_free(err);
     if (rc == SQLITE_BUSY)
       throw Error("E-STORE-007", "ほかの処理がデータベースに書き込み中で、" + std::to_string(wait_ms / 1000) +
                                      " 秒待っても終わりませんでした。何も変更していません。ほかの処理が終わってからやり直してください。");
-    if (rc != SQLITE_OK) throw Error("E-STORE-004", "データベースの操作に失敗しました: " + msg);
+    if (rc != SQLITE_OK) throw Error("E-STORE-004", Failure(db_, rc));
     try {
       AfterBegin();
     } catch (...) {
@@ -414,6 +446,11 @@ class SqliteStore final : public Store {
     return out;
   }
 
+  long long RegisterVersion() override {
+    Stmt s(db_, "SELECT COALESCE(MAX(seq), 0) FROM history");
+    s.Step();
+    return s.Int(0);
+  }
   void HistoryByLog(long long from, long long to, const std::function<void(const HistoryRow&)>& fn) override {
     Stmt::Scope scope(*history_by_log_);
     history_by_log_->Bind(1, from).Bind(2, to);
@@ -497,12 +534,8 @@ class SqliteStore final : public Store {
   }
 
   void Exec(const char* sql) {
-    char* err = nullptr;
-    if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
-      std::string msg = err ? err : "";
-      sqlite3_free(err);
-      throw Error("E-STORE-004", "データベースの操作に失敗しました: " + msg);
-    }
+    const int rc = sqlite3_exec(db_, sql, nullptr, nullptr, nullptr);
+    if (rc != SQLITE_OK) throw Error("E-STORE-004", Failure(db_, rc));
   }
 
   void Migrate() {

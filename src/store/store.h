@@ -96,6 +96,9 @@ class Store {
                                 const std::optional<std::string>& as_of = std::nullopt) = 0;
   virtual std::vector<HistoryEntry> History(const std::string& kind, const std::string& id) = 0;
   virtual long long Count(const std::string& kind) = 0;
+  // Grows with every register change (the last history seq): a long-running
+  // reader compares it to know whether what it compiled is still current.
+  virtual long long RegisterVersion() = 0;
 
   // --- Scans for `ledger verify`, which holds the registers to the log.
   // History rows with from <= log_seq < to, in log_seq order.

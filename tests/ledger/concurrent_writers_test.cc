@@ -2,7 +2,12 @@
 // stream, each its own process — must all land: a second writer waits for
 // the write lock and then appends after what the first committed, instead of
 // failing at commit on a stale log size (UNIQUE constraint failed: ledger.seq).
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <chrono>
+#include <cstdio>
+#include <thread>
+#include <sys/stat.h>
 
 #include <fstream>
 #include <sstream>
@@ -92,6 +97,59 @@ TEST(ConcurrentWriters, AWriterThatWaitsTooLongChangesNothingAndSaysSo) {
   }
   EXPECT_EQ(holder.store->LogSize(), before);
   EXPECT_FALSE(holder.store->Get("units", "X01").has_value());
+}
+
+// A recording stream that runs while someone imports: the decisions after the
+// import rest on the new facts. Here the 税務課長's post changes hands between
+// two identical requests fed through a pipe; the second answer names the new
+// holder, and both decisions are in a log that verifies.
+TEST(ConcurrentWriters, ALongRunningStreamDecidesOnRegistersImportedMeanwhile) {
+  const fs::path dir = test_util::ScratchDir("mamori_stream");
+  const std::string db = (dir / "town.db").string();
+  ASSERT_EQ(RunMamori({"init", "--pack", std::string(MAMORI_PACKS_DIR) + "/yasuda", "--db", db}, dir).status, 0);
+  ASSERT_EQ(RunMamori({"sample", "--db", db}, dir).status, 0);
+  const fs::path fifo = dir / "requests.fifo", out = dir / "stream.out", err = dir / "stream.err";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  // Opened read-write first, which does not block on Linux: posix_spawn
+  // suspends this process until the child execs, and the child's open of the
+  // FIFO would otherwise wait for a writer that cannot come.
+  const int fd = ::open(fifo.c_str(), O_RDWR | O_CLOEXEC);  // not inherited: the child must see EOF
+  ASSERT_GE(fd, 0);
+  const pid_t pid = test_util::StartMamori({"decide", "--db", db, "--record", "-"}, out, err, fifo.string());
+  ASSERT_GT(pid, 0);
+  std::FILE* in = ::fdopen(fd, "w");
+  ASSERT_NE(in, nullptr);
+  const char* request =
+      R"({"subject":"000100","action":"transport","resource":{"confidentiality":"C2","owner_unit":"U03"},"context":{"date":"2026-04-01"}})";
+  auto answers = [&](std::size_t n) {
+    std::vector<std::string> lines;
+    for (int i = 0; i < 600 && lines.size() < n; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      lines.clear();
+      std::istringstream s(test_util::ReadFileBytes(out));
+      for (std::string l; std::getline(s, l);) lines.push_back(l);
+    }
+    return lines;
+  };
+  std::fprintf(in, "%s\n", request);
+  std::fflush(in);
+  auto first = answers(1);
+  ASSERT_EQ(first.size(), 1u) << test_util::ReadFileBytes(err);
+  EXPECT_NE(first[0].find("000022"), std::string::npos) << first[0];
+  // Another process: the post H00005 (税務課長 from 2026-04-01) goes to 000030.
+  std::ofstream(dir / "holders.csv") << "在任ID,職,職員,開始日\nH00005,P-U03,000030,2026-04-01\n";
+  auto imp = RunMamori({"import", "職の在任", (dir / "holders.csv").string(), "--db", db}, dir);
+  ASSERT_EQ(imp.status, 0) << imp.err;
+  std::fprintf(in, "%s\n", request);
+  std::fclose(in);
+  auto r = test_util::WaitMamori(pid, out, err);
+  EXPECT_EQ(r.status, 0) << r.err;
+  auto both = answers(2);
+  ASSERT_EQ(both.size(), 2u);
+  EXPECT_NE(both[1].find("000030"), std::string::npos) << both[1];
+  EXPECT_EQ(both[1].find("000022"), std::string::npos) << both[1];
+  auto v = RunMamori({"ledger", "verify", "--db", db}, dir);
+  EXPECT_EQ(v.status, 0) << v.out;
 }
 
 }  // namespace
