@@ -9,6 +9,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "ledger/ledger.h"
 #include "output/output.h"
 #include "cli/guard.h"
 #include "registry/binding.h"
@@ -202,9 +203,17 @@ void AddRegistryCommands(CLI::App& app) {
           if (row[0] != id) continue;
           for (std::size_t i = 0; i < row.size(); ++i) std::cout << t.header[i] << ": " << row[i] << "\n";
           std::cout << "変更履歴:\n";
-          for (const auto& h : b.store->History(k.id, id))
+          // `at` is what the change was dated (import --at may set it); the
+          // time it was really recorded is the signed time of its head.
+          for (const auto& h : b.store->History(k.id, id)) {
             std::cout << "  " << h.at << " " << h.actor << " " << h.command << " "
-                      << (!h.change.before ? "追加" : !h.change.after ? "削除" : "変更") << "\n";
+                      << (!h.change.before ? "追加" : !h.change.after ? "削除" : "変更");
+            if (h.log_seq >= 0)
+              if (auto head = b.ledger->RecordedBy(static_cast<std::uint64_t>(h.log_seq)))
+                if (ledger::SignedTime(*head).substr(0, 19) != h.at.substr(0, 19))
+                  std::cout << "（記録: " << ledger::SignedTime(*head) << "、証跡 #" << h.log_seq << "）";
+            std::cout << "\n";
+          }
           return;
         }
         throw store::Error("E-REG-014", k.ja + "の台帳に「" + id + "」はありません" + (as_of.empty() ? "" : "（" + as_of + " 時点）") + "。");

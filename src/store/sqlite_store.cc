@@ -479,7 +479,7 @@ class SqliteStore final : public Store {
 
   std::vector<HistoryEntry> History(const std::string& kind, const std::string& id) override {
     std::vector<HistoryEntry> out;
-    Stmt s(db_, "SELECT seq, at, actor, command, before, after FROM history WHERE kind = ?1 AND id = ?2 ORDER BY seq");
+    Stmt s(db_, "SELECT seq, at, actor, command, before, after, log_seq FROM history WHERE kind = ?1 AND id = ?2 ORDER BY seq");
     s.Bind(1, kind).Bind(2, id);
     while (s.Step()) {
       HistoryEntry h;
@@ -488,6 +488,7 @@ class SqliteStore final : public Store {
       h.actor = *s.Text(2);
       h.command = *s.Text(3);
       h.change = {kind, id, s.Text(4), s.Text(5)};
+      h.log_seq = s.IsNull(6) ? -1 : s.Int(6);
       out.push_back(std::move(h));
     }
     return out;

@@ -63,6 +63,7 @@ struct TreeHeadRow {
 
 struct HistoryEntry {
   long long seq = 0;
+  long long log_seq = -1;  // the evidence entry that records it, or -1
   std::string at, actor, command;
   Change change;
 };

@@ -185,6 +185,11 @@ TEST(Insider, ARecordingTimeIsShownBesideAUserSuppliedAt) {
   ASSERT_TRUE(proof.contains("recorded_at"));
   EXPECT_EQ(proof["recorded_at"], head["at"]);
   EXPECT_FALSE(proof["recorded_at"].get<std::string>().starts_with("2030")) << proof.dump();
+  // `show` puts the recording time beside the date the change was given.
+  auto show = o.Run({"show", "組織", "U01", "--db", o.db});
+  ASSERT_EQ(show.status, 0) << show.err;
+  EXPECT_NE(show.out.find("2030-01-01"), std::string::npos) << show.out;
+  EXPECT_NE(show.out.find("（記録: " + proof["recorded_at"].get<std::string>()), std::string::npos) << show.out;
 }
 
 }  // namespace
