@@ -111,27 +111,9 @@ BENCHMARK(BM_LedgerCanonical);
 // ledger a tree the engine has only just built, still in cache; appending
 // straight from a pool of a thousand trees would time cache misses that the
 // real path does not have.
-double Fill(registry::Bound& b, long n, long batch) {
-  const auto& pool = Decisions();
-  Clock::duration copying{};
-  const auto t0 = Clock::now();
-  for (long done = 0; done < n;) {
-    store::Transaction tx(*b.store);
-    for (long k = 0; k < batch && done < n; ++k, ++done) {
-      const auto c0 = Clock::now();
-      const nlohmann::json d = pool[static_cast<std::size_t>(done) % pool.size()];
-      copying += Clock::now() - c0;
-      // One actor, as `decide --record` records the user who ran it.
-      b.ledger->Append("decision", d, "mamori", "2026-04-01T09:00:00+09:00");
-    }
-    tx.Commit();
-  }
-  return std::chrono::duration<double>(Clock::now() - t0 - copying).count();
-}
-
-// The same, with every `every`-th entry a register change instead (people
-// rows, 50,000 ids, so that later changes update earlier rows): verification
-// then holds the history and the live rows to the log as well.
+// With `every` > 0, every `every`-th entry is a register change instead
+// (people rows, 50,000 ids, so that later changes update earlier rows):
+// verification then holds the history and the live rows to the log as well.
 double FillWithRegisters(registry::Bound& b, long n, long batch, long every) {
   const auto& pool = Decisions();
   std::vector<std::optional<std::string>> rows(50000);
@@ -141,7 +123,7 @@ double FillWithRegisters(registry::Bound& b, long n, long batch, long every) {
   for (long done = 0; done < n;) {
     store::Transaction tx(*b.store);
     for (long k = 0; k < batch && done < n; ++k, ++done) {
-      if (done % every == every - 1) {
+      if (every > 0 && done % every == every - 1) {
         const long i = changes++ % static_cast<long>(rows.size());
         char id[16];
         std::snprintf(id, sizeof id, "%06ld", i + 1);
@@ -161,6 +143,9 @@ double FillWithRegisters(registry::Bound& b, long n, long batch, long every) {
   }
   return std::chrono::duration<double>(Clock::now() - t0 - copying).count();
 }
+
+// Decisions only.
+double Fill(registry::Bound& b, long n, long batch) { return FillWithRegisters(b, n, batch, 0); }
 
 // Average canonical entry size of seqs [from, end), as stored.
 double BytesPerEntry(store::Store& s, long long from) {

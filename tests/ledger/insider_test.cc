@@ -53,6 +53,12 @@ struct Office {
     fs::permissions(copy + ".key", fs::perms::owner_read | fs::perms::owner_write);
     return copy;
   }
+  // The rebuilt copy takes the store's place, key and all.
+  void PutInPlace(const std::string& copy) {
+    fs::rename(copy, db);
+    fs::rename(copy + ".key", db + ".key");
+    for (const char* ext : {"-wal", "-shm"}) fs::remove(db + ext);
+  }
   std::string Save(const std::string& name, const std::string& text) {
     const fs::path p = dir / name;
     std::ofstream(p) << text;
@@ -89,9 +95,7 @@ TEST(Insider, ARewrittenAndResignedDecisionVerifiesAloneButNotAgainstAKeptHead) 
       R"({"subject":"000100","action":"transport","resource":{"confidentiality":"C1","owner_unit":"U03"},"context":{"date":"2026-04-01"}})";
   o.Record(before, kFlipped);
   o.Record(before, kOther);
-  fs::rename(before, o.db);
-  fs::rename(before + ".key", o.db + ".key");
-  for (const char* ext : {"-wal", "-shm"}) fs::remove(o.db + ext);
+  o.PutInPlace(before);
 
   // Alone, the rebuilt log verifies: that is the attack.
   auto alone = o.Run({"ledger", "verify", "--db", o.db, "--pubkey", pub});
@@ -130,9 +134,7 @@ TEST(Insider, ADeletedDecisionIsNamedAsAShrinkingLog) {
   ASSERT_EQ(o.Run({"ledger", "witness", "--db", o.db, "--out", wit}).status, 0);
   // Rebuilt without the first decision: one entry fewer, renumbered, re-signed.
   o.Record(before, kOther);
-  fs::rename(before, o.db);
-  fs::rename(before + ".key", o.db + ".key");
-  for (const char* ext : {"-wal", "-shm"}) fs::remove(o.db + ext);
+  o.PutInPlace(before);
   ASSERT_EQ(o.Run({"ledger", "verify", "--db", o.db}).status, 0);
 
   auto v = o.Run({"ledger", "verify", "--db", o.db, "--trusted-head", head});

@@ -21,6 +21,7 @@
 #include "ledger/ledger.h"
 #include "registry/binding.h"
 #include "registry/registry.h"
+#include "common/raw_sql.h"
 #include "reiki/cli_util.h"
 
 namespace {
@@ -29,21 +30,11 @@ namespace fs = std::filesystem;
 using namespace mamori;
 using test_util::ReadFileBytes;
 using test_util::RunMamori;
+using test_util::Sql;
 using test_util::ScratchDir;
 
 const std::string kYasuda = std::string(MAMORI_PACKS_DIR) + "/yasuda";
 
-// Raw SQL on the database file, as someone with access to the file would.
-void Sql(const fs::path& db, const std::string& sql) {
-  sqlite3* h = nullptr;
-  ASSERT_EQ(sqlite3_open(db.c_str(), &h), SQLITE_OK);
-  char* err = nullptr;
-  int rc = sqlite3_exec(h, sql.c_str(), nullptr, nullptr, &err);
-  std::string msg = err ? err : "";
-  sqlite3_free(err);
-  sqlite3_close(h);
-  ASSERT_EQ(rc, SQLITE_OK) << msg;
-}
 
 registry::Table People(int n, int first = 0) {
   registry::Table t;
