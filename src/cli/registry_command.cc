@@ -6,6 +6,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <filesystem>
 #include <iostream>
 
 #include "cli/commands.h"
@@ -31,6 +32,16 @@ struct Session {
   registry::Registry reg;
   explicit Session(const std::string& db) : b(registry::Open(db)), reg(*b.store, b.pack) {}
 };
+
+namespace fs = std::filesystem;
+
+std::string Trim(std::string s) {
+  const auto sp = [](unsigned char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+  while (!s.empty() && sp(static_cast<unsigned char>(s.back()))) s.pop_back();
+  std::size_t i = 0;
+  while (i < s.size() && sp(static_cast<unsigned char>(s[i]))) ++i;
+  return s.substr(i);
+}
 
 const registry::Kind& KindOrThrow(const registry::Registry& reg, const std::string& name) {
   if (const auto* k = registry::FindKind(reg.kinds(), name)) return *k;
@@ -103,11 +114,13 @@ void AddRegistryCommands(CLI::App& app) {
     });
   }
   {
-    auto* cmd = app.add_subcommand("import", "台帳を CSV / xlsx から取り込む（1行でも誤りがあれば何も取り込まない）");
-    static std::string kind, file, at;
+    auto* cmd = app.add_subcommand("import",
+                                   "台帳を CSV / xlsx から取り込む（1行でも誤りがあれば何も取り込まない）。"
+                                   "台帳名とファイル、またはブック（各シートが台帳）や台帳名のついた CSV をいくつでも");
+    static std::vector<std::string> args;
+    static std::string at;
     static bool dry_run = false, replace = false;
-    cmd->add_option("KIND", kind, "台帳（例: 職員 または people）")->required();
-    cmd->add_option("FILE", file, "CSV（UTF-8 / CP932）または xlsx")->required();
+    cmd->add_option("ARGS", args, "台帳 ファイル（例: 職員 職員.csv）、またはファイルだけ（台帳.xlsx、組織.csv 職.csv …）")->required();
     cmd->add_option("--db", db, "データベースのファイル");
     cmd->add_flag("--dry-run", dry_run, "取り込まずに、何が変わるかだけを示す");
     cmd->add_flag("--replace", replace, "ファイルにない行を台帳から削除する");
@@ -117,25 +130,64 @@ void AddRegistryCommands(CLI::App& app) {
       Guard([] {
         Session session(db);
         auto& reg = session.reg;
-        const auto& k = KindOrThrow(reg, kind);
-        auto table = registry::io::ReadTable(file);
+        // What to read: "KIND FILE" as before, or files that name their
+        // registers — a workbook's sheets by their names, a CSV by its own.
+        std::vector<registry::SourceTable> tables;
+        const bool legacy = args.size() == 2 && registry::FindKind(reg.kinds(), args[0]) && !fs::is_regular_file(args[0]);
+        if (legacy) {
+          tables.push_back({args[1], &KindOrThrow(reg, args[0]), registry::io::ReadTable(args[1])});
+        } else {
+          for (const auto& file : args) {
+            if (!fs::exists(file) && registry::FindKind(reg.kinds(), file))
+              throw store::Error("E-REG-023", "「" + file + "」は台帳の名前です。台帳を名指すときは、ファイルをひとつだけ続けてください（例: mamori import 職員 職員.csv）。");
+            if (registry::io::IsWorkbook(file)) {
+              std::vector<std::string> ignored;
+              for (auto& sheet : registry::io::ReadXlsxSheets(file)) {
+                const auto* k = registry::FindKind(reg.kinds(), Trim(sheet.name));
+                if (!k || sheet.table.header.empty()) {
+                  ignored.push_back(sheet.name);
+                  continue;
+                }
+                tables.push_back({file + " のシート「" + sheet.name + "」", k, std::move(sheet.table)});
+              }
+              if (!ignored.empty()) {
+                std::cerr << "お知らせ: " << file << " のシート";
+                for (const auto& n : ignored) std::cerr << "「" << n << "」";
+                std::cerr << "は、台帳の名前ではないか空のため読みませんでした。\n";
+              }
+              continue;
+            }
+            const std::string stem = fs::path(file).stem().string();
+            const auto* k = registry::FindKind(reg.kinds(), stem);
+            if (!k) {
+              std::string names;
+              for (const auto& kk : reg.kinds()) names += (names.empty() ? "" : "、") + kk.ja;
+              throw store::Error("E-REG-023", "CSV「" + file + "」の台帳が分かりません。ファイル名を台帳の名前にするか（例: 組織.csv）、"
+                                                  "`mamori import 台帳名 " + file + "` としてください（台帳: " + names + "）。");
+            }
+            tables.push_back({file, k, registry::io::ReadTable(file)});
+          }
+        }
+        if (tables.empty())
+          throw store::Error("E-REG-023", "取り込める台帳がありません。ブックのシート名を台帳の名前（例: 組織、職員）にしてください。");
         registry::ImportOptions o;
         o.dry_run = dry_run;
         o.replace = replace;
         o.actor = actor;
         o.at = AtOf(at);
-        auto sum = reg.Import(k, table, o);
-        if (!sum.errors.empty()) {
-          for (const auto& e : sum.errors)
-            std::cerr << "E-REG-020: " << file << ": " << e.row << "行目「" << e.column << "」: " << e.reason << "\n";
-          std::cerr << "E-REG-021: " << sum.errors.size() << " 件の誤りがあるため、何も取り込んでいません。上の行を直して、もう一度取り込んでください。\n";
+        auto results = reg.ImportAll(std::move(tables), o);
+        std::size_t errors = 0;
+        for (const auto& r : results)
+          for (const auto& e : r.summary.errors) {
+            std::cerr << "E-REG-020: " << r.source << ": " << (e.row > 0 ? std::to_string(e.row) + "行目" : std::string())
+                      << "「" << e.column << "」: " << e.reason << "\n";
+            ++errors;
+          }
+        if (errors) {
+          std::cerr << "E-REG-021: " << errors << " 件の誤りがあるため、何も取り込んでいません。上の行を直して、もう一度取り込んでください。\n";
           SetExitCode(2);
           return;
         }
-        std::cout << (dry_run ? "（試行のみ・変更なし）" : "") << k.ja << ": 追加 " << sum.added << "、変更 " << sum.changed
-                  << "、変更なし " << sum.unchanged;
-        if (replace) std::cout << "、削除 " << sum.removed;
-        std::cout << "\n";
         // A dry run names the rows; twenty of each is enough to recognise a mistake.
         auto list = [](const char* what, const std::vector<std::string>& ids) {
           if (ids.empty()) return;
@@ -144,17 +196,28 @@ void AddRegistryCommands(CLI::App& app) {
           if (ids.size() > 20) std::cout << " …ほか " << ids.size() - 20 << " 件";
           std::cout << "\n";
         };
-        list("追加", sum.added_ids);
-        list("変更", sum.changed_ids);
-        list("削除", sum.removed_ids);
+        for (const auto& r : results) {
+          const auto& sum = r.summary;
+          std::cout << (dry_run ? "（試行のみ・変更なし）" : "") << r.kind->ja << ": 追加 " << sum.added << "、変更 " << sum.changed
+                    << "、変更なし " << sum.unchanged;
+          if (replace) std::cout << "、削除 " << sum.removed;
+          if (results.size() > 1) std::cout << "（" << r.source << "）";
+          std::cout << "\n";
+          if (dry_run) {
+            list("追加", sum.added_ids);
+            list("変更", sum.changed_ids);
+            list("削除", sum.removed_ids);
+          }
+        }
       });
     });
   }
   {
     auto* cmd = app.add_subcommand("export", "台帳を CSV（Excel 向け UTF-8 BOM 付き）または xlsx で書き出す");
     static std::string kind, format = "csv", out, as_of;
-    static bool force = false;
-    cmd->add_option("KIND", kind, "台帳（例: 情報資産 または assets）")->required();
+    static bool force = false, all = false;
+    cmd->add_option("KIND", kind, "台帳（例: 情報資産 または assets）");
+    cmd->add_flag("--all", all, "すべての台帳を1つのブックに（シートごとに台帳、--format xlsx）");
     cmd->add_flag("--force", force, "既にあるファイルを置き換える（データベースと鍵は置き換えない）");
     cmd->add_option("--db", db, "データベースのファイル");
     cmd->add_option("--format,-f", format, "csv | xlsx")->check(CLI::IsMember({"csv", "xlsx"}));
@@ -163,11 +226,29 @@ void AddRegistryCommands(CLI::App& app) {
     cmd->callback([] {
       Guard([] {
         if (format == "xlsx" && out.empty()) throw store::Error("E-REG-013", "xlsx は --out でファイル名を指定してください。");
+        if (all == !kind.empty())
+          throw store::Error("E-REG-013", "書き出す台帳を指定するか（例: mamori export 職員）、--all ですべての台帳を書き出してください。");
+        if (all && format != "xlsx")
+          throw store::Error("E-REG-013", "--all は1つのブックに書き出します。--format xlsx と --out 台帳.xlsx を指定してください。");
         // The target is checked before the store is read: a refused --out costs nothing.
         std::optional<output::AtomicFile> file;
         if (!out.empty()) file.emplace(out, output::Options{force, output::StoreFiles(db)});
         Session session(db);
         auto& reg = session.reg;
+        if (all) {
+          // Every register, a sheet each under its Japanese name, in the order
+          // a first setup imports them; `mamori import` reads it back whole.
+          std::vector<registry::io::Sheet> sheets;
+          std::size_t rows = 0;
+          for (const auto& k : reg.kinds()) {
+            sheets.push_back({k.ja, reg.Export(k, AsOf(as_of))});
+            rows += sheets.back().table.rows.size();
+          }
+          registry::io::WriteXlsxBook(file->temp_path(), sheets);
+          file->Commit();
+          std::cerr << "台帳 " << sheets.size() << " 種類（" << rows << " 行）を " << out << " に書き出しました。\n";
+          return;
+        }
         const auto& k = KindOrThrow(reg, kind);
         auto t = reg.Export(k, AsOf(as_of));
         if (!file) {

@@ -1,6 +1,8 @@
 // Import, export and role resolution over the registers.
 #include "registry/registry.h"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include <chrono>
@@ -278,7 +280,9 @@ ImportSummary Registry::Import(const Kind& kind, const Table& table, const Impor
       }
       if (col.type == ColType::kRef || col.type == ColType::kRefList) {
         for (const auto& ref : SplitList(v)) {
-          bool ok = known(col.ref_kind).count(ref) || (col.ref_kind == kind.id && in_file.count(ref));
+          bool ok = known(col.ref_kind).count(ref) || (col.ref_kind == kind.id && in_file.count(ref)) ||
+                    (options.incoming && options.incoming->count(col.ref_kind) &&
+                     options.incoming->at(col.ref_kind).count(ref));
           if (!ok) {
             const Kind* target = FindKind(kinds_, col.ref_kind);
             error(row, col.ja,
@@ -310,13 +314,13 @@ ImportSummary Registry::Import(const Kind& kind, const Table& table, const Impor
     auto it = current.find(id);
     if (it == current.end()) {
       ++sum.added;
-      if (options.dry_run) sum.added_ids.push_back(id);
+      if (options.dry_run || options.list_ids) sum.added_ids.push_back(id);
       changes.push_back({kind.id, id, std::nullopt, data});
     } else if (it->second == data) {
       ++sum.unchanged;
     } else {
       ++sum.changed;
-      if (options.dry_run) sum.changed_ids.push_back(id);
+      if (options.dry_run || options.list_ids) sum.changed_ids.push_back(id);
       changes.push_back({kind.id, id, it->second, data});
     }
   }
@@ -324,7 +328,7 @@ ImportSummary Registry::Import(const Kind& kind, const Table& table, const Impor
     for (const auto& [id, data] : current) {
       if (in_file.count(id)) continue;
       ++sum.removed;
-      if (options.dry_run) sum.removed_ids.push_back(id);
+      if (options.dry_run || options.list_ids) sum.removed_ids.push_back(id);
       changes.push_back({kind.id, id, data, std::nullopt});
     }
   }
@@ -345,6 +349,55 @@ ImportSummary Registry::Import(const Kind& kind, const Table& table, const Impor
   }
   if (tx) tx->Commit();
   return sum;
+}
+
+std::vector<SourceSummary> Registry::ImportAll(std::vector<SourceTable> tables, const ImportOptions& options) {
+  std::vector<SourceSummary> out;
+  auto order = [&](const Kind* k) {
+    for (std::size_t i = 0; i < kinds_.size(); ++i)
+      if (kinds_[i].id == k->id) return i;
+    return kinds_.size();
+  };
+  std::stable_sort(tables.begin(), tables.end(),
+                   [&](const SourceTable& a, const SourceTable& b) { return order(a.kind) < order(b.kind); });
+  // The ids each table brings, read from its id column as the importer will.
+  std::unordered_map<std::string, std::unordered_set<std::string>> incoming;
+  for (std::size_t i = 0; i < tables.size(); ++i) {
+    const SourceTable& t = tables[i];
+    if (i > 0 && tables[i - 1].kind->id == t.kind->id) {
+      SourceSummary s{t.source, t.kind, {}};
+      s.summary.errors.push_back({0, t.kind->ja, t.kind->ja + "の台帳が「" + tables[i - 1].source + "」と「" + t.source +
+                                                     "」の2か所にあります。どちらか一方にまとめてください。"});
+      out.push_back(std::move(s));
+      continue;
+    }
+    const Column& id = t.kind->columns[0];
+    for (std::size_t h = 0; h < t.table.header.size(); ++h) {
+      const std::string name = Trim(t.table.header[h]);
+      if (name != id.ja && name != id.key) continue;
+      auto& set = incoming[t.kind->id];
+      for (const auto& row : t.table.rows)
+        if (h < row.size() && !Trim(row[h]).empty()) set.insert(Trim(row[h]));
+    }
+  }
+  for (const auto& s : out)
+    if (!s.summary.errors.empty()) return out;
+  // One transaction for all; a dry run is the real thing, rolled back, so
+  // that a later table is checked against what the earlier ones would write.
+  store::Transaction tx(store_);
+  ImportOptions each = options;
+  each.own_transaction = false;
+  each.dry_run = false;
+  each.list_ids = options.dry_run || options.list_ids;
+  each.incoming = &incoming;
+  bool failed = false;
+  for (auto& t : tables) {
+    SourceSummary s{t.source, t.kind, Import(*t.kind, t.table, each)};
+    failed |= !s.summary.errors.empty();
+    out.push_back(std::move(s));
+  }
+  if (!failed && !options.dry_run) tx.Commit();
+  return out;
 }
 
 Table Registry::Export(const Kind& kind, const std::optional<std::string>& as_of) {

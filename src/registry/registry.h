@@ -9,6 +9,8 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "policy/policy.h"
@@ -74,13 +76,33 @@ struct ImportOptions {
   std::string command = "import";
   // false: the caller holds the transaction (a command made of several imports).
   bool own_transaction = true;
+  // Ids that other tables of the same command bring, by register: a
+  // reference to one of them is resolved (組織 → 長の職 → 組織 in one book).
+  const std::unordered_map<std::string, std::unordered_set<std::string>>* incoming = nullptr;
+  // Fill the summary's id lists even when not a dry run.
+  bool list_ids = false;
 };
+
 
 struct ImportSummary {
   int added = 0, changed = 0, unchanged = 0, removed = 0;
   // The ids concerned, in file order, for --dry-run to show (all of them).
   std::vector<std::string> added_ids, changed_ids, removed_ids;
   std::vector<RowError> errors;  // non-empty: nothing was written
+};
+
+// One table of a multi-table import: where it came from (for messages: a
+// sheet of a workbook, or a CSV file), which register, and its cells.
+struct SourceTable {
+  std::string source;
+  const Kind* kind = nullptr;
+  Table table;
+};
+
+struct SourceSummary {
+  std::string source;
+  const Kind* kind = nullptr;
+  ImportSummary summary;
 };
 
 struct Holder {
@@ -104,6 +126,15 @@ class Registry {
   // All or nothing: every row is validated first; only a clean file is applied,
   // in one transaction.
   ImportSummary Import(const Kind& kind, const Table& table, const ImportOptions& options);
+
+  // Several registers at once (the sheets of one workbook, several CSV
+  // files), all or nothing in one transaction: applied in the registers'
+  // dependency order, each table's references resolved against the store and
+  // against the ids every other table brings. A register given twice is an
+  // error. With options.dry_run the whole import runs and is rolled back, so
+  // what would change is exact. Returns one summary per table, in the order
+  // applied; any errors in any of them: nothing was written.
+  std::vector<SourceSummary> ImportAll(std::vector<SourceTable> tables, const ImportOptions& options);
 
   // Japanese headers; values as the importer reads them back (round trip).
   Table Export(const Kind& kind, const std::optional<std::string>& as_of = std::nullopt);

@@ -198,12 +198,8 @@ std::string WriteCsv(const Table& table, bool bom) {
   return out;
 }
 
-Table ReadTable(const std::string& path) {
+bool IsWorkbook(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    throw Error("E-TABLE-001", "ファイル「" + path + "」を開けません（" + std::strerror(errno) +
-                                   "）。ファイル名と場所を確かめてください。");
-  }
   char magic[4] = {};
   in.read(magic, sizeof magic);
   std::string_view head(magic, static_cast<std::size_t>(in.gcount()));
@@ -212,8 +208,17 @@ Table ReadTable(const std::string& path) {
     ext = path.substr(dot);
     std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
   }
-  // A workbook renamed to .csv is still read as a workbook.
-  if (ext == ".xlsx" || ext == ".xlsm" || head == "PK\x03\x04") return ReadXlsx(path);
+  // A workbook renamed to .csv is still a workbook.
+  return ext == ".xlsx" || ext == ".xlsm" || head == "PK\x03\x04";
+}
+
+Table ReadTable(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    throw Error("E-TABLE-001", "ファイル「" + path + "」を開けません（" + std::strerror(errno) +
+                                   "）。ファイル名と場所を確かめてください。");
+  }
+  if (IsWorkbook(path)) return ReadXlsx(path);
 
   in.seekg(0, std::ios::end);
   std::streamoff size = in.tellg();

@@ -57,6 +57,8 @@ Table ReadCsv(std::string_view bytes);
 // Reads a file: .xlsx / .xlsm (or any file that starts like a zip) -> ReadXlsx,
 // anything else -> ReadCsv.
 Table ReadTable(const std::string& path);
+// Whether ReadTable would read `path` as a workbook (by its name or its bytes).
+bool IsWorkbook(const std::string& path);
 
 // Table -> CSV. UTF-8 with BOM by default, because Excel in Japan reads a CSV
 // without BOM as CP932 and garbles it. Fields are quoted only when needed; lines
@@ -73,11 +75,24 @@ std::string WriteCsv(const Table& table, bool bom = true);
 // `sheet_name` is made valid for Excel (31 characters, no []:*?/\).
 void WriteXlsx(const std::string& path, const std::string& sheet_name, const Table& table);
 
+// One sheet of a workbook: its name as Excel shows it, and its table.
+struct Sheet {
+  std::string name;
+  Table table;
+};
+// Several sheets in one workbook, in order, each written as WriteXlsx writes
+// its one. Two sheets whose names Excel would take as the same are refused.
+void WriteXlsxBook(const std::string& path, const std::vector<Sheet>& sheets);
+
 // Reads the first sheet of an .xlsx as Excel shows it: shared and inline
 // strings, numbers (15 significant digits, as Excel displays them), booleans as
 // TRUE / FALSE, and date-formatted numbers as "YYYY-MM-DD". Rows are padded
 // with "" to the header's width (a sheet has no notion of a missing cell).
 Table ReadXlsx(const std::string& path);
+
+// Every sheet of an .xlsx, in the workbook's order, read as ReadXlsx reads the
+// first; a sheet with no cell at all comes back with an empty header.
+std::vector<Sheet> ReadXlsxSheets(const std::string& path);
 
 // A date as staff write it -> "YYYY-MM-DD", or nullopt. Accepts
 //   2026-04-01, 2026/4/1, 2026.4.1, 2026年4月1日 (one separator throughout),

@@ -14,12 +14,14 @@
 // is not well-formed enough to tokenize is reported as E-XLSX-003.
 #include <minizip/unzip.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <map>
 #include <memory>
+#include <optional>
 
 #include "registry/io/table_io.h"
 #include "registry/io/text.h"
@@ -307,7 +309,8 @@ std::optional<std::pair<int, int>> CellRef(std::string_view ref) {
 }
 
 struct Workbook {
-  std::string sheet = "xl/worksheets/sheet1.xml";
+  std::string sheet = "xl/worksheets/sheet1.xml";  // the first
+  std::vector<std::pair<std::string, std::string>> sheets;  // (name, part), in the workbook's order
   std::string shared_strings = "xl/sharedStrings.xml";
   std::string styles = "xl/styles.xml";
   bool date1904 = false;
@@ -323,18 +326,25 @@ Workbook ReadWorkbook(Zip& zip, const std::string& path) {
   auto book = zip.Read("xl/workbook.xml");
   if (!book) return wb;  // not what Excel writes, but sheet1 may still be there
   std::string first_sheet_rid;
+  std::vector<std::pair<std::string, std::string>> named;  // (name, relationship id)
   XmlReader xml(*book, path, "xl/workbook.xml");
   for (XmlEvent ev = xml.Next(); ev.kind != XmlEvent::kEof; ev = xml.Next()) {
     if (ev.kind != XmlEvent::kStart) continue;
     if (ev.name == "workbookPr") {
       auto v = XmlReader::Attr(ev.attrs, "date1904");
       wb.date1904 = v && (*v == "1" || *v == "true");
-    } else if (ev.name == "sheet" && first_sheet_rid.empty()) {
-      first_sheet_rid = XmlReader::Attr(ev.attrs, "id").value_or("");
+    } else if (ev.name == "sheet") {
+      const std::string rid = XmlReader::Attr(ev.attrs, "id").value_or("");
+      if (first_sheet_rid.empty()) first_sheet_rid = rid;
+      named.emplace_back(XmlReader::Attr(ev.attrs, "name").value_or(""), rid);
     }
   }
   auto rels = zip.Read("xl/_rels/workbook.xml.rels");
-  if (!rels) return wb;
+  if (!rels) {
+    if (!named.empty()) wb.sheets.emplace_back(named.front().first, wb.sheet);
+    return wb;
+  }
+  std::map<std::string, std::string> target_of;
   XmlReader rx(*rels, path, "xl/_rels/workbook.xml.rels");
   for (XmlEvent ev = rx.Next(); ev.kind != XmlEvent::kEof; ev = rx.Next()) {
     if (ev.kind != XmlEvent::kStart || ev.name != "Relationship") continue;
@@ -345,7 +355,10 @@ Workbook ReadWorkbook(Zip& zip, const std::string& path) {
     if (!first_sheet_rid.empty() && id == first_sheet_rid) wb.sheet = PartName(target);
     if (type.ends_with("/sharedStrings")) wb.shared_strings = PartName(target);
     if (type.ends_with("/styles")) wb.styles = PartName(target);
+    target_of[id] = PartName(target);
   }
+  for (const auto& [name, rid] : named)
+    if (auto it = target_of.find(rid); it != target_of.end()) wb.sheets.emplace_back(name, it->second);
   return wb;
 }
 
@@ -585,25 +598,10 @@ Cells ReadSheet(std::string_view doc, const std::string& path, const std::string
 
 }  // namespace
 
-Table ReadXlsx(const std::string& path) {
-  Zip zip(path);
-  Workbook wb = ReadWorkbook(zip, path);
-  auto sheet = zip.Read(wb.sheet);
-  if (!sheet) {
-    throw Error("E-XLSX-002", "Excel ファイル「" + path + "」にワークシート（" + wb.sheet +
-                                  "）がありません。Excel で開いて保存し直してください。");
-  }
-  std::vector<std::string> shared;
-  if (auto sst = zip.Read(wb.shared_strings)) shared = ReadSharedStrings(*sst, path, wb.shared_strings);
-  std::vector<bool> date_styles;
-  if (auto styles = zip.Read(wb.styles)) date_styles = ReadDateStyles(*styles, path, wb.styles);
-  Cells cells = ReadSheet(*sheet, path, wb.sheet, shared, date_styles, wb.date1904);
-  sheet.reset();
+namespace {
 
-  if (cells.rows.empty()) {
-    throw Error("E-XLSX-004", "Excel ファイル「" + path + "」の最初のシートが空です（見出し行がありません）。"
-                              "台帳のシートを先頭（いちばん左）に移して保存し直してください。");
-  }
+// The cells of one sheet as a Table: the first row with a cell is the header.
+Table ToTable(Cells& cells, const std::string& path) {
   auto to_row = [](std::vector<std::pair<int, std::string>>& cs, std::size_t width) {
     int last = 0;
     for (const auto& [c, v] : cs) last = std::max(last, c + 1);
@@ -611,9 +609,9 @@ Table ReadXlsx(const std::string& path) {
     for (auto& [c, v] : cs) out[static_cast<std::size_t>(c)] = std::move(v);
     return out;
   };
-
   Table table;
   table.encoding = "xlsx";
+  if (cells.rows.empty()) return table;
   auto it = cells.rows.begin();
   table.header_line = it->first;
   table.header = to_row(it->second, 0);
@@ -631,6 +629,56 @@ Table ReadXlsx(const std::string& path) {
     table.row_lines.push_back(it->first);
   }
   return table;
+}
+
+struct Book {
+  Zip zip;
+  Workbook wb;
+  std::vector<std::string> shared;
+  std::vector<bool> date_styles;
+  explicit Book(const std::string& path) : zip(path), wb(ReadWorkbook(zip, path)) {
+    if (auto sst = zip.Read(wb.shared_strings)) shared = ReadSharedStrings(*sst, path, wb.shared_strings);
+    if (auto styles = zip.Read(wb.styles)) date_styles = ReadDateStyles(*styles, path, wb.styles);
+  }
+  std::optional<Table> Sheet(const std::string& part, const std::string& path) {
+    auto doc = zip.Read(part);
+    if (!doc) return std::nullopt;
+    Cells cells = ReadSheet(*doc, path, part, shared, date_styles, wb.date1904);
+    doc.reset();
+    return ToTable(cells, path);
+  }
+};
+
+}  // namespace
+
+Table ReadXlsx(const std::string& path) {
+  Book book(path);
+  auto table = book.Sheet(book.wb.sheet, path);
+  if (!table) {
+    throw Error("E-XLSX-002", "Excel ファイル「" + path + "」にワークシート（" + book.wb.sheet +
+                                  "）がありません。Excel で開いて保存し直してください。");
+  }
+  if (table->header.empty()) {
+    throw Error("E-XLSX-004", "Excel ファイル「" + path + "」の最初のシートが空です（見出し行がありません）。"
+                              "台帳のシートを先頭（いちばん左）に移して保存し直してください。");
+  }
+  return std::move(*table);
+}
+
+std::vector<Sheet> ReadXlsxSheets(const std::string& path) {
+  Book book(path);
+  std::vector<Sheet> out;
+  auto sheets = book.wb.sheets;
+  if (sheets.empty()) sheets.emplace_back("Sheet1", book.wb.sheet);
+  for (const auto& [name, part] : sheets) {
+    auto table = book.Sheet(part, path);
+    if (!table) {
+      throw Error("E-XLSX-002", "Excel ファイル「" + path + "」のシート「" + name + "」の中身（" + part +
+                                    "）がありません。Excel で開いて保存し直してください。");
+    }
+    out.push_back({name, std::move(*table)});
+  }
+  return out;
 }
 
 }  // namespace mamori::registry::io

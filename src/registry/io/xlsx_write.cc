@@ -99,29 +99,38 @@ std::string ProtectUnderscores(const std::string& s) {
 }  // namespace
 
 void WriteXlsx(const std::string& path, const std::string& sheet_name, const Table& table) {
-  // Check Excel's limits first, so that the message can name the cell.
-  std::size_t cols = table.header.size();
-  for (const auto& row : table.rows) cols = std::max(cols, row.size());
-  if (table.rows.size() + 1 > kMaxRows) {
-    WriteFailed(path, std::to_string(table.rows.size()) + " 行は Excel の上限 " + std::to_string(kMaxRows - 1) +
-                          " 行を超えています。CSV で書き出すか、台帳を分けてください");
-  }
-  if (cols > kMaxCols) {
-    WriteFailed(path, std::to_string(cols) + " 列は Excel の上限 " + std::to_string(kMaxCols) + " 列を超えています");
-  }
-  std::vector<int> widths(cols, 0);
-  auto measure = [&](const std::vector<std::string>& row, std::size_t r) {
-    for (std::size_t c = 0; c < row.size(); ++c) {
-      if (row[c].size() > kMaxCellChars && CodePoints(row[c]) > kMaxCellChars) {
-        WriteFailed(path, "セル " + Place(r, c) + " の文字数が Excel の上限 " + std::to_string(kMaxCellChars) +
-                              " 文字を超えています。CSV で書き出してください");
-      }
-      widths[c] = std::max(widths[c], ContentWidth(row[c]));
-    }
-  };
-  measure(table.header, 0);
-  for (std::size_t r = 0; r < table.rows.size(); ++r) measure(table.rows[r], r + 1);
+  WriteXlsxBook(path, {{sheet_name, table}});
+}
 
+void WriteXlsxBook(const std::string& path, const std::vector<Sheet>& sheets) {
+  // Check Excel's limits first, so that the message can name the sheet and cell.
+  std::vector<std::vector<int>> all_widths;
+  for (const Sheet& sheet : sheets) {
+    const Table& table = sheet.table;
+    const std::string where = sheets.size() > 1 ? "シート「" + sheet.name + "」の" : "";
+    std::size_t cols = table.header.size();
+    for (const auto& row : table.rows) cols = std::max(cols, row.size());
+    if (table.rows.size() + 1 > kMaxRows) {
+      WriteFailed(path, where + std::to_string(table.rows.size()) + " 行は Excel の上限 " + std::to_string(kMaxRows - 1) +
+                            " 行を超えています。CSV で書き出すか、台帳を分けてください");
+    }
+    if (cols > kMaxCols) {
+      WriteFailed(path, where + std::to_string(cols) + " 列は Excel の上限 " + std::to_string(kMaxCols) + " 列を超えています");
+    }
+    std::vector<int> widths(cols, 0);
+    auto measure = [&](const std::vector<std::string>& row, std::size_t r) {
+      for (std::size_t c = 0; c < row.size(); ++c) {
+        if (row[c].size() > kMaxCellChars && CodePoints(row[c]) > kMaxCellChars) {
+          WriteFailed(path, where + "セル " + Place(r, c) + " の文字数が Excel の上限 " + std::to_string(kMaxCellChars) +
+                                " 文字を超えています。CSV で書き出してください");
+        }
+        widths[c] = std::max(widths[c], ContentWidth(row[c]));
+      }
+    };
+    measure(table.header, 0);
+    for (std::size_t r = 0; r < table.rows.size(); ++r) measure(table.rows[r], r + 1);
+    all_widths.push_back(std::move(widths));
+  }
   // Checked here so the message names the folder (libxlsxwriter would only
   // fail at the end, printing its own English to stderr).
   std::error_code ec;
@@ -129,7 +138,6 @@ void WriteXlsx(const std::string& path, const std::string& sheet_name, const Tab
   if (!dir.empty() && !std::filesystem::is_directory(dir, ec)) {
     WriteFailed(path, "保存先のフォルダ「" + dir.string() + "」がありません。フォルダを作るか、保存先を変えてください");
   }
-
   // Written beside the target and renamed, so a reader never sees half a file
   // and a failed export leaves the previous one in place.
   const std::string tmp = path + ".part";
@@ -148,10 +156,6 @@ void WriteXlsx(const std::string& path, const std::string& sheet_name, const Tab
       std::remove(tmp.c_str());
     }
   } closer{wb, tmp};
-
-  lxw_worksheet* ws = workbook_add_worksheet(wb, SheetName(sheet_name).c_str());
-  if (ws == nullptr) WriteFailed(path, "シート名「" + sheet_name + "」を使えません");
-
   // "@" (text) on every column: what staff type later also stays a string.
   lxw_format* text_fmt = workbook_add_format(wb);
   format_set_num_format(text_fmt, "@");
@@ -161,30 +165,35 @@ void WriteXlsx(const std::string& path, const std::string& sheet_name, const Tab
   lxw_format* header_fmt = workbook_add_format(wb);
   format_set_num_format(header_fmt, "@");
   format_set_bold(header_fmt);
-
-  for (std::size_t c = 0; c < cols; ++c) {
-    double width = std::clamp(widths[c] + 2, kMinWidth, kMaxWidth);
-    worksheet_set_column(ws, static_cast<lxw_col_t>(c), static_cast<lxw_col_t>(c), width, text_fmt);
-  }
-
-  auto write_row = [&](const std::vector<std::string>& row, std::size_t r, lxw_format* fmt) {
-    for (std::size_t c = 0; c < row.size(); ++c) {
-      if (row[c].empty()) continue;  // an empty cell is simply absent
-      lxw_format* f = fmt ? fmt : (row[c].find('\n') != std::string::npos ? wrap_fmt : text_fmt);
-      lxw_error err = worksheet_write_string(ws, static_cast<lxw_row_t>(r), static_cast<lxw_col_t>(c),
-                                             ProtectUnderscores(row[c]).c_str(), f);
-      if (err != LXW_NO_ERROR) WriteFailed(path, "セル " + Place(r, c) + ": " + lxw_strerror(err));
+  for (std::size_t k = 0; k < sheets.size(); ++k) {
+    const Table& table = sheets[k].table;
+    const std::vector<int>& widths = all_widths[k];
+    const std::size_t cols = widths.size();
+    lxw_worksheet* ws = workbook_add_worksheet(wb, SheetName(sheets[k].name).c_str());
+    if (ws == nullptr) WriteFailed(path, "シート名「" + sheets[k].name + "」を使えません（同じ名前のシートが2つあるなど）");
+    for (std::size_t c = 0; c < cols; ++c) {
+      double width = std::clamp(widths[c] + 2, kMinWidth, kMaxWidth);
+      worksheet_set_column(ws, static_cast<lxw_col_t>(c), static_cast<lxw_col_t>(c), width, text_fmt);
     }
-  };
-  write_row(table.header, 0, header_fmt);
-  for (std::size_t r = 0; r < table.rows.size(); ++r) write_row(table.rows[r], r + 1, nullptr);
+    auto write_row = [&](const std::vector<std::string>& row, std::size_t r, lxw_format* fmt) {
+      for (std::size_t c = 0; c < row.size(); ++c) {
+        if (row[c].empty()) continue;  // an empty cell is simply absent
+        lxw_format* f = fmt ? fmt : (row[c].find('\n') != std::string::npos ? wrap_fmt : text_fmt);
+        lxw_error err = worksheet_write_string(ws, static_cast<lxw_row_t>(r), static_cast<lxw_col_t>(c),
+                                               ProtectUnderscores(row[c]).c_str(), f);
+        if (err != LXW_NO_ERROR) WriteFailed(path, "セル " + Place(r, c) + ": " + lxw_strerror(err));
+      }
+    };
+    write_row(table.header, 0, header_fmt);
+    for (std::size_t r = 0; r < table.rows.size(); ++r) write_row(table.rows[r], r + 1, nullptr);
 
-  if (cols > 0) {
-    worksheet_freeze_panes(ws, 1, 0);
-    worksheet_autofilter(ws, 0, 0, static_cast<lxw_row_t>(table.rows.size()), static_cast<lxw_col_t>(cols - 1));
-    // Strings that look like numbers (00123) are meant; hide Excel's green triangles.
-    std::string range = "A1:" + Place(table.rows.size(), cols - 1);
-    worksheet_ignore_errors(ws, LXW_IGNORE_NUMBER_STORED_AS_TEXT, range.c_str());
+    if (cols > 0) {
+      worksheet_freeze_panes(ws, 1, 0);
+      worksheet_autofilter(ws, 0, 0, static_cast<lxw_row_t>(table.rows.size()), static_cast<lxw_col_t>(cols - 1));
+      // Strings that look like numbers (00123) are meant; hide Excel's green triangles.
+      std::string range = "A1:" + Place(table.rows.size(), cols - 1);
+      worksheet_ignore_errors(ws, LXW_IGNORE_NUMBER_STORED_AS_TEXT, range.c_str());
+    }
   }
 
   closer.closed = true;
