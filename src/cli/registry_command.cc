@@ -119,11 +119,12 @@ void AddRegistryCommands(CLI::App& app) {
                                    "台帳名とファイル、またはブック（各シートが台帳）や台帳名のついた CSV をいくつでも");
     static std::vector<std::string> args;
     static std::string at;
-    static bool dry_run = false, replace = false;
+    static bool dry_run = false, replace = false, yes = false;
     cmd->add_option("ARGS", args, "台帳 ファイル（例: 職員 職員.csv）、またはファイルだけ（台帳.xlsx、組織.csv 職.csv …）")->required();
     cmd->add_option("--db", db, "データベースのファイル");
     cmd->add_flag("--dry-run", dry_run, "取り込まずに、何が変わるかだけを示す");
-    cmd->add_flag("--replace", replace, "ファイルにない行を台帳から削除する");
+    cmd->add_flag("--replace", replace, "ファイルにない行を台帳から削除する（削除する行を示し、--yes があるときだけ削除する）");
+    cmd->add_flag("--yes", yes, "--replace で削除する行があっても取り込む");
     cmd->add_option("--actor", actor, "記録する実施者（既定: ログイン名）");
     cmd->add_option("--at", at, "記録する日付（過去の台帳を登録し直す場合）");
     cmd->callback([] {
@@ -175,6 +176,30 @@ void AddRegistryCommands(CLI::App& app) {
         o.replace = replace;
         o.actor = actor;
         o.at = AtOf(at);
+        // --replace deletes; first say what, and delete only when told --yes.
+        if (replace && !dry_run && !yes) {
+          registry::ImportOptions trial = o;
+          trial.dry_run = true;
+          auto preview = reg.ImportAll(tables, trial);
+          long long removing = 0, errors = 0;
+          for (const auto& r : preview) {
+            removing += r.summary.removed;
+            errors += static_cast<long long>(r.summary.errors.size());
+          }
+          if (removing > 0 && errors == 0) {
+            for (const auto& r : preview) {
+              if (r.summary.removed_ids.empty()) continue;
+              std::cerr << r.kind->ja << "（" << r.source << "）から削除する行 " << r.summary.removed << " 件:";
+              for (std::size_t i = 0; i < r.summary.removed_ids.size() && i < 20; ++i) std::cerr << " " << r.summary.removed_ids[i];
+              if (r.summary.removed_ids.size() > 20) std::cerr << " …ほか " << r.summary.removed_ids.size() - 20 << " 件";
+              std::cerr << "\n";
+            }
+            std::cerr << "E-REG-024: --replace はファイルにない " << removing
+                      << " 行を削除します。何も変更していません。よければ --yes を付けてもう一度実行してください。\n";
+            SetExitCode(2);
+            return;
+          }
+        }
         auto results = reg.ImportAll(std::move(tables), o);
         std::size_t errors = 0;
         for (const auto& r : results)
@@ -317,6 +342,16 @@ void AddRegistryCommands(CLI::App& app) {
         o.command = "sample";
         o.own_transaction = false;  // the whole town or nothing
         store::Transaction tx(*b.store);
+        // Fictional people must never mix into a real town: a store that
+        // holds registers takes the sample only if the sample made it.
+        if (!b.store->GetMeta("sample_town")) {
+          for (const auto& k : reg.kinds())
+            if (b.store->Count(k.id) > 0)
+              throw store::Error("E-REG-027", "このデータベースには既に台帳（" + k.ja + " " + std::to_string(b.store->Count(k.id)) +
+                                                  " 行など）があります。架空の町を混ぜないよう、見本は取り込みません。見本は新しいデータベースで試してください"
+                                                  "（mamori init --pack DIR --db 見本.db）。");
+          b.store->SetMeta("sample_town", "1");
+        }
         for (const auto& t : registry::SampleTown(b.pack, {people, assets})) {
           const auto& k = KindOrThrow(reg, t.kind);
           auto sum = reg.Import(k, t.table, o);

@@ -325,8 +325,37 @@ ImportSummary Registry::Import(const Kind& kind, const Table& table, const Impor
     }
   }
   if (options.replace) {
+    // A file with no data rows would empty the register: never what was meant.
+    if (parsed.empty()) {
+      sum.errors.push_back({0, kind.columns[0].ja,
+                            "E-REG-025: データ行がありません。--replace でこのファイルを取り込むと" + kind.ja +
+                                "の台帳が空になるため、取り込みません（見出しだけのファイル、途中で切れたファイルでないか確かめてください）。"});
+      return sum;
+    }
+    std::unordered_set<std::string> removing;
+    for (const auto& [id, data] : current)
+      if (!in_file.count(id)) removing.insert(id);
+    // A row another register still refers to is not deleted (a 職の在任
+    // naming a person who is gone would show a holder without a name).
+    if (!removing.empty()) {
+      for (const Kind& other : kinds_) {
+        for (const Column& c : other.columns) {
+          if (c.ref_kind != kind.id || (c.type != ColType::kRef && c.type != ColType::kRefList)) continue;
+          for (const auto& row : store_.List(other.id)) {
+            if (other.id == kind.id && removing.count(row.id)) continue;
+            const std::string v = Field(Json::parse(row.data), c.key);
+            for (const auto& ref : SplitList(v))
+              if (removing.count(ref))
+                sum.errors.push_back({0, kind.columns[0].ja,
+                                      "E-REG-026: 「" + ref + "」は" + other.ja + "「" + row.id + "」の「" + c.ja +
+                                          "」から参照されているため、削除できません。先にその行を直すか削除してください。"});
+          }
+        }
+      }
+      if (!sum.errors.empty()) return sum;
+    }
     for (const auto& [id, data] : current) {
-      if (in_file.count(id)) continue;
+      if (!removing.count(id)) continue;
       ++sum.removed;
       if (options.dry_run || options.list_ids) sum.removed_ids.push_back(id);
       changes.push_back({kind.id, id, data, std::nullopt});
@@ -494,15 +523,13 @@ WhoAnswer Registry::Who(const std::string& role, const std::string& unit, const 
     std::string titles;
     for (const auto& t : f.titles) titles += (titles.empty() ? "" : "・") + t;
     a.how = "各" + f.unit_kind + "の" + titles;
-    if (unit.empty()) {
-      a.note = "--unit で組織（例: 税務課）を指定してください。その組織か上位の組織の" + titles + "を答えます。";
-      return a;
-    }
+    // A question that cannot be answered is an error, not an empty answer:
+    // a script reading exit 0 would take it for 空席.
+    if (unit.empty())
+      throw store::Error("E-REG-015", r->name + "は組織ごとに充てられます。--unit で組織（例: 税務課）を指定してください。その組織か上位の組織の" +
+                                          titles + "を答えます。");
     auto row = find_row("units", unit);
-    if (!row) {
-      a.note = "「" + unit + "」は組織の台帳にありません。";
-      return a;
-    }
+    if (!row) throw store::Error("E-REG-016", "「" + unit + "」は組織の台帳にありません（組織コードか名称で指定してください）。");
     // The unit, then the units above it: the 税務課 has no 次長, its 部 does.
     std::string at = row->first;
     for (int hops = 0; !at.empty() && hops < 16 && a.holders.empty(); ++hops) {
@@ -522,15 +549,12 @@ WhoAnswer Registry::Who(const std::string& role, const std::string& unit, const 
     const bool is_unit = f.kind == "unit_head";
     const std::string& key = is_unit ? unit : system;
     a.how = is_unit ? "各" + f.unit_kind + "の長" : "各情報システムの管理者";
-    if (key.empty()) {
-      a.note = is_unit ? "--unit で組織（例: 税務課）を指定してください。" : "--system で情報システムを指定してください。";
-      return a;
-    }
+    if (key.empty())
+      throw store::Error("E-REG-015", r->name + (is_unit ? "は組織ごとに充てられます。--unit で組織（例: 税務課）を指定してください。"
+                                                         : "は情報システムごとに充てられます。--system で情報システムを指定してください。"));
     auto row = find_row(is_unit ? "units" : "systems", key);
-    if (!row) {
-      a.note = "「" + key + "」は" + (is_unit ? "組織" : "情報システム") + "の台帳にありません。";
-      return a;
-    }
+    if (!row)
+      throw store::Error("E-REG-016", "「" + key + "」は" + (is_unit ? "組織" : "情報システム") + "の台帳にありません（コードか名称で指定してください）。");
     std::string post = Field(row->second, is_unit ? "head_post" : "admin_post");
     if (post.empty()) {
       a.note = "「" + key + "」の" + (is_unit ? "長の職" : "情報システム管理者の職") + "が台帳に登録されていません。";

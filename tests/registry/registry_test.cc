@@ -257,7 +257,13 @@ TEST(Registry, WhoAnswersAcrossAPersonnelChange) {
   ASSERT_EQ(general.holders.size(), 1u);
   EXPECT_EQ(general.holders[0].post_name, "総務課長");
   // A unit that does not exist, and a role the pack does not have.
-  EXPECT_FALSE(t.reg.Who("情報セキュリティ責任者", "宇宙課", "", "2026-04-01").note.empty());
+  // An unknown unit is an error, not an empty answer (#13: a script would read it as 空席).
+  try {
+    t.reg.Who("情報セキュリティ責任者", "宇宙課", "", "2026-04-01");
+    ADD_FAILURE() << "an unknown unit must be refused";
+  } catch (const store::Error& e) {
+    EXPECT_EQ(e.code(), "E-REG-016");
+  }
   EXPECT_THROW(t.reg.Who("最高情報責任者", "", "", "2026-04-01"), store::Error);
 }
 

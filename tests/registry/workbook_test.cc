@@ -5,7 +5,9 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <map>
 #include <fstream>
+#include <sstream>
 #include <string>
 
 #include "registry/binding.h"
@@ -130,6 +132,93 @@ TEST(Workbook, ARegisterGivenTwiceOrAFileNamingNoRegisterIsRefused) {
   EXPECT_EQ(unknown.status, 2);
   EXPECT_NE(unknown.err.find("E-REG-023"), std::string::npos) << unknown.err;
   EXPECT_EQ(o.Run({"export", "--all", "--db", db}).status, 2);  // --all needs xlsx and --out
+}
+
+// --replace deletes only what it was shown to delete, never a whole register
+// from a header-only file, and never a row another register still names.
+TEST(Replace, ShowsWhatItWouldDeleteAndDeletesOnlyWithYes) {
+  Office o;
+  const std::string db = o.Fresh("t.db");
+  ASSERT_EQ(o.Run({"sample", "--db", db, "--people", "120", "--assets", "10"}).status, 0);
+  const std::string assets = (o.dir / "アカウント.csv").string();
+  ASSERT_EQ(o.Run({"export", "アカウント", "--out", assets, "--db", db}).status, 0);
+  // The file cut after five rows, as a truncated copy would be.
+  std::string text = test_util::ReadFileBytes(assets), cut;
+  std::size_t lines = 0;
+  for (std::size_t i = 0; i < text.size() && lines < 6; ++i) {
+    cut += text[i];
+    if (text[i] == '\n') ++lines;
+  }
+  std::ofstream(assets, std::ios::trunc) << cut;
+  const long long before = o.LogSize(db);
+  const std::string gone = std::to_string(Open(db).store->Count("accounts") - 5);
+  auto r = o.Run({"import", "アカウント", assets, "--replace", "--db", db});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("E-REG-024"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("削除する行 " + gone + " 件"), std::string::npos) << r.err;
+  EXPECT_EQ(o.LogSize(db), before);
+  auto yes = o.Run({"import", "アカウント", assets, "--replace", "--yes", "--db", db});
+  EXPECT_EQ(yes.status, 0) << yes.err;
+  EXPECT_NE(yes.out.find("削除 " + gone), std::string::npos) << yes.out;
+  EXPECT_EQ(Open(db).store->Count("accounts"), 5);
+  // A header-only file never empties a register, even with --yes.
+  std::ofstream(assets, std::ios::trunc) << cut.substr(0, cut.find('\n') + 1);
+  auto empty = o.Run({"import", "アカウント", assets, "--replace", "--yes", "--db", db});
+  EXPECT_EQ(empty.status, 2);
+  EXPECT_NE(empty.err.find("E-REG-025"), std::string::npos) << empty.err;
+}
+
+TEST(Replace, ARowAnotherRegisterNamesIsNotDeleted) {
+  Office o;
+  const std::string db = o.Fresh("t.db");
+  ASSERT_EQ(o.Run({"sample", "--db", db}).status, 0);
+  // 職員 without 000022, who holds the 税務課長 post (職の在任 H00005).
+  const std::string people = (o.dir / "職員.csv").string();
+  ASSERT_EQ(o.Run({"export", "職員", "--out", people, "--db", db}).status, 0);
+  std::string text = test_util::ReadFileBytes(people), kept;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);)
+    if (!line.starts_with("000022,")) kept += line + "\n";
+  std::ofstream(people, std::ios::trunc) << kept;
+  const long long before = o.LogSize(db);
+  auto r = o.Run({"import", "職員", people, "--replace", "--yes", "--db", db});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("E-REG-026"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("H00005"), std::string::npos) << r.err;
+  EXPECT_EQ(o.LogSize(db), before);
+}
+
+// The sample is fictional: it never goes into a store that holds a town.
+TEST(Sample, RefusesAStoreThatAlreadyHoldsRegisters) {
+  Office o;
+  const std::string db = o.Fresh("t.db");
+  std::ofstream(o.dir / "組織.csv") << "組織コード,名称\nU01,総務課\n";
+  ASSERT_EQ(o.Run({"import", (o.dir / "組織.csv").string(), "--db", db}).status, 0);
+  const long long before = o.LogSize(db);
+  auto r = o.Run({"sample", "--db", db});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("E-REG-027"), std::string::npos) << r.err;
+  EXPECT_EQ(o.LogSize(db), before);
+  // A store the sample made takes it again (nothing changes).
+  const std::string s = o.Fresh("s.db");
+  ASSERT_EQ(o.Run({"sample", "--db", s}).status, 0);
+  EXPECT_EQ(o.Run({"sample", "--db", s}).status, 0);
+}
+
+// who: a question that cannot be answered is exit 2, not an empty answer.
+TEST(Who, AMissingOrUnknownUnitIsAnError) {
+  Office o;
+  const std::string db = o.Fresh("t.db");
+  ASSERT_EQ(o.Run({"sample", "--db", db}).status, 0);
+  auto none = o.Run({"who", "情報セキュリティ責任者", "--db", db});
+  EXPECT_EQ(none.status, 2);
+  EXPECT_NE(none.err.find("E-REG-015"), std::string::npos) << none.err;
+  auto unknown = o.Run({"who", "情報セキュリティ責任者", "--unit", "宇宙課", "--db", db});
+  EXPECT_EQ(unknown.status, 2);
+  EXPECT_NE(unknown.err.find("E-REG-016"), std::string::npos) << unknown.err;
+  auto ok = o.Run({"who", "情報セキュリティ責任者", "--unit", "税務課", "--as-of", "2026-04-01", "--db", db});
+  EXPECT_EQ(ok.status, 0) << ok.err;
+  EXPECT_NE(ok.out.find("000022"), std::string::npos) << ok.out;
 }
 
 }  // namespace
