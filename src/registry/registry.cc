@@ -309,6 +309,30 @@ ImportSummary Registry::Import(const Kind& kind, const Table& table, const Impor
   if (options.own_transaction && !options.dry_run) tx.emplace(store_);
   std::unordered_map<std::string, std::string> current;
   for (auto& r : store_.List(kind.id)) current.emplace(std::move(r.id), std::move(r.data));
+  // Excel drops leading zeros when it re-saves a CSV (000001 -> 1): such a
+  // file would add every person again under a new number. A new all-digit id
+  // that is a registered one without its zeros is refused, with the fix.
+  {
+    auto digits = [](const std::string& v) {
+      return !v.empty() && std::all_of(v.begin(), v.end(), [](unsigned char c) { return c >= '0' && c <= '9'; });
+    };
+    auto unzeroed = [](const std::string& v) {
+      const std::size_t nz = v.find_first_not_of('0');
+      return nz == std::string::npos ? std::string("0") : v.substr(nz);
+    };
+    std::unordered_map<std::string, std::string> zero_padded;  // "1" -> "000001"
+    for (const auto& [id, data] : current)
+      if (id.size() > 1 && id[0] == '0' && digits(id)) zero_padded.emplace(unzeroed(id), id);
+    for (const auto& [id, data] : parsed) {
+      if (zero_padded.empty() || current.count(id) || !digits(id)) continue;
+      auto z = zero_padded.find(unzeroed(id));
+      if (z == zero_padded.end() || z->second == id) continue;
+      error(in_file.count(id) ? in_file[id] : 0, kind.columns[0].ja,
+            "「" + id + "」は、登録済みの「" + z->second + "」の先頭の 0 が落ちたものに見えます（Excel で CSV を開いて保存すると 0 が消えます）。"
+            "xlsx で書き出して編集するか、列の書式を文字列にして「" + z->second + "」と書いてください。");
+    }
+    if (!sum.errors.empty()) return sum;
+  }
   std::vector<store::Change> changes;
   for (auto& [id, data] : parsed) {
     auto it = current.find(id);

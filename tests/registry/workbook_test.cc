@@ -221,5 +221,28 @@ TEST(Who, AMissingOrUnknownUnitIsAnError) {
   EXPECT_NE(ok.out.find("000022"), std::string::npos) << ok.out;
 }
 
+// A CSV re-saved by Excel loses leading zeros (000001 -> 1): re-imported, it
+// would add every person again. Refused, naming the row and the fix.
+TEST(LeadingZeros, AnIdThatLostItsZerosIsRefused) {
+  Office o;
+  const std::string db = o.Fresh("t.db");
+  ASSERT_EQ(o.Run({"sample", "--db", db, "--people", "120", "--assets", "10"}).status, 0);
+  const std::string people = (o.dir / "職員.csv").string();
+  ASSERT_EQ(o.Run({"export", "職員", "--out", people, "--db", db}).status, 0);
+  std::string text = test_util::ReadFileBytes(people);
+  for (std::size_t at = text.find("\n000"); at != std::string::npos; at = text.find("\n000", at)) {
+    std::size_t end = at + 1;
+    while (text[end] == '0') ++end;
+    text.erase(at + 1, end - at - 1);  // as Excel saves it
+  }
+  std::ofstream(people, std::ios::trunc) << text;
+  const long long before = o.LogSize(db);
+  auto r = o.Run({"import", "職員", people, "--db", db});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("「1」は、登録済みの「000001」の先頭の 0 が落ちたもの"), std::string::npos) << r.err.substr(0, 600);
+  EXPECT_NE(r.err.find("2行目"), std::string::npos) << r.err.substr(0, 600);
+  EXPECT_EQ(o.LogSize(db), before);
+}
+
 }  // namespace
 }  // namespace mamori::registry

@@ -173,9 +173,40 @@ TEST(Csv, TrailingCommaMeansATrailingEmptyField) {
   EXPECT_EQ(t.rows[0], (std::vector<std::string>{"1", "2", ""}));
 }
 
-TEST(Csv, StrayQuotesAreKeptLikeExcelDoes) {
-  Table t = ReadCsv("a,b\n5\"インチ,\"ab\"c\n");
-  EXPECT_EQ(t.rows[0], (std::vector<std::string>{"5\"インチ", "abc"}));
+// A quote inside an unquoted value is a character (5"インチ), as in Excel.
+// Text after the quote that closes a quoted value is not: Excel would join it
+// up into a value nobody typed ("渡辺 "三郎" -> 渡辺 三郎"), so it is refused.
+TEST(Csv, AQuoteInsideAnUnquotedValueIsKeptButStrayTextAfterAClosingQuoteIsAnError) {
+  Table t = ReadCsv("a,b\n5\"インチ,ok\n");
+  EXPECT_EQ(t.rows[0], (std::vector<std::string>{"5\"インチ", "ok"}));
+  auto e = ErrorOf([] { ReadCsv("職員番号,氏名\n000001,\"渡辺 \"三郎\"\n"); });
+  EXPECT_EQ(e.code(), "E-CSV-006");
+  EXPECT_NE(std::string(e.what()).find("第2行の2番目"), std::string::npos) << e.what();
+  // The same in CP932, as a town's file would be.
+  auto cp = ErrorOf([] { ReadCsv("id,name\n1,\"\x93\x6e\x95\xd3 \"\x8e\x4f\x98\x59\"\n"); });
+  EXPECT_EQ(cp.code(), "E-CSV-006");
+}
+
+// Cells Excel would run as formulas are written with a leading ' and read
+// back as they were (OWASP CSV injection).
+TEST(Csv, FormulaCellsAreNeutralisedOnWriteAndRestoredOnRead) {
+  Table t;
+  t.header = {"id", "name"};
+  t.rows = {{"1", "=HYPERLINK(\"http://evil.example\",\"押して\")"},
+            {"2", "+81-3"},
+            {"3", "-1"},
+            {"4", "@SUM(A1)"},
+            {"5", "\t=1+1"},
+            {"6", "'=already marked"},
+            {"7", "'plain apostrophe"},
+            {"8", "普通の値"}};
+  const std::string csv = WriteCsv(t, false);
+  EXPECT_NE(csv.find("1,\"'=HYPERLINK("), std::string::npos) << csv;
+  EXPECT_NE(csv.find("\r\n2,'+81-3\r\n"), std::string::npos) << csv;
+  EXPECT_NE(csv.find("\r\n4,'@SUM(A1)\r\n"), std::string::npos) << csv;
+  EXPECT_EQ(csv.find(",=HYPERLINK"), std::string::npos) << csv;
+  Table back = ReadCsv(csv);
+  EXPECT_EQ(back.rows, t.rows);
 }
 
 TEST(Csv, UnterminatedQuoteNamesTheLineItOpened) {

@@ -89,6 +89,22 @@ bool AllEmpty(const std::vector<std::string>& fields) {
   return std::all_of(fields.begin(), fields.end(), [](const std::string& f) { return f.empty(); });
 }
 
+// CSV injection (OWASP): a cell that begins with = + - @, a tab or a CR is
+// taken by Excel for a formula (=HYPERLINK(...) runs when the file is
+// opened). WriteCsv puts a ' before such a cell — and before one that already
+// begins with ', so that the mark is never ambiguous — and ReadCsv takes it
+// off again, so that mamori's own files round-trip exactly.
+bool Dangerous(std::string_view f) {
+  return !f.empty() && (f[0] == '=' || f[0] == '+' || f[0] == '-' || f[0] == '@' || f[0] == '\t' || f[0] == '\r' || f[0] == '\'');
+}
+
+std::string Neutralised(const std::string& f) { return Dangerous(f) ? "'" + f : f; }
+
+std::string Restored(std::string f) {
+  if (f.size() >= 2 && f[0] == '\'' && Dangerous(std::string_view(f).substr(1))) f.erase(0, 1);
+  return f;
+}
+
 bool NeedsQuotes(std::string_view field) {
   return field.find_first_of(",\"\r\n") != std::string_view::npos;
 }
@@ -147,12 +163,19 @@ Table ReadCsv(std::string_view bytes) {
           field += c;
         }
       }
-      // Excel keeps whatever follows the closing quote ("ab"c -> abc); so do we.
-      while (i < n && s[i] != ',' && s[i] != '\n') field += s[i++];
+      // Text after the closing quote ("渡辺 "三郎"): Excel would join it up
+      // ("渡辺 三郎\"") and store a name nobody typed. Refused, with the place.
+      if (i < n && s[i] != ',' && s[i] != '\n') {
+        throw Error("E-CSV-006",
+                    "第" + std::to_string(line) + "行の" + std::to_string(fields.size() + 1) +
+                        "番目の項目で、「\"」で囲んだ値の途中に「\"」があります。値の中の「\"」は「\"\"」と2つ重ねて書いてください"
+                        "（Excel で開いて保存し直すと直ります）。",
+                    line);
+      }
     } else {
       while (i < n && s[i] != ',' && s[i] != '\n') field += s[i++];
     }
-    fields.push_back(std::move(field));
+    fields.push_back(Restored(std::move(field)));
     field.clear();
     if (i < n && s[i] == ',') {
       ++i;
@@ -179,7 +202,7 @@ std::string WriteCsv(const Table& table, bool bom) {
   auto write_row = [&](const std::vector<std::string>& row) {
     for (std::size_t c = 0; c < row.size(); ++c) {
       if (c > 0) out += ',';
-      const std::string& f = row[c];
+      const std::string f = Neutralised(row[c]);
       if (NeedsQuotes(f)) {
         out += '"';
         for (char ch : f) {

@@ -22,6 +22,7 @@
 //   E-CSV-003  not a text file (binary; an Excel workbook saved as .csv, ...)
 //   E-CSV-004  encoding not UTF-8 or CP932 (UTF-16 "Unicode テキスト" included)
 //   E-CSV-005  file too large
+//   E-CSV-006  text after the quote that closes a quoted field ("渡辺 "三郎")
 //   E-TABLE-001  the file cannot be opened or read
 //   E-XLSX-001 not a readable .xlsx (not a zip, old .xls, password-protected)
 //   E-XLSX-002 a part the workbook needs is missing (no worksheet)
@@ -51,7 +52,10 @@ struct Table {
 
 // CSV bytes -> Table. UTF-8 with or without BOM, or CP932; RFC 4180 quoting
 // (commas, "" and line breaks inside quotes); CRLF or LF. Lenient where Excel
-// is: a quote inside an unquoted field is kept as a character.
+// is: a quote inside an unquoted field is kept as a character; but text after
+// the quote that closes a quoted field is E-CSV-006, since Excel would join it
+// into a value nobody typed. A cell that WriteCsv marked with a leading '
+// (see below) has the mark taken off.
 Table ReadCsv(std::string_view bytes);
 
 // Reads a file: .xlsx / .xlsm (or any file that starts like a zip) -> ReadXlsx,
@@ -64,7 +68,9 @@ bool IsWorkbook(const std::string& path);
 // without BOM as CP932 and garbles it. Fields are quoted only when needed; lines
 // end with CRLF as Excel writes them. Note that Excel drops leading zeros (00123)
 // and evaluates cells starting with "=" when it opens a CSV; WriteXlsx has
-// neither problem, so prefer it for files staff will edit.
+// neither problem, so prefer it for files staff will edit. Against the latter
+// (CSV injection, OWASP) a cell beginning with = + - @, a tab, a CR or ' is
+// written with a ' in front, which ReadCsv removes again.
 std::string WriteCsv(const Table& table, bool bom = true);
 
 // Writes an .xlsx with one sheet: bold, frozen, filterable header row; column
