@@ -435,6 +435,14 @@ std::vector<SourceSummary> Registry::ImportAll(std::vector<SourceTable> tables, 
   }
   for (const auto& s : out)
     if (!s.summary.errors.empty()) return out;
+  // One table tried alone needs no write: no lock, no key (a copy of the
+  // store without its key can still be asked what a file would change).
+  if (tables.size() == 1 && options.dry_run) {
+    ImportOptions one = options;
+    one.incoming = &incoming;
+    out.push_back({tables[0].source, tables[0].kind, Import(*tables[0].kind, tables[0].table, one)});
+    return out;
+  }
   // One transaction for all; a dry run is the real thing, rolled back, so
   // that a later table is checked against what the earlier ones would write.
   store::Transaction tx(store_);

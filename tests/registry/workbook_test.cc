@@ -244,5 +244,20 @@ TEST(LeadingZeros, AnIdThatLostItsZerosIsRefused) {
   EXPECT_EQ(o.LogSize(db), before);
 }
 
+// A dry run of one file writes nothing, so it needs neither the write lock
+// nor the signing key: a copy of the store without its key can be asked.
+TEST(Workbook, ADryRunOfOneFileNeedsNoKey) {
+  Office o;
+  const std::string db = o.Fresh("t.db");
+  std::ofstream(o.dir / "組織.csv") << "組織コード,名称\nU01,総務課\n";
+  fs::rename(db + ".key", db + ".key.away");
+  auto r = o.Run({"import", "組織", (o.dir / "組織.csv").string(), "--dry-run", "--db", db});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("追加 1"), std::string::npos) << r.out;
+  auto real = o.Run({"import", "組織", (o.dir / "組織.csv").string(), "--db", db});
+  EXPECT_EQ(real.status, 2);  // writing does need the key
+  fs::rename(db + ".key.away", db + ".key");
+}
+
 }  // namespace
 }  // namespace mamori::registry
