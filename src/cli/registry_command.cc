@@ -8,6 +8,7 @@
 #include <fstream>
 #include <filesystem>
 #include <iostream>
+#include <sstream>
 
 #include "cli/commands.h"
 #include "ledger/ledger.h"
@@ -383,17 +384,62 @@ void AddRegistryCommands(CLI::App& app) {
   }
   {
     auto* cmd = app.add_subcommand("who", "ある日にその役割に就いていた人を、パックの充て方と台帳から答える");
-    static std::string role, unit, system, as_of;
+    static std::string role, unit, system, as_of, format = "text", out;
+    static bool all_units = false, force = false;
     cmd->add_option("ROLE", role, "役割（例: 情報セキュリティ責任者、CISO）")->required();
     cmd->add_option("--unit", unit, "組織（課等の長が充てられる役割で）");
+    cmd->add_flag("--all-units", all_units, "すべての組織について答える（例: 持出しを承認する各課の長の一覧）");
     cmd->add_option("--system", system, "情報システム（情報システム管理者で）");
     cmd->add_option("--as-of", as_of, "日付（既定: 今日）");
+    cmd->add_option("--format,-f", format, "text | csv | xlsx（--all-units で）")->check(CLI::IsMember({"text", "csv", "xlsx"}));
+    cmd->add_option("--out,-o", out, "出力ファイル（xlsx は必須）");
+    cmd->add_flag("--force", force, "既にあるファイルを置き換える");
     cmd->add_option("--db", db, "データベースのファイル");
     cmd->callback([] {
       Guard([] {
+        if (all_units && !unit.empty())
+          throw store::Error("E-REG-015", "--unit と --all-units はどちらか一方を指定してください。");
+        if (format == "xlsx" && out.empty()) throw store::Error("E-REG-013", "xlsx は --out でファイル名を指定してください。");
+        std::optional<output::AtomicFile> file;
+        if (!out.empty()) file.emplace(out, output::Options{force, output::StoreFiles(db)});
         Session session(db);
         auto& reg = session.reg;
         std::string date = as_of.empty() ? store::NowJst().substr(0, 10) : *AsOf(as_of);
+        if (all_units) {
+          // The list a town pins on the wall: each unit and who holds the
+          // role for it that day (acting holders marked), a unit with nobody
+          // shown as 空席 rather than left out.
+          registry::Table t;
+          t.header = {"組織コード", "組織", "職", "職員番号", "氏名", "開始日", "終了日", "代理"};
+          std::string role_name;
+          for (const auto& row : session.b.store->List("units")) {
+            const auto data = nlohmann::json::parse(row.data);
+            const std::string name = data.value("name", "");
+            auto a = reg.Who(role, row.id, system, date);
+            role_name = a.role_name + "（" + a.how + "）";
+            if (a.holders.empty()) t.rows.push_back({row.id, name, "（空席）", "", "", "", "", ""});
+            for (const auto& h : a.holders)
+              t.rows.push_back({row.id, name, h.post_name, h.person_id, h.person_name, h.from, h.to, h.acting ? "はい" : ""});
+          }
+          if (format == "text") {
+            std::ostringstream text;
+            text << role_name << " " << date << " 時点（すべての組織）:\n";
+            for (const auto& r : t.rows)
+              text << "  " << r[0] << " " << r[1] << ": " << (r[3].empty() ? r[2] : r[3] + " " + r[4] + "（" + r[2] + (r[7].empty() ? "" : "・代理") + "）") << "\n";
+            if (file) file->stream() << text.str();
+            else std::cout << text.str();
+          } else if (format == "csv") {
+            if (file) file->stream() << registry::io::WriteCsv(t);
+            else std::cout << registry::io::WriteCsv(t);
+          } else {
+            registry::io::WriteXlsx(file->temp_path(), "在任一覧", t);
+          }
+          if (file) {
+            file->Commit();
+            std::cerr << t.rows.size() << " 行を " << out << " に書き出しました。\n";
+          }
+          return;
+        }
         auto a = reg.Who(role, unit, system, date);
         std::cout << a.role_name << "（" << a.how << "）" << (unit.empty() ? "" : " " + unit) << " " << date << " 時点:\n";
         for (const auto& h : a.holders) {

@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <map>
+#include <set>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -257,6 +258,29 @@ TEST(Workbook, ADryRunOfOneFileNeedsNoKey) {
   auto real = o.Run({"import", "組織", (o.dir / "組織.csv").string(), "--db", db});
   EXPECT_EQ(real.status, 2);  // writing does need the key
   fs::rename(db + ".key.away", db + ".key");
+}
+
+// The wall list: every unit and who holds the role for it that day.
+TEST(Who, AllUnitsListsEveryUnitsHolderAsCsv) {
+  Office o;
+  const std::string db = o.Fresh("t.db");
+  ASSERT_EQ(o.Run({"sample", "--db", db}).status, 0);
+  auto r = o.Run({"who", "情報セキュリティ責任者", "--all-units", "--as-of", "2026-04-01", "--format", "csv", "--db", db});
+  ASSERT_EQ(r.status, 0) << r.err;
+  auto t = io::ReadCsv(r.out);
+  EXPECT_EQ(t.header[0], "組織コード");
+  auto b = Open(db);
+  std::set<std::string> units;
+  for (const auto& row : t.rows) units.insert(row[0]);
+  EXPECT_EQ(static_cast<long long>(units.size()), b.store->Count("units"));  // no unit left out
+  bool tax = false;
+  for (const auto& row : t.rows) tax |= row[0] == "U03" && row[3] == "000022";
+  EXPECT_TRUE(tax) << r.out;  // 税務課: its 課長 from 2026-04-01
+  // As xlsx, into a file; the same rows.
+  const std::string xlsx = (o.dir / "在任一覧.xlsx").string();
+  ASSERT_EQ(o.Run({"who", "情報セキュリティ責任者", "--all-units", "--as-of", "2026-04-01", "--format", "xlsx", "--out", xlsx, "--db", db}).status, 0);
+  EXPECT_EQ(io::ReadXlsx(xlsx).rows, t.rows);
+  EXPECT_EQ(o.Run({"who", "情報セキュリティ責任者", "--all-units", "--unit", "税務課", "--db", db}).status, 2);
 }
 
 }  // namespace
