@@ -16,6 +16,16 @@ namespace mamori::ledger {
 void AppendEnvelope(std::string& out, std::string_view kind, std::string_view data, std::string_view actor,
                     std::string_view at, unsigned long long seq);
 
+// The kind an entry records, read from the envelope's tail (",\"kind\":\"X\",\"seq\":N}"),
+// so that a kilobyte-long decision is not searched: empty when not found.
+inline std::string_view EnvelopeKind(std::string_view entry) {
+  constexpr std::string_view key = ",\"kind\":\"";
+  const std::size_t at = entry.rfind(key);
+  if (at == std::string_view::npos) return {};
+  const std::size_t from = at + key.size(), to = entry.find('"', from);
+  return to == std::string_view::npos ? std::string_view() : entry.substr(from, to - from);
+}
+
 // The kind of entry that records a change to register `reg`.
 inline std::string_view ChangeKind(std::string_view reg) { return reg == "pack_versions" ? "pack" : "register"; }
 

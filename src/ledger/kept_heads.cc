@@ -2,30 +2,16 @@
 // saved. The formats are mamori's own outputs, read leniently about which
 // one it is but strictly about the values: a head that cannot be read
 // exactly is an error, never a guess.
-#include <sodium.h>
-
 #include <nlohmann/json.hpp>
 
 #include <charconv>
 #include <sstream>
 
+#include "ledger/export_format.h"
 #include "ledger/ledger.h"
 
 namespace mamori::ledger {
 namespace {
-
-template <std::size_t K>
-bool HexInto(std::string_view hex, std::array<unsigned char, K>& out) {
-  std::size_t len = 0;
-  return hex.size() == 2 * K && sodium_hex2bin(out.data(), K, hex.data(), hex.size(), nullptr, &len, nullptr) == 0 &&
-         len == K;
-}
-
-bool Number(std::string_view f, long long& out) {
-  if (f.empty() || (f.size() > 1 && f[0] == '0') || f[0] == '-') return false;
-  auto r = std::from_chars(f.data(), f.data() + f.size(), out);
-  return r.ec == std::errc() && r.ptr == f.data() + f.size();
-}
 
 std::string_view Trim(std::string_view v) {
   while (!v.empty() && (v.front() == ' ' || v.front() == '\t' || v.front() == '\r')) v.remove_prefix(1);
@@ -41,21 +27,14 @@ std::string_view Trim(std::string_view v) {
 
 // "H <size> <timestamp ms> <at> <root hex> <signature hex>", as exported.
 KeptHead FromHeadLine(std::string_view line, const std::string& where) {
-  std::vector<std::string_view> f;
-  while (!line.empty()) {
-    const std::size_t sp = line.find(' ');
-    f.push_back(line.substr(0, sp));
-    line = sp == std::string_view::npos ? std::string_view() : line.substr(sp + 1);
-  }
+  TreeHead h;
+  std::string why;
+  if (!line.starts_with("H ") || !format::HeadFields(line.substr(2), h, why)) Unreadable(where, why.empty() ? "ツリーヘッドの行ではありません" : why);
   KeptHead k;
-  long long size = 0, ts = 0;
-  Signature sig{};
-  if (f.size() != 6 || f[0] != "H" || !Number(f[1], size) || !Number(f[2], ts) || !HexInto(f[4], k.root) ||
-      !HexInto(f[5], sig))
-    Unreadable(where, "ツリーヘッドの行（H 大きさ 時刻 日時 根 署名）の形式が正しくありません");
-  k.size = static_cast<std::uint64_t>(size);
-  k.timestamp_ms = ts;
-  k.signature = sig;
+  k.size = h.size;
+  k.root = h.root;
+  k.timestamp_ms = h.timestamp_ms;
+  k.signature = h.signature;
   k.source = where;
   return k;
 }
@@ -91,12 +70,12 @@ std::vector<KeptHead> ReadKeptHeads(std::string_view text, const std::string& na
     auto j = nlohmann::json::parse(body, nullptr, false);
     KeptHead k;
     if (j.is_discarded() || !j.is_object() || !j.contains("size") || !j["size"].is_number_unsigned() ||
-        !j.contains("root") || !j["root"].is_string() || !HexInto(j["root"].get<std::string>(), k.root))
+        !j.contains("root") || !j["root"].is_string() || !format::FromHex(j["root"].get<std::string>(), k.root))
       Unreadable(name, "JSON に size（数）と root（64桁の16進）がありません");
     k.size = j["size"].get<std::uint64_t>();
     if (j.contains("timestamp") && j["timestamp"].is_number_integer()) k.timestamp_ms = j["timestamp"].get<std::int64_t>();
     Signature sig{};
-    if (j.contains("signature") && j["signature"].is_string() && HexInto(j["signature"].get<std::string>(), sig))
+    if (j.contains("signature") && j["signature"].is_string() && format::FromHex(j["signature"].get<std::string>(), sig))
       k.signature = sig;
     k.source = name;
     out.push_back(k);
@@ -116,16 +95,16 @@ std::vector<KeptHead> ReadKeptHeads(std::string_view text, const std::string& na
     };
     long long n = 0;
     if (auto x = value("エントリ数:")) {
-      if (!Number(*x, n)) Unreadable(name, "エントリ数が数ではありません");
+      if (!format::Count(*x, n)) Unreadable(name, "エントリ数が数ではありません");
       k.size = static_cast<std::uint64_t>(n), size = true;
     } else if (auto x = value("根ハッシュ:")) {
-      if (!HexInto(*x, k.root)) Unreadable(name, "根ハッシュが64桁の16進ではありません");
+      if (!format::FromHex(*x, k.root)) Unreadable(name, "根ハッシュが64桁の16進ではありません");
       root = true;
     } else if (auto x = value("タイムスタンプ:")) {
-      if (Number(*x, n)) k.timestamp_ms = n;
+      if (format::Count(*x, n)) k.timestamp_ms = n;
     } else if (auto x = value("署名値:")) {
       Signature sig{};
-      if (HexInto(*x, sig)) k.signature = sig;
+      if (format::FromHex(*x, sig)) k.signature = sig;
     }
   }
   if (!size || !root) Unreadable(name, "「エントリ数:」と「根ハッシュ:」の行がありません");

@@ -19,17 +19,8 @@ namespace {
 
 std::string N(long long v) { return std::to_string(v); }
 
-// The kind an entry records: the envelope's "kind", the last but one member.
-std::string_view KindOf(std::string_view entry) {
-  constexpr std::string_view key = ",\"kind\":\"";
-  const std::size_t at = entry.rfind(key);
-  if (at == std::string_view::npos) return {};
-  const std::size_t from = at + key.size(), to = entry.find('"', from);
-  return to == std::string_view::npos ? std::string_view() : entry.substr(from, to - from);
-}
-
 bool IsChange(std::string_view entry) {
-  const std::string_view k = KindOf(entry);
+  const std::string_view k = EnvelopeKind(entry);
   return k == "register" || k == "pack";
 }
 

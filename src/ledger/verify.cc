@@ -18,6 +18,8 @@
 #include <istream>
 #include <ostream>
 
+#include "ledger/entry.h"
+#include "ledger/export_format.h"
 #include "ledger/head_row.h"
 #include "ledger/ledger.h"
 #include "ledger/registers.h"
@@ -30,12 +32,6 @@ constexpr std::size_t kMaxProblems = 20;
 
 std::string N(long long v) { return std::to_string(v); }
 
-template <std::size_t K>
-bool FromHexInto(std::string_view hex, std::array<unsigned char, K>& out) {
-  std::size_t len = 0;
-  return hex.size() == 2 * K && sodium_hex2bin(out.data(), K, hex.data(), hex.size(), nullptr, &len, nullptr) == 0 &&
-         len == K;
-}
 
 // The seq an entry records as its last member ("...,\"seq\":N}"), or -1.
 long long RecordedSeq(std::string_view entry) {
@@ -48,16 +44,6 @@ long long RecordedSeq(std::string_view entry) {
   const char* last = entry.data() + entry.size() - 1;
   auto r = std::from_chars(first, last, v);
   return (r.ec == std::errc() && r.ptr == last) ? v : -1;
-}
-
-// Whether an entry is of kind "ledger" (an archive run, a key rotation): the
-// envelope ends with ,"kind":"ledger","seq":N}, so only its tail is read —
-// searching every kilobyte-long decision for a rotation cost a fifth of the
-// verification.
-bool IsLedgerEntry(std::string_view entry) {
-  constexpr std::string_view mark = ",\"kind\":\"ledger\",\"seq\":";
-  const std::string_view tail = entry.substr(entry.size() > mark.size() + 24 ? entry.size() - mark.size() - 24 : 0);
-  return tail.find(mark) != std::string_view::npos;
 }
 
 class Checker {
@@ -90,7 +76,7 @@ class Checker {
                                 "があります（入れ替え・移動・改ざん）。", seq);
       } else if (stored_leaf && *stored_leaf != leaf) {
         Add("E-LEDGER-101", "エントリ #" + N(seq) + " の内容が、記録時の葉ハッシュと一致しません（内容の改ざん）。", seq);
-      } else if (IsLedgerEntry(*entry) && entry->find("\"event\":\"rotate_key\"") != std::string_view::npos) {
+      } else if (EnvelopeKind(*entry) == "ledger" && entry->find("\"event\":\"rotate_key\"") != std::string_view::npos) {
         Rotation(seq, *entry);
       }
     } else if (stored_leaf) {
@@ -426,22 +412,13 @@ Report VerifyExport(std::istream& in, const PublicKey& trusted, const std::vecto
       bad("空の行があります（書き出しに空の行は含まれません）。");
       continue;
     }
-    auto field = [&v]() {
-      std::size_t sp = v.find(' ');
-      std::string_view f = v.substr(0, sp);
-      v = sp == std::string_view::npos ? std::string_view() : v.substr(sp + 1);
-      return f;
-    };
-    auto number = [](std::string_view f, long long& out) {
-      if (f.empty() || (f.size() > 1 && f[0] == '0') || f[0] == '-') return false;
-      auto r = std::from_chars(f.data(), f.data() + f.size(), out);
-      return r.ec == std::errc() && r.ptr == f.data() + f.size();
-    };
+    auto field = [&v]() { return format::NextField(v); };
+    auto number = format::Count;
     std::string_view tag = field();
     if (tag == "E" || tag == "L") {
       long long seq = 0;
       Hash leaf{};
-      if (!number(field(), seq) || !FromHexInto(field(), leaf)) {
+      if (!number(field(), seq) || !format::FromHex(field(), leaf)) {
         bad("エントリの番号または葉ハッシュが正しくありません。");
         continue;
       }
@@ -454,23 +431,12 @@ Report VerifyExport(std::istream& in, const PublicKey& trusted, const std::vecto
       if (tag == "E") entry = v;
       following = check.Entry(seq, entry, leaf);
     } else if (tag == "H") {
-      long long size = 0, ts = 0;
       TreeHead h;
-      if (!number(field(), size) || !number(field(), ts)) {
-        bad("ツリーヘッドの大きさまたは時刻が正しくありません。");
+      std::string why;
+      if (!format::HeadFields(v, h, why)) {
+        bad(why);
         continue;
       }
-      h.at = std::string(field());
-      if (!FromHexInto(field(), h.root) || !FromHexInto(field(), h.signature)) {
-        bad("ツリーヘッドの根ハッシュまたは署名が正しくありません。");
-        continue;
-      }
-      if (!v.empty()) {
-        bad("ツリーヘッドの行（H）の末尾に余分なものがあります。");
-        continue;
-      }
-      h.size = static_cast<std::uint64_t>(size);
-      h.timestamp_ms = ts;
       largest = std::max(largest, h.size);
       ++heads_in_file;
       if (following) check.Head(h);

@@ -53,6 +53,14 @@ struct Office {
     fs::permissions(copy + ".key", fs::perms::owner_read | fs::perms::owner_write);
     return copy;
   }
+  // A town, a copy of it as the insider keeps one, then two recorded decisions.
+  void TwoDecisionsAfterACopy(std::string& copy) {
+    ASSERT_EQ(Run({"init", "--pack", kYasuda, "--db", db}).status, 0);
+    ASSERT_EQ(Run({"sample", "--db", db, "--people", "120", "--assets", "10"}).status, 0);
+    copy = Copy("before.db");
+    Record(db, kTransport);
+    Record(db, kOther);
+  }
   // The rebuilt copy takes the store's place, key and all.
   void PutInPlace(const std::string& copy) {
     fs::rename(copy, db);
@@ -68,11 +76,8 @@ struct Office {
 
 TEST(Insider, ARewrittenAndResignedDecisionVerifiesAloneButNotAgainstAKeptHead) {
   Office o;
-  ASSERT_EQ(o.Run({"init", "--pack", kYasuda, "--db", o.db}).status, 0);
-  ASSERT_EQ(o.Run({"sample", "--db", o.db, "--people", "120", "--assets", "10"}).status, 0);
-  const std::string before = o.Copy("before.db");
-  o.Record(o.db, kTransport);
-  o.Record(o.db, kOther);
+  std::string before;
+  ASSERT_NO_FATAL_FAILURE(o.TwoDecisionsAfterACopy(before));
   // The auditor keeps the head (text and JSON), an export and a witness file.
   const std::string head_text = o.Save("head.txt", o.Run({"ledger", "head", "--db", o.db}).out);
   const std::string head_json = o.Save("head.json", o.Run({"ledger", "head", "--db", o.db, "--json"}).out);
@@ -124,11 +129,8 @@ TEST(Insider, ARewrittenAndResignedDecisionVerifiesAloneButNotAgainstAKeptHead) 
 
 TEST(Insider, ADeletedDecisionIsNamedAsAShrinkingLog) {
   Office o;
-  ASSERT_EQ(o.Run({"init", "--pack", kYasuda, "--db", o.db}).status, 0);
-  ASSERT_EQ(o.Run({"sample", "--db", o.db, "--people", "120", "--assets", "10"}).status, 0);
-  const std::string before = o.Copy("before.db");
-  o.Record(o.db, kTransport);
-  o.Record(o.db, kOther);
+  std::string before;
+  ASSERT_NO_FATAL_FAILURE(o.TwoDecisionsAfterACopy(before));
   const std::string head = o.Save("head.json", o.Run({"ledger", "head", "--db", o.db, "--json"}).out);
   const std::string wit = (o.dir / "witness.txt").string();
   ASSERT_EQ(o.Run({"ledger", "witness", "--db", o.db, "--out", wit}).status, 0);
