@@ -23,6 +23,7 @@ using mamori::test_util::CliResult;
 using mamori::test_util::ReadFileBytes;
 using mamori::test_util::RunMamori;
 using mamori::test_util::ScratchDir;
+namespace test_util = mamori::test_util;
 
 const std::string kYasuda = std::string(MAMORI_PACKS_DIR) + "/yasuda";
 
@@ -194,6 +195,27 @@ TEST(Insider, ARecordingTimeIsShownBesideAUserSuppliedAt) {
   ASSERT_EQ(show.status, 0) << show.err;
   EXPECT_NE(show.out.find("2030-01-01"), std::string::npos) << show.out;
   EXPECT_NE(show.out.find("（記録: " + proof["recorded_at"].get<std::string>()), std::string::npos) << show.out;
+}
+
+// What the auditor passes in may be anything: a file that is no head, a
+// missing file, a witness file that is not one. Each is refused with a code
+// and nothing is written.
+TEST(Insider, AKeptHeadThatCannotBeReadIsRefusedNotGuessed) {
+  Office o;
+  ASSERT_EQ(o.Run({"init", "--pack", kYasuda, "--db", o.db}).status, 0);
+  const std::string junk = o.Save("junk.txt", "エントリ数: たくさん\n根ハッシュ: abc\n");
+  for (const auto& file : {junk, o.Save("empty.txt", ""), (o.dir / "missing.txt").string()}) {
+    auto v = o.Run({"ledger", "verify", "--db", o.db, "--trusted-head", file});
+    EXPECT_EQ(v.status, 2) << file;
+    EXPECT_NE(v.err.find("E-LEDGER-030"), std::string::npos) << file << ": " << v.err;
+  }
+  const std::string bad_json = o.Save("head.json", R"({"size":-1,"root":"00"})");
+  EXPECT_EQ(o.Run({"ledger", "consistency", "--db", o.db, "--trusted-head", bad_json}).status, 2);
+  const std::string notes = o.Save("notes.txt", "会議のメモ\n");
+  auto w = o.Run({"ledger", "witness", "--db", o.db, "--out", notes});
+  EXPECT_EQ(w.status, 2);
+  EXPECT_NE(w.err.find("E-LEDGER-031"), std::string::npos) << w.err;
+  EXPECT_EQ(test_util::ReadFileBytes(notes), "会議のメモ\n");  // left as it was
 }
 
 }  // namespace
