@@ -5,11 +5,12 @@ BUILD   ?= build
 ASAN    ?= build-asan
 FUZZ    ?= build-fuzz
 JOBS    ?= 2
+PREFIX  ?= /usr/local
 SEEDS   ?= ../shared/seeds
 PKGS    := $(shell grep -v '^\#' deps/debian-packages.txt | grep -v '^$$')
 CMAKE_FLAGS := -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
-.PHONY: deps build demo test test-asan fuzz bench clean
+.PHONY: deps build demo test test-asan fuzz bench install clean
 
 # Installs only the packages that are missing, so a prepared machine pays nothing.
 # A package whose command is already on the PATH counts as present: a machine
@@ -66,6 +67,15 @@ fuzz: deps
 	$(FUZZ)/fuzz_csv $(FUZZ_RUN) -max_len=65536 $(FUZZ)/corpus-csv $(wildcard tests/registry_io/data/fuzz-crashes/csv)
 	$(FUZZ)/fuzz_xlsx $(FUZZ_RUN) -max_len=65536 $(FUZZ)/corpus-xlsx $(wildcard tests/registry_io/data/fuzz-crashes/xlsx)
 	$(FUZZ)/fuzz_export_reader $(FUZZ_RUN) -max_len=65536 $(FUZZ)/corpus-export $(wildcard tests/ledger/data/fuzz-crashes)
+
+# The command, the five packs and the docs under $(PREFIX): bin/mamori,
+# share/mamori/packs/, share/doc/mamori/ (DESTDIR= stages them for a package).
+# Configured for $(PREFIX) first, because the command looks for the packs by
+# name (`mamori init --pack yasuda`) where they are installed.
+install: deps
+	cmake -S . -B $(BUILD) $(CMAKE_FLAGS) -DCMAKE_INSTALL_PREFIX=$(PREFIX)
+	cmake --build $(BUILD) -j $(JOBS) --target mamori
+	DESTDIR="$(DESTDIR)" cmake --install $(BUILD) --prefix $(PREFIX)
 
 bench: build
 	$(BUILD)/mamori_bench --benchmark_counters_tabular=true
