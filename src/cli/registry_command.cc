@@ -14,6 +14,7 @@
 #include "ledger/ledger.h"
 #include "output/output.h"
 #include "cli/guard.h"
+#include "cli/pack_path.h"
 #include "registry/binding.h"
 #include "registry/registry.h"
 #include "registry/sample.h"
@@ -88,7 +89,7 @@ void AddRegistryCommands(CLI::App& app) {
     cmd->add_option("--db", db, "作るデータベースのファイル（既定: $MAMORI_DB または mamori.db）");
     cmd->callback([] {
       Guard([] {
-        auto b = registry::Init(db, pack, actor);
+        auto b = registry::Init(db, ResolvePackDir(pack), actor);
         std::cout << db << " を作成しました（パック " << b.pack.id << "、"
                   << *b.store->GetMeta("pack_hash") << "）。\n";
       });
@@ -108,7 +109,7 @@ void AddRegistryCommands(CLI::App& app) {
       Guard([] {
         if (force && reason.find_first_not_of(" \t") == std::string::npos)
           throw store::Error("E-CLI-001", "--force には --reason \"理由\" が必要です（理由は証跡に残ります）。");
-        std::string hash = registry::ApplyPack(db, dir, actor, force ? reason : "");
+        std::string hash = registry::ApplyPack(db, ResolvePackDir(dir), actor, force ? reason : "");
         if (hash.empty()) std::cout << "パックは登録済みの版と同じです。変更はありません。\n";
         else std::cout << "パックを切り替えました（" << hash << "）。\n";
       });
