@@ -60,7 +60,7 @@ void BM_ExportAsOf(benchmark::State& state) {
   for (const auto& t : town)
     if (t.kind == "assets") reg.Import(*registry::FindKind(reg.kinds(), "assets"), t.table, o);
   for (auto _ : state) {
-    auto t = reg.Export(*registry::FindKind(reg.kinds(), "assets"), std::string("2026-04-01"));
+    auto t = reg.Export(*registry::FindKind(reg.kinds(), "assets"), registry::AsOf{std::nullopt, "2026-04-01"});
     benchmark::DoNotOptimize(t.rows.size());
   }
   state.counters["rows/s"] = benchmark::Counter(static_cast<double>(n) * state.iterations(), benchmark::Counter::kIsRate);

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <filesystem>
 #include <iostream>
+#include <set>
 #include <sstream>
 
 #include "cli/commands.h"
@@ -52,11 +53,30 @@ const registry::Kind& KindOrThrow(const registry::Registry& reg, const std::stri
   throw store::Error("E-REG-011", "台帳「" + name + "」はありません（台帳: " + names + "）。");
 }
 
-std::optional<std::string> AsOf(const std::string& s) {
+std::optional<std::string> DateOption(const std::string& s, const char* option) {
   if (s.empty()) return std::nullopt;
   if (auto d = registry::io::ParseDate(s)) return *d;
-  throw store::Error("E-REG-012", "--as-of の日付「" + s + "」を読めません（例: 2026-04-01、令和8年4月1日）。");
+  throw store::Error("E-REG-012", std::string(option) + " の日付「" + s + "」を読めません（例: 2026-04-01、2026/4/1、令和8年4月1日、R8.4.1）。");
 }
+
+// --as-of and --recorded-as-of, the same two questions on every command that
+// shows registers (registry.h, AsOf).
+struct WhenOptions {
+  std::string as_of, recorded_as_of;
+  void Add(CLI::App* cmd) {
+    cmd->add_option("--as-of", as_of, "この日に効力のあった行（開始日〜終了日がこの日を含む行）を示す");
+    cmd->add_option("--recorded-as-of", recorded_as_of, "この日の終わりまでに記録されていた台帳を示す（その後の変更の前）");
+  }
+  registry::AsOf Parse() const {
+    return {DateOption(as_of, "--as-of"), DateOption(recorded_as_of, "--recorded-as-of")};
+  }
+  std::string Describe() const {
+    std::string d;
+    if (!as_of.empty()) d += as_of + " に効力のあった行";
+    if (!recorded_as_of.empty()) d += (d.empty() ? "" : "、") + recorded_as_of + " までの記録";
+    return d;
+  }
+};
 
 // "2026-04-01" -> the start of that day in JST, for --at.
 std::string AtOf(const std::string& s) {
@@ -119,11 +139,12 @@ void AddRegistryCommands(CLI::App& app) {
     auto* cmd = app.add_subcommand("import",
                                    "台帳を CSV / xlsx から取り込む（1行でも誤りがあれば何も取り込まない）。"
                                    "台帳名とファイル、またはブック（各シートが台帳）や台帳名のついた CSV をいくつでも");
-    static std::vector<std::string> args;
+    static std::vector<std::string> args, sheets;
     static std::string at;
     static bool dry_run = false, replace = false, yes = false;
     cmd->add_option("ARGS", args, "台帳 ファイル（例: 職員 職員.csv）、またはファイルだけ（台帳.xlsx、組織.csv 職.csv …）")->required();
     cmd->add_option("--db", db, "データベースのファイル");
+    cmd->add_option("--sheet", sheets, "ブックのうち読むシート（いくつでも。台帳名を指定したときは、その台帳として読むシート）");
     cmd->add_flag("--dry-run", dry_run, "取り込まずに、何が変わるかだけを示す");
     cmd->add_flag("--replace", replace, "ファイルにない行を台帳から削除する（削除する行を示し、--yes があるときだけ削除する）");
     cmd->add_flag("--yes", yes, "--replace で削除する行があっても取り込む");
@@ -137,8 +158,41 @@ void AddRegistryCommands(CLI::App& app) {
         // registers — a workbook's sheets by their names, a CSV by its own.
         std::vector<registry::SourceTable> tables;
         const bool legacy = args.size() == 2 && registry::FindKind(reg.kinds(), args[0]) && !fs::is_regular_file(args[0]);
+        std::set<std::string> wanted(sheets.begin(), sheets.end()), found;
+        if (!sheets.empty() && std::none_of(args.begin(), args.end(), [](const std::string& f) { return registry::io::IsWorkbook(f); }))
+          throw store::Error("E-REG-028", "--sheet は Excel ブック（.xlsx）を取り込むときに使います。CSV にはシートがありません。");
         if (legacy) {
-          tables.push_back({args[1], &KindOrThrow(reg, args[0]), registry::io::ReadTable(args[1])});
+          const auto& kind = KindOrThrow(reg, args[0]);
+          const std::string& file = args[1];
+          if (!registry::io::IsWorkbook(file)) {
+            tables.push_back({file, &kind, registry::io::ReadTable(file)});
+          } else {
+            // A workbook named for one register: the sheet --sheet names, else
+            // the sheet named for the register, else its only sheet. Never
+            // silently the first of several.
+            auto book = registry::io::ReadXlsxSheets(file);
+            std::vector<std::string> names;
+            for (const auto& sh : book)
+              if (!sh.table.header.empty()) names.push_back(sh.name);
+            if (sheets.size() > 1)
+              throw store::Error("E-REG-028", "台帳を名指したときは --sheet をひとつだけ指定してください（" + kind.ja + "として読むシート）。");
+            registry::io::Sheet* pick = nullptr;
+            for (auto& sh : book) {
+              if (sheets.empty() ? Trim(sh.name) == kind.ja || Trim(sh.name) == kind.id : sh.name == sheets[0]) pick = &sh;
+            }
+            if (!pick && sheets.empty() && names.size() == 1)
+              for (auto& sh : book)
+                if (sh.name == names[0]) pick = &sh;
+            if (!pick || pick->table.header.empty()) {
+              std::string list;
+              for (const auto& n : names) list += "「" + n + "」";
+              throw store::Error("E-REG-028", sheets.empty()
+                  ? file + " には「" + kind.ja + "」という名前のシートがなく、シートが複数あります（" + list + "）。読むシートを --sheet で指定してください（例: --sheet " + (names.empty() ? kind.ja : names[0]) + "）。"
+                  : file + " にシート「" + sheets[0] + "」" + (pick ? "はありますが空です" : "はありません") + "（データのあるシート: " + (list.empty() ? "なし" : list) + "）。");
+            }
+            tables.push_back({file + " のシート「" + pick->name + "」", &kind, std::move(pick->table)});
+            found.insert(pick->name);
+          }
         } else {
           for (const auto& file : args) {
             if (!fs::exists(file) && registry::FindKind(reg.kinds(), file))
@@ -146,8 +200,14 @@ void AddRegistryCommands(CLI::App& app) {
             if (registry::io::IsWorkbook(file)) {
               std::vector<std::string> ignored;
               for (auto& sheet : registry::io::ReadXlsxSheets(file)) {
+                if (!wanted.empty() && !wanted.count(sheet.name)) continue;
+                found.insert(sheet.name);
                 const auto* k = registry::FindKind(reg.kinds(), Trim(sheet.name));
                 if (!k || sheet.table.header.empty()) {
+                  if (!wanted.empty())
+                    throw store::Error("E-REG-028", "シート「" + sheet.name + "」は" + (k ? "空です" : "台帳の名前ではありません") +
+                                                        "。シート名を台帳の名前（例: 職員）にするか、`mamori import 職員 " + file + " --sheet " +
+                                                        sheet.name + "` のように台帳を名指してください。");
                   ignored.push_back(sheet.name);
                   continue;
                 }
@@ -171,6 +231,8 @@ void AddRegistryCommands(CLI::App& app) {
             tables.push_back({file, k, registry::io::ReadTable(file)});
           }
         }
+        for (const auto& w : wanted)
+          if (!found.count(w)) throw store::Error("E-REG-028", "--sheet のシート「" + w + "」がブックにありません。シート名を確かめてください（大文字・小文字、全角・半角も区別します）。");
         if (tables.empty())
           throw store::Error("E-REG-023", "取り込める台帳がありません。ブックのシート名を台帳の名前（例: 組織、職員）にしてください。");
         registry::ImportOptions o;
@@ -204,6 +266,8 @@ void AddRegistryCommands(CLI::App& app) {
         }
         auto results = reg.ImportAll(std::move(tables), o);
         std::size_t errors = 0;
+        for (const auto& r : results)
+          for (const auto& n : r.summary.notices) std::cerr << "お知らせ: " << r.source << ": " << n << "\n";
         for (const auto& r : results)
           for (const auto& e : r.summary.errors) {
             std::cerr << "E-REG-020: " << r.source << ": " << (e.row > 0 ? std::to_string(e.row) + "行目" : std::string())
@@ -241,7 +305,8 @@ void AddRegistryCommands(CLI::App& app) {
   }
   {
     auto* cmd = app.add_subcommand("export", "台帳を CSV（Excel 向け UTF-8 BOM 付き）または xlsx で書き出す");
-    static std::string kind, format = "csv", out, as_of;
+    static std::string kind, format = "csv", out;
+    static WhenOptions when;
     static bool force = false, all = false;
     cmd->add_option("KIND", kind, "台帳（例: 情報資産 または assets）");
     cmd->add_flag("--all", all, "すべての台帳を1つのブックに（シートごとに台帳、--format xlsx）");
@@ -249,10 +314,11 @@ void AddRegistryCommands(CLI::App& app) {
     cmd->add_option("--db", db, "データベースのファイル");
     cmd->add_option("--format,-f", format, "csv | xlsx")->check(CLI::IsMember({"csv", "xlsx"}));
     cmd->add_option("--out,-o", out, "出力ファイル（csv は省略時に標準出力、xlsx は必須）");
-    cmd->add_option("--as-of", as_of, "この日の終わり時点の台帳を書き出す");
+    when.Add(cmd);
     cmd->callback([] {
       Guard([] {
         if (format == "xlsx" && out.empty()) throw store::Error("E-REG-013", "xlsx は --out でファイル名を指定してください。");
+        const registry::AsOf at_date = when.Parse();  // a bad date costs nothing either
         if (all == !kind.empty())
           throw store::Error("E-REG-013", "書き出す台帳を指定するか（例: mamori export 職員）、--all ですべての台帳を書き出してください。");
         if (all && format != "xlsx")
@@ -268,7 +334,7 @@ void AddRegistryCommands(CLI::App& app) {
           std::vector<registry::io::Sheet> sheets;
           std::size_t rows = 0;
           for (const auto& k : reg.kinds()) {
-            sheets.push_back({k.ja, reg.Export(k, AsOf(as_of))});
+            sheets.push_back({k.ja, reg.Export(k, at_date)});
             rows += sheets.back().table.rows.size();
           }
           registry::io::WriteXlsxBook(file->temp_path(), sheets);
@@ -277,7 +343,7 @@ void AddRegistryCommands(CLI::App& app) {
           return;
         }
         const auto& k = KindOrThrow(reg, kind);
-        auto t = reg.Export(k, AsOf(as_of));
+        auto t = reg.Export(k, at_date);
         if (!file) {
           std::cout << registry::io::WriteCsv(t);
         } else {
@@ -290,19 +356,49 @@ void AddRegistryCommands(CLI::App& app) {
     });
   }
   {
+    auto* cmd = app.add_subcommand("template",
+                                   "台帳のテンプレート（xlsx）を書き出す: 台帳ごとのシートと見出し、列ごとの注記・選べる値・記入例");
+    static std::string out, pack;
+    static bool force = false;
+    cmd->add_option("--out,-o", out, "出力ファイル（例: 台帳テンプレート.xlsx）")->required();
+    cmd->add_option("--pack", pack, "選べる値（分類・ゾーンなど）を取るパック（省略時は --db のデータベースのパック）");
+    cmd->add_option("--db", db, "データベースのファイル（--pack を省略したとき）");
+    cmd->add_flag("--force", force, "既にあるファイルを置き換える");
+    cmd->callback([] {
+      Guard([] {
+        output::AtomicFile file(out, output::Options{force, output::StoreFiles(db)});
+        std::optional<Session> session;
+        policy::Pack loaded;
+        if (pack.empty()) {
+          if (!fs::exists(db))
+            throw store::Error("E-REG-029", "データベース「" + db + "」がありません。パックを --pack で指定してください（例: mamori template --pack yasuda --out 台帳テンプレート.xlsx）。");
+          session.emplace(db);
+        } else {
+          loaded = registry::LoadClean(ResolvePackDir(pack));
+        }
+        const policy::Pack& p = session ? session->b.pack : loaded;
+        auto book = registry::TemplateBook(registry::Kinds(p), p);
+        registry::io::WriteXlsxBook(file.temp_path(), book);
+        file.Commit();
+        std::cerr << "台帳 " << book.size() - 2 << " 種類のテンプレートを " << out << " に書き出しました（記入方法はシート「はじめに」「記入方法」）。\n";
+      });
+    });
+  }
+  {
     auto* cmd = app.add_subcommand("show", "台帳を表示する（ID を指定すると1行とその変更履歴）");
-    static std::string kind, id, as_of;
+    static std::string kind, id;
+    static WhenOptions when;
     cmd->add_option("KIND", kind, "台帳（例: 職員）")->required();
     cmd->add_option("ID", id, "行の ID（省略時は全行）");
     cmd->add_option("--db", db, "データベースのファイル");
-    cmd->add_option("--as-of", as_of, "この日の終わり時点の台帳を表示する");
+    when.Add(cmd);
     cmd->callback([] {
       Guard([] {
         Session session(db);
         auto& b = session.b;
         auto& reg = session.reg;
         const auto& k = KindOrThrow(reg, kind);
-        auto t = reg.Export(k, AsOf(as_of));
+        auto t = reg.Export(k, when.Parse());
         if (id.empty()) {
           PrintTable(t);
           return;
@@ -324,7 +420,7 @@ void AddRegistryCommands(CLI::App& app) {
           }
           return;
         }
-        throw store::Error("E-REG-014", k.ja + "の台帳に「" + id + "」はありません" + (as_of.empty() ? "" : "（" + as_of + " 時点）") + "。");
+        throw store::Error("E-REG-014", k.ja + "の台帳に「" + id + "」はありません" + (when.Describe().empty() ? "" : "（" + when.Describe() + "）") + "。");
       });
     });
   }
@@ -385,13 +481,14 @@ void AddRegistryCommands(CLI::App& app) {
   }
   {
     auto* cmd = app.add_subcommand("who", "ある日にその役割に就いていた人を、パックの充て方と台帳から答える");
-    static std::string role, unit, system, as_of, format = "text", out;
+    static std::string role, unit, system, format = "text", out;
+    static WhenOptions when;
     static bool all_units = false, force = false;
     cmd->add_option("ROLE", role, "役割（例: 情報セキュリティ責任者、CISO）")->required();
     cmd->add_option("--unit", unit, "組織（課等の長が充てられる役割で）");
     cmd->add_flag("--all-units", all_units, "すべての組織について答える（例: 持出しを承認する各課の長の一覧）");
     cmd->add_option("--system", system, "情報システム（情報システム管理者で）");
-    cmd->add_option("--as-of", as_of, "日付（既定: 今日）");
+    when.Add(cmd);
     cmd->add_option("--format,-f", format, "text | csv | xlsx（--all-units で）")->check(CLI::IsMember({"text", "csv", "xlsx"}));
     cmd->add_option("--out,-o", out, "出力ファイル（xlsx は必須）");
     cmd->add_flag("--force", force, "既にあるファイルを置き換える");
@@ -405,18 +502,20 @@ void AddRegistryCommands(CLI::App& app) {
         if (!out.empty()) file.emplace(out, output::Options{force, output::StoreFiles(db)});
         Session session(db);
         auto& reg = session.reg;
-        std::string date = as_of.empty() ? store::NowJst().substr(0, 10) : *AsOf(as_of);
+        const registry::AsOf w = when.Parse();
+        const std::string date = w.in_effect ? *w.in_effect : store::NowJst().substr(0, 10);
         if (all_units) {
           // The list a town pins on the wall: each unit and who holds the
           // role for it that day (acting holders marked), a unit with nobody
           // shown as 空席 rather than left out.
           registry::Table t;
           t.header = {"組織コード", "組織", "職", "職員番号", "氏名", "開始日", "終了日", "代理"};
+          t.date_columns = {false, false, false, false, false, true, true, false};
           std::string role_name;
-          for (const auto& row : session.b.store->List("units")) {
+          for (const auto& row : session.b.store->List("units", w.recorded)) {
             const auto data = nlohmann::json::parse(row.data);
             const std::string name = data.value("name", "");
-            auto a = reg.Who(role, row.id, system, date);
+            auto a = reg.Who(role, row.id, system, date, w.recorded);
             role_name = a.role_name + "（" + a.how + "）";
             if (a.holders.empty()) t.rows.push_back({row.id, name, "（空席）", "", "", "", "", ""});
             for (const auto& h : a.holders)
@@ -424,7 +523,7 @@ void AddRegistryCommands(CLI::App& app) {
           }
           if (format == "text") {
             std::ostringstream text;
-            text << role_name << " " << date << " 時点（すべての組織）:\n";
+            text << role_name << " " << date << " 時点（すべての組織" << (w.recorded ? "、" + *w.recorded + " までの記録" : "") << "）:\n";
             for (const auto& r : t.rows)
               text << "  " << r[0] << " " << r[1] << ": " << (r[3].empty() ? r[2] : r[3] + " " + r[4] + "（" + r[2] + (r[7].empty() ? "" : "・代理") + "）") << "\n";
             if (file) file->stream() << text.str();
@@ -441,8 +540,9 @@ void AddRegistryCommands(CLI::App& app) {
           }
           return;
         }
-        auto a = reg.Who(role, unit, system, date);
-        std::cout << a.role_name << "（" << a.how << "）" << (unit.empty() ? "" : " " + unit) << " " << date << " 時点:\n";
+        auto a = reg.Who(role, unit, system, date, w.recorded);
+        std::cout << a.role_name << "（" << a.how << "）" << (unit.empty() ? "" : " " + unit) << " " << date << " 時点"
+                  << (w.recorded ? "（" + *w.recorded + " までの記録）" : "") << ":\n";
         for (const auto& h : a.holders) {
           std::cout << "  " << h.person_id << " " << h.person_name << "（" << h.post_name << (h.acting ? "・代理" : "")
                     << "、" << h.from << "〜" << h.to << "）\n";

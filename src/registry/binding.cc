@@ -38,6 +38,8 @@ void Record(store::Store& s, const policy::Pack& pack, const std::string& dir, c
   tx.Commit();
 }
 
+}  // namespace
+
 policy::Pack LoadClean(const std::string& dir) {
   auto checked = policy::LoadAndCheck(dir);
   if (!checked.ok()) {
@@ -46,8 +48,6 @@ policy::Pack LoadClean(const std::string& dir) {
   }
   return checked.load.pack;
 }
-
-}  // namespace
 
 namespace {
 

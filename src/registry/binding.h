@@ -22,6 +22,9 @@ struct Bound {
 // layout, and its regulation text).
 std::string HashPack(const policy::Pack& pack);
 
+// The pack in `dir`, which must check clean (E-REG-001 otherwise).
+policy::Pack LoadClean(const std::string& dir);
+
 // Creates `db` bound to the pack in `pack_dir` (which must check clean), and
 // its ledger signing key at ledger::KeyPathFor(db).
 Bound Init(const std::string& db, const std::string& pack_dir, const std::string& actor);

@@ -29,16 +29,19 @@ std::vector<Kind> Kinds(const policy::Pack& pack) {
                 Ref("parent", "上位組織", "units"), Ref("head_post", "長の職", "posts")}});
   k.push_back({"people", "職員",
                {Text("id", "職員番号", true), Text("name", "氏名", true), Ref("unit", "所属", "units"),
-                Text("category", "区分"), Date("start", "開始日"), Date("end", "終了日")}});
+                Text("category", "区分"), Date("start", "開始日"), Date("end", "終了日")},
+               "start", "end"});
   k.push_back({"posts", "職", {Text("id", "職コード", true), Text("name", "職名", true), Ref("unit", "組織", "units")}});
   k.push_back({"post_holders", "職の在任",
                {Text("id", "在任ID", true), Ref("post", "職", "posts", true), Ref("person", "職員", "people", true),
-                Date("from", "開始日", true), Date("to", "終了日"), Bool("acting", "代理")}});
+                Date("from", "開始日", true), Date("to", "終了日"), Bool("acting", "代理")},
+               "from", "to"});
   k.push_back({"committees", "委員会", {Text("id", "委員会コード", true), Text("name", "名称", true), Text("role", "役割")}});
   k.push_back({"committee_members", "委員",
                {Text("id", "委員ID", true), Ref("committee", "委員会", "committees", true),
                 Ref("person", "職員", "people", true), Text("position", "役職"), Date("from", "開始日"),
-                Date("to", "終了日")}});
+                Date("to", "終了日")},
+               "from", "to"});
   Kind assets{"assets", "情報資産",
               {Text("id", "資産番号", true), Text("name", "名称", true), Ref("owner_unit", "所管組織", "units", true)}};
   // Classification by the pack's own axes; texts without levels use facets only.
@@ -69,14 +72,16 @@ std::vector<Kind> Kinds(const policy::Pack& pack) {
                {Text("id", "アカウントID", true), Ref("system", "情報システム", "systems", true),
                 Ref("person", "職員", "people"), Bool("privileged", "特権"), Date("created", "作成日"),
                 Date("disabled", "無効化日"), Date("last_login", "最終ログイン日"),
-                Date("password_changed", "パスワード変更日")}});
+                Date("password_changed", "パスワード変更日")},
+               "created", "disabled"});
   k.push_back({"contractors", "委託事業者",
                {Text("id", "事業者コード", true), Text("name", "名称", true),
                 Ref("parent", "再委託元", "contractors")}});
   k.push_back({"contracts", "契約",
                {Text("id", "契約番号", true), Ref("contractor", "委託事業者", "contractors", true),
                 Text("subject", "件名", true), Date("start", "開始日"), Date("end", "終了日"),
-                Text("clauses", "含む条項")}});
+                Text("clauses", "含む条項")},
+               "start", "end"});
   k.push_back({"services", "外部サービス",
                {Text("id", "サービスコード", true), Text("name", "名称", true), Text("kind", "種別"),
                 Ref("unit", "所管組織", "units"), Date("approved", "承認日")}});
@@ -85,7 +90,8 @@ std::vector<Kind> Kinds(const policy::Pack& pack) {
   k.push_back({"designations", "指名",
                {Text("id", "指名ID", true), {"role", "役割", ColType::kRole, true, "", ""},
                 Ref("person", "職員", "people", true), Ref("designated_by", "指名者", "people", true),
-                Date("from", "開始日", true), Date("to", "終了日"), Text("cite", "根拠条文")}});
+                Date("from", "開始日", true), Date("to", "終了日"), Text("cite", "根拠条文")},
+               "from", "to"});
   k.push_back({"areas", "管理区域",
                {Text("id", "区域コード", true), Text("name", "名称", true), Ref("unit", "管理組織", "units"),
                 RefList("systems", "設置する情報システム", "systems")}});

@@ -185,6 +185,36 @@ std::size_t Utf8Length(std::string_view s) {
 }
 }  // namespace
 
+namespace {
+bool HasKnownColumn(const Kind& kind, const std::vector<std::string>& row) {
+  for (const auto& cell : row) {
+    const std::string name = Trim(cell);
+    for (const auto& c : kind.columns)
+      if (!name.empty() && (name == c.ja || name == c.key)) return true;
+  }
+  return false;
+}
+}  // namespace
+
+std::string FindHeader(const Kind& kind, Table& table) {
+  if (HasKnownColumn(kind, table.header)) return "";
+  const std::size_t limit = std::min(table.rows.size(), kHeaderSearchRows - 1);
+  for (std::size_t r = 0; r < limit; ++r) {
+    if (!HasKnownColumn(kind, table.rows[r])) continue;
+    const bool lines = table.row_lines.size() == table.rows.size();
+    const int first = table.header_line > 0 ? table.header_line : 1;
+    const int at = lines ? table.row_lines[r] : first + static_cast<int>(r) + 1;
+    table.header = std::move(table.rows[r]);
+    table.rows.erase(table.rows.begin(), table.rows.begin() + static_cast<std::ptrdiff_t>(r) + 1);
+    if (lines) table.row_lines.erase(table.row_lines.begin(), table.row_lines.begin() + static_cast<std::ptrdiff_t>(r) + 1);
+    table.header_line = at;
+    return std::to_string(at) + " 行目を見出しとして読みました（" +
+           (at - 1 == first ? std::to_string(first) : std::to_string(first) + "〜" + std::to_string(at - 1)) +
+           " 行目は表題・注記として読み飛ばしました）。";
+  }
+  return "";
+}
+
 ImportSummary Registry::Import(const Kind& kind, const Table& table, const ImportOptions& options) {
   ImportSummary sum;
   auto error = [&](int row, const std::string& column, const std::string& reason) {
@@ -192,26 +222,46 @@ ImportSummary Registry::Import(const Kind& kind, const Table& table, const Impor
   };
 
   // 1. Headers: Japanese or English, each column once, required ones present.
-  std::vector<int> column_of(table.header.size(), -1);
+  // A column the register does not have (備考, a town's own notes) is read
+  // past with a notice: staff keep such columns, and refusing the file for
+  // them would teach them to delete their notes.
+  Table located;
+  const Table* in = &table;
+  if (!HasKnownColumn(kind, table.header)) {
+    located = table;
+    if (std::string n = FindHeader(kind, located); !n.empty()) sum.notices.push_back(n);
+    in = &located;
+  }
+  const Table& t = *in;
+  std::vector<int> column_of(t.header.size(), -1);
   std::vector<bool> seen(kind.columns.size(), false);
-  for (std::size_t h = 0; h < table.header.size(); ++h) {
-    std::string name = Trim(table.header[h]);
+  std::vector<std::string> ignored;
+  for (std::size_t h = 0; h < t.header.size(); ++h) {
+    std::string name = Trim(t.header[h]);
     if (name.empty()) continue;
     for (std::size_t c = 0; c < kind.columns.size(); ++c) {
       if (name == kind.columns[c].ja || name == kind.columns[c].key) {
-        if (seen[c]) error(1, name, "同じ列が2回あります。1つにまとめてください。");
+        if (seen[c]) error(t.header_line > 0 ? t.header_line : 1, name, "同じ列が2回あります。1つにまとめてください。");
         seen[c] = true;
         column_of[h] = static_cast<int>(c);
       }
     }
-    if (column_of[h] < 0) {
-      std::vector<std::string> names;
-      for (const auto& col : kind.columns) names.push_back(col.ja);
-      error(1, name, "未知の列です（" + kind.ja + "の列: " + Join(names, "、") + "）。");
-    }
+    if (column_of[h] < 0) ignored.push_back("「" + name + "」");
   }
+  std::vector<std::string> names;
+  for (const auto& col : kind.columns)
+    if (!col.derived) names.push_back(col.ja);
+  if (std::none_of(seen.begin(), seen.end(), [](bool b) { return b; })) {
+    error(1, "（見出し）",
+          "見出しの行が見つかりません。先頭の " + std::to_string(kHeaderSearchRows) + " 行のどれにも" + kind.ja +
+              "の列名がありません（" + kind.ja + "の列: " + Join(names, "、") + "）。");
+    return sum;
+  }
+  if (!ignored.empty())
+    sum.notices.push_back("列" + Join(ignored, "") + "は" + kind.ja + "の台帳にない列のため、読み飛ばしました（" + kind.ja +
+                          "の列: " + Join(names, "、") + "）。");
   for (std::size_t c = 0; c < kind.columns.size(); ++c)
-    if (kind.columns[c].required && !seen[c]) error(1, kind.columns[c].ja, "必須の列がありません。");
+    if (kind.columns[c].required && !seen[c]) error(t.header_line > 0 ? t.header_line : 1, kind.columns[c].ja, "必須の列がありません。");
   if (!sum.errors.empty()) return sum;
 
   // 2. Rows: every cell validated, every reference checked; errors collected.
@@ -226,27 +276,27 @@ ImportSummary Registry::Import(const Kind& kind, const Table& table, const Impor
     return it->second;
   };
   std::unordered_map<std::string, int> in_file;  // id -> row number
-  for (std::size_t r = 0; r < table.rows.size(); ++r) {
-    const auto& cells = table.rows[r];
+  for (std::size_t r = 0; r < t.rows.size(); ++r) {
+    const auto& cells = t.rows[r];
     std::string id = cells.empty() || column_of.empty() ? "" : Trim(cells[0]);
     for (std::size_t h = 0; h < cells.size() && h < column_of.size(); ++h)
       if (column_of[h] == 0) id = Trim(cells[h]);
-    int row = r < table.row_lines.size() ? table.row_lines[r] : static_cast<int>(r) + 2;
+    int row = r < t.row_lines.size() ? t.row_lines[r] : static_cast<int>(r) + 2;
     if (!id.empty()) {
       auto [it, fresh] = in_file.emplace(id, row);
       if (!fresh) error(row, kind.columns[0].ja, "「" + id + "」は " + std::to_string(it->second) + " 行目にもあります。");
     }
   }
   std::vector<std::pair<std::string, std::string>> parsed;  // (id, json)
-  parsed.reserve(table.rows.size());
-  for (std::size_t r = 0; r < table.rows.size(); ++r) {
-    const auto& cells = table.rows[r];
-    int row = r < table.row_lines.size() ? table.row_lines[r] : static_cast<int>(r) + 2;
+  parsed.reserve(t.rows.size());
+  for (std::size_t r = 0; r < t.rows.size(); ++r) {
+    const auto& cells = t.rows[r];
+    int row = r < t.row_lines.size() ? t.row_lines[r] : static_cast<int>(r) + 2;
     bool blank = true;
     for (const auto& c : cells) blank &= Trim(c).empty();
     if (blank) continue;
-    if (cells.size() > table.header.size()) {
-      for (std::size_t h = table.header.size(); h < cells.size(); ++h)
+    if (cells.size() > t.header.size()) {
+      for (std::size_t h = t.header.size(); h < cells.size(); ++h)
         if (!Trim(cells[h]).empty()) {
           error(row, "（" + std::to_string(h + 1) + "列目）", "見出しのない列に値があります。列がずれていないか確認してください。");
           break;
@@ -413,6 +463,14 @@ std::vector<SourceSummary> Registry::ImportAll(std::vector<SourceTable> tables, 
   };
   std::stable_sort(tables.begin(), tables.end(),
                    [&](const SourceTable& a, const SourceTable& b) { return order(a.kind) < order(b.kind); });
+  // Headers found first (title rows dropped), so that the ids each table
+  // brings are read from the same rows the importer will read.
+  std::vector<std::string> located(tables.size());
+  for (std::size_t i = 0; i < tables.size(); ++i) located[i] = FindHeader(*tables[i].kind, tables[i].table);
+  auto noted = [&](std::size_t i, ImportSummary s) {
+    if (!located[i].empty()) s.notices.insert(s.notices.begin(), located[i]);
+    return s;
+  };
   // The ids each table brings, read from its id column as the importer will.
   std::unordered_map<std::string, std::unordered_set<std::string>> incoming;
   for (std::size_t i = 0; i < tables.size(); ++i) {
@@ -440,7 +498,7 @@ std::vector<SourceSummary> Registry::ImportAll(std::vector<SourceTable> tables, 
   if (tables.size() == 1 && options.dry_run) {
     ImportOptions one = options;
     one.incoming = &incoming;
-    out.push_back({tables[0].source, tables[0].kind, Import(*tables[0].kind, tables[0].table, one)});
+    out.push_back({tables[0].source, tables[0].kind, noted(0, Import(*tables[0].kind, tables[0].table, one))});
     return out;
   }
   // One transaction for all; a dry run is the real thing, rolled back, so
@@ -452,8 +510,9 @@ std::vector<SourceSummary> Registry::ImportAll(std::vector<SourceTable> tables, 
   each.list_ids = options.dry_run || options.list_ids;
   each.incoming = &incoming;
   bool failed = false;
-  for (auto& t : tables) {
-    SourceSummary s{t.source, t.kind, Import(*t.kind, t.table, each)};
+  for (std::size_t i = 0; i < tables.size(); ++i) {
+    const SourceTable& t = tables[i];
+    SourceSummary s{t.source, t.kind, noted(i, Import(*t.kind, t.table, each))};
     failed |= !s.summary.errors.empty();
     out.push_back(std::move(s));
   }
@@ -461,9 +520,13 @@ std::vector<SourceSummary> Registry::ImportAll(std::vector<SourceTable> tables, 
   return out;
 }
 
-Table Registry::Export(const Kind& kind, const std::optional<std::string>& as_of) {
+Table Registry::Export(const Kind& kind, const AsOf& when) {
+  const std::optional<std::string>& as_of = when.recorded;
   Table t;
-  for (const auto& c : kind.columns) t.header.push_back(c.ja);
+  for (const auto& c : kind.columns) {
+    t.header.push_back(c.ja);
+    t.date_columns.push_back(c.type == ColType::kDate);
+  }
   // Levels of the assets a medium may hold, for its derived highest level.
   bool derived = false;
   for (const auto& c : kind.columns) derived |= c.derived;
@@ -479,6 +542,9 @@ Table Registry::Export(const Kind& kind, const std::optional<std::string>& as_of
   int line = 1;
   for (const auto& row : store_.List(kind.id, as_of)) {
     Json obj = Json::parse(row.data);
+    if (when.in_effect && !kind.valid_from.empty() &&
+        !store::InForce(Field(obj, kind.valid_from), Field(obj, kind.valid_to), *when.in_effect))
+      continue;
     for (const auto& c : kind.columns) {
       if (!c.derived) continue;
       std::string best;
@@ -499,7 +565,7 @@ Table Registry::Export(const Kind& kind, const std::optional<std::string>& as_of
 }
 
 WhoAnswer Registry::Who(const std::string& role, const std::string& unit, const std::string& system,
-                        const std::string& date) {
+                        const std::string& date, const std::optional<std::string>& recorded) {
   const policy::Role* r = nullptr;
   for (const auto& x : pack_.roles)
     if (x.id == role || x.name == role || (!x.short_name.empty() && x.short_name == role)) r = &x;
@@ -511,14 +577,14 @@ WhoAnswer Registry::Who(const std::string& role, const std::string& unit, const 
   WhoAnswer a;
   a.role_name = r->name;
 
-  auto people = store_.List("people");
+  auto people = store_.List("people", recorded);
   std::unordered_map<std::string, std::string> person_name;
   for (const auto& p : people) person_name[p.id] = Field(Json::parse(p.data), "name");
   std::unordered_map<std::string, Json> posts;
-  for (const auto& p : store_.List("posts")) posts[p.id] = Json::parse(p.data);
+  for (const auto& p : store_.List("posts", recorded)) posts[p.id] = Json::parse(p.data);
   auto holders_of = [&](const std::string& post_id) {
     std::vector<Holder> out;
-    for (const auto& h : store_.List("post_holders")) {
+    for (const auto& h : store_.List("post_holders", recorded)) {
       Json j = Json::parse(h.data);
       if (Field(j, "post") != post_id) continue;
       std::string from = Field(j, "from"), to = Field(j, "to");
@@ -536,7 +602,7 @@ WhoAnswer Registry::Who(const std::string& role, const std::string& unit, const 
     return out;
   };
   auto find_row = [&](const std::string& kind, const std::string& key) -> std::optional<std::pair<std::string, Json>> {
-    for (const auto& row : store_.List(kind)) {
+    for (const auto& row : store_.List(kind, recorded)) {
       Json j = Json::parse(row.data);
       if (row.id == key || Field(j, "name") == key) return std::make_pair(row.id, j);
     }
@@ -595,10 +661,10 @@ WhoAnswer Registry::Who(const std::string& role, const std::string& unit, const 
     a.holders = holders_of(post);
   } else if (f.kind == "committee") {
     a.how = "合議体";
-    for (const auto& c : store_.List("committees")) {
+    for (const auto& c : store_.List("committees", recorded)) {
       Json cj = Json::parse(c.data);
       if (Field(cj, "role") != r->id && Field(cj, "name") != r->name) continue;
-      for (const auto& m : store_.List("committee_members")) {
+      for (const auto& m : store_.List("committee_members", recorded)) {
         Json j = Json::parse(m.data);
         if (Field(j, "committee") != c.id) continue;
         std::string from = Field(j, "from"), to = Field(j, "to");
@@ -617,7 +683,7 @@ WhoAnswer Registry::Who(const std::string& role, const std::string& unit, const 
     for (const auto& x : pack_.roles)
       if (x.id == f.by) by = &x;
     a.how = (by ? by->name : f.by) + "による指名";
-    for (const auto& d : store_.List("designations")) {
+    for (const auto& d : store_.List("designations", recorded)) {
       Json j = Json::parse(d.data);
       if (Field(j, "role") != r->id) continue;
       std::string from = Field(j, "from"), to = Field(j, "to");

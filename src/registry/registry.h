@@ -53,6 +53,22 @@ struct Kind {
   std::string id;  // "assets"
   std::string ja;  // 情報資産
   std::vector<Column> columns;  // columns[0] is the row id
+  // The columns that bound when a row is in effect (職員 開始日〜終了日, 在任
+  // 開始日〜終了日), by key; empty for a register whose rows have no period.
+  std::string valid_from, valid_to;
+};
+
+// Which state of a register to show. The two dates are different questions
+// and every command asks them the same way:
+//  * in_effect (--as-of): the rows in effect on that day, by their own
+//    開始日〜終了日 (both inclusive, as `who` reads 在任); a register without
+//    a period shows all its rows.
+//  * recorded (--recorded-as-of): the register as recorded by the end of that
+//    day (JST), before anything changed later: what mamori knew then.
+// Both may be given: what was recorded by then about that day.
+struct AsOf {
+  std::optional<std::string> in_effect;  // ISO date
+  std::optional<std::string> recorded;   // ISO date
 };
 
 // The registers, with classification columns for `pack`'s axes.
@@ -89,7 +105,18 @@ struct ImportSummary {
   // The ids concerned, in file order, for --dry-run to show (all of them).
   std::vector<std::string> added_ids, changed_ids, removed_ids;
   std::vector<RowError> errors;  // non-empty: nothing was written
+  // What was read differently from a plain table, in Japanese: title rows
+  // skipped above the header, columns the register does not have (備考).
+  std::vector<std::string> notices;
 };
+
+// Towns put a title (「職員台帳」), a date or notes above the header. The
+// header is the first row, among the first kHeaderSearchRows, that names one
+// of `kind`'s columns; the rows above it are dropped from `table` and said in
+// the returned notice ("" when row 1 is the header). When no row names a
+// column the table is left as it is, for the importer to report.
+inline constexpr std::size_t kHeaderSearchRows = 20;
+std::string FindHeader(const Kind& kind, Table& table);
 
 // One table of a multi-table import: where it came from (for messages: a
 // sheet of a workbook, or a CSV file), which register, and its cells.
@@ -117,6 +144,13 @@ struct WhoAnswer {
   std::string note;
 };
 
+// The workbook `mamori template` writes (template.cc): a sheet 「はじめに」,
+// a guide 「記入方法」 with every column of every register (required, format,
+// the values the pack allows, an example), then one sheet per register with
+// its header, a note on each header cell and dropdowns for the pack's values.
+// The two guide sheets are not registers, so `mamori import` reads past them.
+std::vector<io::Sheet> TemplateBook(const std::vector<Kind>& kinds, const policy::Pack& pack);
+
 class Registry {
  public:
   Registry(store::Store& store, const policy::Pack& pack);
@@ -137,11 +171,12 @@ class Registry {
   std::vector<SourceSummary> ImportAll(std::vector<SourceTable> tables, const ImportOptions& options);
 
   // Japanese headers; values as the importer reads them back (round trip).
-  Table Export(const Kind& kind, const std::optional<std::string>& as_of = std::nullopt);
+  Table Export(const Kind& kind, const AsOf& when = {});
 
-  // Who holds `role` (pack id, name or short name) on `date` (ISO).
+  // Who holds `role` (pack id, name or short name) on `date` (ISO), by the
+  // registers as they are, or as recorded by the end of `recorded`.
   WhoAnswer Who(const std::string& role, const std::string& unit, const std::string& system,
-                const std::string& date);
+                const std::string& date, const std::optional<std::string>& recorded = std::nullopt);
 
   // Whether `person` holds `role` on `date` in any unit or system: what a
   // designation (指名) checks of the one who designates.

@@ -62,7 +62,10 @@ std::vector<SampleTable> SampleTown(const policy::Pack& pack, const SampleSize& 
 
   Table units = Make({"組織コード", "名称", "種別", "上位組織", "長の職"});
   Table posts = Make({"職コード", "職名", "組織"});
-  Add(units, {"U00", "安田町役場", "本庁", "", ""});
+  // The 町長 heads the 役場, the 副町長 (the CISO of 安田町 第11条) serves
+  // under them, and every 課 has its 課長, who belongs to that 課.
+  Add(units, {"U00", "安田町役場", "本庁", "", "P-MAYOR"});
+  Add(posts, {"P-MAYOR", "町長", "U00"});
   Add(posts, {"P-MAYOR2", "副町長", "U00"});
   for (const auto& u : kUnits) {
     std::string name = u.name;
@@ -73,7 +76,7 @@ std::vector<SampleTable> SampleTown(const policy::Pack& pack, const SampleSize& 
   // The head posts reference posts that the posts table brings: import posts
   // first without heads would need two passes, so units go without head_post
   // first and get it in a second table.
-  Table units_first = units;
+  Table units_first = units;  // (P-MAYOR too: it is a post of U00)
   for (auto& r : units_first.rows) r[4] = "";
   out.push_back({"units", units_first});
   out.push_back({"posts", posts});
@@ -82,10 +85,21 @@ std::vector<SampleTable> SampleTown(const policy::Pack& pack, const SampleSize& 
   Table people = Make({"職員番号", "氏名", "所属", "区分", "開始日", "終了日"});
   const long n_people = size.people;
   const std::size_t n_units = std::size(kUnits);
+  const long n = static_cast<long>(n_units);
+  // Who is where: 000001 the 副町長 and kMayor the 町長 in the 役場 itself;
+  // 000002.. the 課長 of kUnits in order, each in their own 課; 税務課's next
+  // 課長 (n + 2, from 2026-04-01) in 税務課; everyone else spread over the 課.
+  const long kMayor = n + 3;
+  auto unit_of = [&](long i) -> std::string {
+    if (i == 1 || i == kMayor) return "U00";
+    if (i >= 2 && i <= n + 1) return kUnits[i - 2].id;
+    if (i == n + 2) return "U03";  // 税務課
+    return kUnits[(i - 1) % n].id;
+  };
   for (long i = 1; i <= n_people; ++i) {
     std::string name = std::string(Pick(rng, kFamily1)) + Pick(rng, kFamily2) + " " + Pick(rng, kGiven1) + Pick(rng, kGiven2);
-    const char* category = i % 10 == 0 ? "会計年度任用職員" : "一般職";
-    Add(people, {Pad(i, 6), name, kUnits[(i - 1) % n_units].id, category, "2015-04-01", ""});
+    const char* category = i == 1 || i == kMayor ? "特別職" : i % 10 == 0 ? "会計年度任用職員" : "一般職";
+    Add(people, {Pad(i, 6), name, unit_of(i), category, "2015-04-01", ""});
   }
   out.push_back({"people", people});
 
@@ -105,6 +119,8 @@ std::vector<SampleTable> SampleTown(const policy::Pack& pack, const SampleSize& 
     }
   }
   Add(holders, {"H" + Pad(++h, 5), "P-MAYOR2", Pad(2, 6), "2026-05-07", "2026-05-13", "はい"});
+  // Last, so that the ids above stay what the tests and docs name (H00005).
+  if (n_people >= kMayor) Add(holders, {"H" + Pad(++h, 5), "P-MAYOR", Pad(kMayor, 6), "2022-05-01", "", "いいえ"});
   out.push_back({"post_holders", holders});
 
   // The committee of 第16条: the 副町長 chairs, the 課長 sit as members.

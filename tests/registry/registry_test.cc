@@ -331,18 +331,18 @@ TEST(UnitPosts, TheTitleOfTheNearestEnclosingUnitAnswers) {
   EXPECT_TRUE(reg.Who("外部記録媒体点検責任者", "人事課", "", "2026-03-31").holders.empty());  // before the holding
 }
 
-TEST(Registry, RegistersReadAsOfAPastDate) {
+TEST(Registry, RegistersReadAsRecordedByAPastDate) {
   Town t;  // loaded on 2026-03-01
   Table p = t.reg.Export(t.K("people"));
   p.rows[0][1] = "改名 後子";
   ImportOptions later;
   later.at = "2026-05-01T09:00:00+09:00";
   ASSERT_EQ(t.reg.Import(t.K("people"), p, later).changed, 1);
-  Table then = t.reg.Export(t.K("people"), std::string("2026-04-01"));
+  Table then = t.reg.Export(t.K("people"), AsOf{std::nullopt, "2026-04-01"});
   Table now = t.reg.Export(t.K("people"));
   EXPECT_NE(then.rows[0][1], "改名 後子");
   EXPECT_EQ(now.rows[0][1], "改名 後子");
-  EXPECT_TRUE(t.reg.Export(t.K("people"), std::string("2026-02-01")).rows.empty());
+  EXPECT_TRUE(t.reg.Export(t.K("people"), AsOf{std::nullopt, "2026-02-01"}).rows.empty());
 }
 
 TEST(Registry, PackChangeNeedsAnExplicitApply) {

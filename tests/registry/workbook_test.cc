@@ -15,33 +15,13 @@
 #include "registry/io/table_io.h"
 #include "registry/registry.h"
 #include "reiki/cli_util.h"
+#include "office.h"
 
 namespace mamori::registry {
 namespace {
 
 namespace fs = std::filesystem;
 using test_util::RunMamori;
-
-const std::string kYasuda = std::string(MAMORI_PACKS_DIR) + "/yasuda";
-
-struct Office {
-  fs::path dir = test_util::ScratchDir("mamori_workbook");
-  test_util::CliResult Run(const std::vector<std::string>& args) { return RunMamori(args, dir); }
-  std::string Fresh(const std::string& name) {
-    const std::string db = (dir / name).string();
-    EXPECT_EQ(Run({"init", "--pack", kYasuda, "--db", db}).status, 0);
-    return db;
-  }
-  // Every register's CSV export, by its Japanese name.
-  std::map<std::string, std::string> Exports(const std::string& db) {
-    std::map<std::string, std::string> out;
-    auto b = Open(db);
-    Registry reg(*b.store, b.pack);
-    for (const auto& k : reg.kinds()) out[k.ja] = io::WriteCsv(reg.Export(k));
-    return out;
-  }
-  long long LogSize(const std::string& db) { return Open(db).store->LogSize(); }
-};
 
 TEST(Workbook, TheSampleTownRoundTripsThroughOneWorkbookIntoAFreshStore) {
   Office o;

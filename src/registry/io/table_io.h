@@ -48,6 +48,10 @@ struct Table {
   std::vector<int> row_lines;
   int header_line = 0;    // where the header is, in the same terms
   std::string encoding;   // "UTF-8", "UTF-8 (BOM)", "CP932", "xlsx"
+  // For WriteXlsx only: columns whose cells are ISO dates (YYYY-MM-DD), which
+  // it writes as Excel date cells so that staff can sort and filter by date.
+  // Indexed by column; shorter than the header means "not a date".
+  std::vector<bool> date_columns{};
 };
 
 // CSV bytes -> Table. UTF-8 with or without BOM, or CP932; RFC 4180 quoting
@@ -76,15 +80,24 @@ std::string WriteCsv(const Table& table, bool bom = true);
 // Writes an .xlsx with one sheet: bold, frozen, filterable header row; column
 // widths that fit the content (full-width characters count 2); every cell a
 // string, and every column formatted as text ("@"), so that 職員番号 00123
-// keeps its zeros even when staff type new rows. The file is written to a
+// keeps its zeros even when staff type new rows — except the date_columns,
+// whose ISO dates are date cells shown as 2026/4/1 (ReadXlsx reads them back
+// as 2026-04-01; a value that is no ISO date stays a string). The file is written to a
 // temporary name and renamed, so a failure never leaves half a file at `path`.
 // `sheet_name` is made valid for Excel (31 characters, no []:*?/\).
 void WriteXlsx(const std::string& path, const std::string& sheet_name, const Table& table);
 
-// One sheet of a workbook: its name as Excel shows it, and its table.
+// One sheet of a workbook: its name as Excel shows it, and its table. A
+// template (`mamori template`) also carries, per header column, a note shown
+// as the header cell's comment and the values a dropdown offers (Excel keeps
+// at most 255 characters of them; a longer list is left to the note). The
+// dropdown only suggests: a value typed otherwise (an id instead of a name)
+// is the importer's to judge.
 struct Sheet {
   std::string name;
   Table table;
+  std::vector<std::string> notes{};                 // by column; "" for none
+  std::vector<std::vector<std::string>> choices{};  // by column; empty for none
 };
 // Several sheets in one workbook, in order, each written as WriteXlsx writes
 // its one. Two sheets whose names Excel would take as the same are refused.

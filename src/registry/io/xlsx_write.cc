@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <filesystem>
 #include <memory>
+#include <optional>
+#include <string>
 
 #include "registry/io/table_io.h"
 #include "registry/io/text.h"
@@ -33,6 +35,20 @@ std::string ColumnName(std::size_t col) {
 
 std::string Place(std::size_t row, std::size_t col) {
   return ColumnName(col) + std::to_string(row + 1);
+}
+
+bool IsDateColumn(const Table& t, std::size_t c) { return c < t.date_columns.size() && t.date_columns[c]; }
+
+// "2026-04-01" -> a date cell. Only what the registers store (ISO, checked by
+// ParseDate on import) and only from 1900 on, where Excel's serials start.
+std::optional<lxw_datetime> IsoDate(const std::string& v) {
+  if (v.size() != 10 || v[4] != '-' || v[7] != '-' || ParseDate(v) != v) return std::nullopt;
+  lxw_datetime dt{};
+  dt.year = std::stoi(v.substr(0, 4));
+  dt.month = std::stoi(v.substr(5, 2));
+  dt.day = std::stoi(v.substr(8, 2));
+  if (dt.year < 1900) return std::nullopt;
+  return dt;
 }
 
 std::size_t CodePoints(std::string_view s) {
@@ -162,6 +178,9 @@ void WriteXlsxBook(const std::string& path, const std::vector<Sheet>& sheets) {
   lxw_format* wrap_fmt = workbook_add_format(wb);
   format_set_num_format(wrap_fmt, "@");
   format_set_text_wrap(wrap_fmt);  // cells with line breaks show them
+  // Japanese Excel's own short date; any format with y/d reads back as a date.
+  lxw_format* date_fmt = workbook_add_format(wb);
+  format_set_num_format(date_fmt, "yyyy/m/d");
   lxw_format* header_fmt = workbook_add_format(wb);
   format_set_num_format(header_fmt, "@");
   format_set_bold(header_fmt);
@@ -173,18 +192,54 @@ void WriteXlsxBook(const std::string& path, const std::vector<Sheet>& sheets) {
     if (ws == nullptr) WriteFailed(path, "シート名「" + sheets[k].name + "」を使えません（同じ名前のシートが2つあるなど）");
     for (std::size_t c = 0; c < cols; ++c) {
       double width = std::clamp(widths[c] + 2, kMinWidth, kMaxWidth);
-      worksheet_set_column(ws, static_cast<lxw_col_t>(c), static_cast<lxw_col_t>(c), width, text_fmt);
+      worksheet_set_column(ws, static_cast<lxw_col_t>(c), static_cast<lxw_col_t>(c), width,
+                           IsDateColumn(table, c) ? date_fmt : text_fmt);
     }
     auto write_row = [&](const std::vector<std::string>& row, std::size_t r, lxw_format* fmt) {
       for (std::size_t c = 0; c < row.size(); ++c) {
         if (row[c].empty()) continue;  // an empty cell is simply absent
         lxw_format* f = fmt ? fmt : (row[c].find('\n') != std::string::npos ? wrap_fmt : text_fmt);
+        if (!fmt && IsDateColumn(table, c)) {
+          if (auto dt = IsoDate(row[c])) {
+            lxw_error err = worksheet_write_datetime(ws, static_cast<lxw_row_t>(r), static_cast<lxw_col_t>(c), &*dt, date_fmt);
+            if (err != LXW_NO_ERROR) WriteFailed(path, "セル " + Place(r, c) + ": " + lxw_strerror(err));
+            continue;
+          }
+        }
         lxw_error err = worksheet_write_string(ws, static_cast<lxw_row_t>(r), static_cast<lxw_col_t>(c),
                                                ProtectUnderscores(row[c]).c_str(), f);
         if (err != LXW_NO_ERROR) WriteFailed(path, "セル " + Place(r, c) + ": " + lxw_strerror(err));
       }
     };
     write_row(table.header, 0, header_fmt);
+    const Sheet& sheet = sheets[k];
+    for (std::size_t c = 0; c < sheet.notes.size() && c < cols; ++c) {
+      if (sheet.notes[c].empty()) continue;
+      lxw_comment_options opt = {};
+      opt.width = 360;
+      opt.height = 160;
+      opt.author = const_cast<char*>("mamori");
+      if (worksheet_write_comment_opt(ws, 0, static_cast<lxw_col_t>(c), sheet.notes[c].c_str(), &opt) != LXW_NO_ERROR)
+        WriteFailed(path, "セル " + Place(0, c) + " の注記を書けません");
+    }
+    for (std::size_t c = 0; c < sheet.choices.size() && c < cols; ++c) {
+      // Excel keeps 255 characters of a list with its commas; libxlsxwriter
+      // 1.1 copies the list into a buffer of that many bytes (and overruns it
+      // with multi-byte text), so the limit is counted in bytes.
+      std::size_t bytes = 0;
+      for (const auto& v : sheet.choices[c]) bytes += v.size() + 1;
+      if (sheet.choices[c].empty() || bytes > 255) continue;
+      std::vector<char*> list;
+      for (const auto& v : sheet.choices[c]) list.push_back(const_cast<char*>(v.c_str()));
+      list.push_back(nullptr);
+      lxw_data_validation dv = {};
+      dv.validate = LXW_VALIDATION_TYPE_LIST;
+      dv.value_list = list.data();
+      dv.error_type = LXW_VALIDATION_ERROR_TYPE_INFORMATION;  // suggest, never refuse
+      dv.ignore_blank = LXW_VALIDATION_ON;
+      worksheet_data_validation_range(ws, 1, static_cast<lxw_col_t>(c), static_cast<lxw_row_t>(kMaxRows - 1),
+                                      static_cast<lxw_col_t>(c), &dv);
+    }
     for (std::size_t r = 0; r < table.rows.size(); ++r) write_row(table.rows[r], r + 1, nullptr);
 
     if (cols > 0) {
