@@ -130,6 +130,8 @@ void AddDecideCommand(CLI::App& app) {
       if (input.empty() || input == "-") {
         stream(std::cin);
       } else {
+        if (std::string why = reiki::FileProblem(input); !why.empty())
+          throw store::Error("E-DEC-003", "要求のファイル「" + input + "」" + why + "。");
         std::ifstream in(input, std::ios::binary);
         if (!in) throw store::Error("E-DEC-003", "要求のファイル「" + input + "」を開けません。");
         // One JSON value over several lines is a single request (REQUEST.json);
@@ -137,6 +139,11 @@ void AddDecideCommand(CLI::App& app) {
         std::stringstream ss;
         ss << in.rdbuf();
         const std::string text = ss.str();
+        // A named file with no request in it is a mistake (the wrong file, an
+        // export not yet written), not a batch of zero: say so.
+        if (text.find_first_not_of(" \t\r\n") == std::string::npos)
+          throw store::Error("E-DEC-003", "要求のファイル「" + input + "」は空です（" + std::to_string(text.size()) +
+                                              " バイト、要求がありません）。1行に1件の JSON を書いたファイルを指定してください。");
         if (text.size() <= engine::kMaxRequestBytes && nlohmann::json::accept(text) &&
             text.find_first_not_of(" \t\r\n") != std::string::npos && text[text.find_first_not_of(" \t\r\n")] == '{' &&
             std::count(text.begin(), text.end(), '\n') > 1) {

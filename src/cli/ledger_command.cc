@@ -79,7 +79,8 @@ std::vector<std::string> Both(std::vector<std::string> a, const std::vector<std:
 std::vector<ledger::KeptHead> KeptHeadsFrom(const std::vector<std::string>& files) {
   std::vector<ledger::KeptHead> out;
   for (const auto& f : files) {
-    if (!fs::is_regular_file(f)) throw store::Error("E-LEDGER-030", "保存されたツリーヘッドのファイル「" + f + "」がありません。");
+    if (std::string why = reiki::FileProblem(f); !why.empty())
+      throw store::Error("E-LEDGER-030", "保存されたツリーヘッドのファイル「" + f + "」" + why + "。");
     std::ifstream in(f, std::ios::binary);
     const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     auto heads = ledger::ReadKeptHeads(text, f);
@@ -193,6 +194,10 @@ void AddLedgerCommand(CLI::App& app) {
       Guard([] {
         if (!export_file.empty()) {
           if (pubkey.empty()) throw store::Error("E-LEDGER-022", "書き出しの検証には --pubkey で公開鍵のファイルを指定してください。");
+          if (std::string why = reiki::FileProblem(pubkey); !why.empty())
+            throw store::Error("E-LEDGER-005", "公開鍵のファイル「" + pubkey + "」" + why + "。");
+          if (std::string why = reiki::FileProblem(export_file); !why.empty())
+            throw store::Error("E-LEDGER-023", "書き出しファイル「" + export_file + "」" + why + "。");
           auto key = ledger::ReadPublicKeyFile(pubkey);
           std::ifstream in(export_file, std::ios::binary);
           if (!in) throw store::Error("E-LEDGER-023", "書き出しファイル「" + export_file + "」を開けません。");

@@ -197,6 +197,8 @@ void AddRegistryCommands(CLI::App& app) {
           for (const auto& file : args) {
             if (!fs::exists(file) && registry::FindKind(reg.kinds(), file))
               throw store::Error("E-REG-023", "「" + file + "」は台帳の名前です。台帳を名指すときは、ファイルをひとつだけ続けてください（例: mamori import 職員 職員.csv）。");
+            if (std::string why = reiki::FileProblem(file); !why.empty())
+              throw store::Error("E-TABLE-001", "ファイル「" + file + "」" + why + "。");
             if (registry::io::IsWorkbook(file)) {
               std::vector<std::string> ignored;
               for (auto& sheet : registry::io::ReadXlsxSheets(file)) {

@@ -766,6 +766,7 @@ Regulation Parse(std::string_view utf8_text, std::string source_name, const Pars
 }
 
 Regulation ParseFile(const std::string& path, const ParseOptions& options) {
+  if (std::string why = FileProblem(path); !why.empty()) throw Error("E-REIKI-006", "ファイル「" + path + "」" + why + "。");
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     throw Error("E-REIKI-006", "ファイルを開けません: " + path + "（パスと読み取り権限を確認してください）");

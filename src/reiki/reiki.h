@@ -122,6 +122,12 @@ class Error : public std::runtime_error {
   int line_;
 };
 
+// Why the file a user named cannot be read as one, as the end of a Japanese
+// sentence about it ("がありません", "はフォルダです…"), or "" when it is a
+// readable regular file. Every reader of a named file asks this first, so
+// that a folder is never "too large" and a missing file never "empty".
+std::string FileProblem(const std::string& path);
+
 struct ParseOptions {
   // Inputs above this are refused (E-REIKI-005): the longest national law is
   // well under 2 MB of text, so a bigger file is almost surely not a regulation.

@@ -236,6 +236,7 @@ bool IsWorkbook(const std::string& path) {
 }
 
 Table ReadTable(const std::string& path) {
+  if (std::string why = reiki::FileProblem(path); !why.empty()) throw Error("E-TABLE-001", "ファイル「" + path + "」" + why + "。");
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     throw Error("E-TABLE-001", "ファイル「" + path + "」を開けません（" + std::strerror(errno) +

@@ -14,6 +14,8 @@
 // is not well-formed enough to tokenize is reported as E-XLSX-003.
 #include <minizip/unzip.h>
 
+#include <filesystem>
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -51,6 +53,11 @@ class Zip {
  public:
   explicit Zip(const std::string& path) : path_(path), zf_(unzOpen64(path.c_str())) {
     if (zf_ != nullptr) return;
+    if (std::string why = reiki::FileProblem(path); !why.empty()) throw Error("E-TABLE-001", "ファイル「" + path + "」" + why + "。");
+    std::error_code ec;
+    if (std::filesystem::file_size(path, ec) == 0 && !ec) {
+      throw Error("E-XLSX-001", "「" + path + "」は 0 バイトの空のファイルです。Excel で保存し直したブック（.xlsx）を指定してください。");
+    }
     char magic[4] = {};
     std::ifstream in(path, std::ios::binary);
     if (!in) {
