@@ -86,17 +86,19 @@ std::vector<SampleTable> SampleTown(const policy::Pack& pack, const SampleSize& 
   const long n_people = size.people;
   const std::size_t n_units = std::size(kUnits);
   const long n = static_cast<long>(n_units);
-  // Who is where: 000001 the 副町長 and kMayor the 町長 in the 役場 itself;
-  // 000002.. the 課長 of kUnits in order, each in their own 課; 税務課's next
-  // 課長 (n + 2, from 2026-04-01) in 税務課; everyone else spread over the 課.
-  const long kMayor = n + 3;
+  // Who is where: 000001 the 副町長 and the 町長 in the 役場 itself, the 町長
+  // numbered after the staff (an elected 特別職, not one of the 職員 the
+  // tests and scenarios name by number); 000002.. the 課長 of kUnits in
+  // order, each in their own 課; 税務課's next 課長 (n + 2, from 2026-04-01)
+  // in 税務課; everyone else spread over the 課.
+  const long kMayor = n_people + 1;
   auto unit_of = [&](long i) -> std::string {
     if (i == 1 || i == kMayor) return "U00";
     if (i >= 2 && i <= n + 1) return kUnits[i - 2].id;
     if (i == n + 2) return "U03";  // 税務課
     return kUnits[(i - 1) % n].id;
   };
-  for (long i = 1; i <= n_people; ++i) {
+  for (long i = 1; i <= kMayor; ++i) {
     std::string name = std::string(Pick(rng, kFamily1)) + Pick(rng, kFamily2) + " " + Pick(rng, kGiven1) + Pick(rng, kGiven2);
     const char* category = i == 1 || i == kMayor ? "特別職" : i % 10 == 0 ? "会計年度任用職員" : "一般職";
     Add(people, {Pad(i, 6), name, unit_of(i), category, "2015-04-01", ""});
@@ -120,7 +122,7 @@ std::vector<SampleTable> SampleTown(const policy::Pack& pack, const SampleSize& 
   }
   Add(holders, {"H" + Pad(++h, 5), "P-MAYOR2", Pad(2, 6), "2026-05-07", "2026-05-13", "はい"});
   // Last, so that the ids above stay what the tests and docs name (H00005).
-  if (n_people >= kMayor) Add(holders, {"H" + Pad(++h, 5), "P-MAYOR", Pad(kMayor, 6), "2022-05-01", "", "いいえ"});
+  Add(holders, {"H" + Pad(++h, 5), "P-MAYOR", Pad(kMayor, 6), "2022-05-01", "", "いいえ"});
   out.push_back({"post_holders", holders});
 
   // The committee of 第16条: the 副町長 chairs, the 課長 sit as members.
