@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <set>
 #include <sstream>
 #include <unordered_map>
@@ -46,6 +47,7 @@ class Checker {
     for (const auto& f : p.facets) facets_.insert(f.id);
     for (const auto& c : p.person_categories) categories_.insert(c.id);
     for (const auto& r : p.rules) rules_.insert(r.id);
+    for (const auto& x : p.parameters) parameters_.insert(x.id);
     for (const auto& a : p.classification.axes) {
       auto& levels = levels_[a.id];
       for (const auto& l : a.levels) levels.insert(l.id);
@@ -159,8 +161,80 @@ class Checker {
     if (p_.sod.present) Role(p_.sod.fallback_by, p_.sod.where, "[separation_of_duties] の fallback_by");
     for (const auto& d : p_.duties) Role(d.role, d.where, "duties「" + d.id + "」の role");
     for (const auto& c : p_.checklist) Role(c.role, c.where, "checklist「" + c.id + "」の role");
+    for (const auto& w : p_.workflows) Workflow(w);
     for (const auto& x : p_.parameters) Role(x.owner, x.where, "parameters「" + x.id + "」の owner");
     if (p_.evidence.present) Retention();
+  }
+
+  // A workflow must run: who acts at each step exists, what follows exists,
+  // every step can be reached from the first and every step can reach the
+  // end. An application takes its approvers from the decision, so exactly one
+  // of its steps is by = "decision", and its actions must be the pack's.
+  void Workflow(const policy::Workflow& w) {
+    const std::string what = "workflows「" + w.id + "」";
+    for (const auto& a : w.actions) Known(actions_, a, "E-PACK-012", what + "の actions の行為", w.where, "[[actions]]");
+    for (const auto& r : w.applicants) Role(r, w.where, what + "の applicants");
+    std::map<std::string, std::size_t> index;
+    for (std::size_t i = 0; i < w.steps.size(); ++i) index.emplace(w.steps[i].id, i);
+    int decision_steps = 0;
+    for (const auto& s : w.steps) {
+      const std::string where = what + "の steps「" + s.id + "」";
+      if (s.by == "decision") ++decision_steps;
+      else if (s.by != "applicant" && s.by != "reporter") Role(s.by, s.where, where + "の by");
+      for (const auto& n : s.next)
+        if (n != "end" && !index.count(n))
+          Error("E-PACK-041", s.where, where + "の next「" + n + "」はこの手順の段ではありません（段: " + StepList(w) + "、または end）。");
+      if (!s.deadline.empty() && !parameters_.count(s.deadline))
+        Error("E-PACK-031", s.where, where + "の deadline「" + s.deadline + "」は parameters に定義されていません。");
+    }
+    if (w.kind == "application" && decision_steps != 1)
+      Error("E-PACK-043", w.where, what + " は申請の手順です。判定の承認者が承認する段（by = \"decision\"）をちょうど1つ置いてください（いま " +
+                                        std::to_string(decision_steps) + " 個）。");
+    if (w.kind != "application" && decision_steps != 0)
+      Error("E-PACK-043", w.where, what + " は申請ではないため、by = \"decision\" の段は置けません。段ごとに役割を書いてください。");
+    if (w.steps.empty()) return;
+    // Successors: next, or the following step, or the end after the last.
+    const std::size_t end = w.steps.size();
+    auto successors = [&](std::size_t i) {
+      std::vector<std::size_t> out;
+      if (w.steps[i].next.empty()) out.push_back(i + 1);
+      for (const auto& n : w.steps[i].next) {
+        if (n == "end") out.push_back(end);
+        else if (auto it = index.find(n); it != index.end()) out.push_back(it->second);
+      }
+      return out;
+    };
+    std::vector<bool> reached(end + 1, false);
+    std::vector<std::size_t> todo = {0};
+    reached[0] = true;
+    while (!todo.empty()) {
+      const std::size_t i = todo.back();
+      todo.pop_back();
+      if (i == end) continue;
+      for (std::size_t j : successors(i))
+        if (!reached[j]) reached[j] = true, todo.push_back(j);
+    }
+    for (std::size_t i = 0; i < end; ++i)
+      if (!reached[i]) Error("E-PACK-041", w.steps[i].where, what + "の steps「" + w.steps[i].id + "」には、最初の段からたどり着けません。前の段の next を確かめてください。");
+    // Which steps reach the end: a fixed point over the successors.
+    std::vector<bool> ends(end + 1, false);
+    ends[end] = true;
+    for (bool changed = true; changed;) {
+      changed = false;
+      for (std::size_t i = 0; i < end; ++i) {
+        if (ends[i]) continue;
+        for (std::size_t j : successors(i))
+          if (ends[j]) { ends[i] = changed = true; break; }
+      }
+    }
+    for (std::size_t i = 0; i < end; ++i)
+      if (reached[i] && !ends[i])
+        Error("E-PACK-042", w.steps[i].where, what + "の steps「" + w.steps[i].id + "」から手順の終わりにたどり着けません（next が輪になっていないか確かめてください）。");
+  }
+  static std::string StepList(const policy::Workflow& w) {
+    std::string out;
+    for (const auto& s : w.steps) out += (out.empty() ? "" : "、") + s.id;
+    return out;
   }
 
   void Retention() {
@@ -253,7 +327,7 @@ class Checker {
   const Pack& p_;
   const reiki::Regulation& reg_;
   CheckReport& out_;
-  std::set<std::string> roles_, actions_, obligations_, zones_, facets_, categories_, rules_;
+  std::set<std::string> roles_, actions_, obligations_, zones_, facets_, categories_, rules_, parameters_;
   std::map<std::string, std::set<std::string>> levels_;
 };
 

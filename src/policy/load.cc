@@ -563,6 +563,36 @@ void Loader::File(const std::string& path, const std::string& shown, bool manife
         d.cite = e.CitesOf("cite", true);
         pack_.duties.push_back(std::move(d));
       });
+    } else if (key == "workflows") {
+      EachTable(v, shown, key, [&](Entry& e) {
+        Workflow w;
+        w.where = e.where();
+        w.id = e.Str("id", true);
+        w.name = e.Str("name", true);
+        w.kind = e.OneOf("kind", {"application", "exception", "incident"}, true);
+        w.actions = e.StrList("actions", w.kind == "application");
+        w.applicants = e.StrList("applicants");
+        w.note = e.Str("note");
+        w.cite = e.CitesOf("cite", true);
+        if (const toml::array* steps = e.Array("steps")) {
+          EachTable(*steps, e.file(), "workflows「" + w.id + "」の steps", [&](Entry& s) {
+            WorkflowStep st;
+            st.where = s.where();
+            st.id = s.Str("id", true);
+            st.name = s.Str("name", true);
+            st.by = s.Str("by", true);
+            st.records = s.StrList("records");
+            st.next = s.StrList("next");
+            st.deadline = s.Str("deadline");
+            st.note = s.Str("note");
+            st.cite = s.CitesOf("cite", true);
+            w.steps.push_back(std::move(st));
+          });
+        } else {
+          e.Error("E-PACK-002", w.where, "workflows「" + w.id + "」に steps（手順の段）がありません。");
+        }
+        pack_.workflows.push_back(std::move(w));
+      });
     } else if (key == "checklist") {
       EachTable(v, shown, key, [&](Entry& e) {
         ChecklistItem c;
@@ -704,6 +734,8 @@ LoadResult LoadPack(const std::string& dir) {
   CheckUnique(p.rules, "rules", out.errors);
   CheckUnique(p.zones, "zones", out.errors);
   CheckUnique(p.duties, "duties", out.errors);
+  CheckUnique(p.workflows, "workflows", out.errors);
+  for (const Workflow& w : p.workflows) CheckUnique(w.steps, "workflows「" + w.id + "」の steps", out.errors);
   CheckUnique(p.checklist, "checklist", out.errors);
   CheckUnique(p.parameters, "parameters", out.errors);
   CheckUnique(p.gaps, "gaps", out.errors);

@@ -189,6 +189,38 @@ struct Duty {
   Source where;
 };
 
+// A procedure the text lays down (申請, 例外措置, インシデント), as src/cases
+// runs it: steps in order, each acted on by someone resolved on the day it is
+// acted on, recording what the text requires.
+struct WorkflowStep {
+  std::string id, name;
+  // Who acts: "decision" (the approvals the decision names, one step each,
+  // in order), "applicant" (the one who opened the case), "reporter" (the
+  // same, for an incident), or a role id of [[roles]] resolved that day.
+  std::string by;
+  std::vector<std::string> records;  // what acting records (日時・担当者・処理内容)
+  // The steps that may follow; empty: the next step, or the end after the
+  // last. "end" ends the case.
+  std::vector<std::string> next;
+  std::string deadline;  // a parameter id whose value is the time allowed (速やかに), or empty
+  std::string note;
+  Cites cite;
+  Source where;
+};
+
+struct Workflow {
+  std::string id, name;
+  std::string kind;  // application | exception | incident
+  // application: the actions (of [[actions]]) whose approval it runs.
+  std::vector<std::string> actions;
+  // Who may open it (roles); empty: anyone in the 職員 register.
+  std::vector<std::string> applicants;
+  std::vector<WorkflowStep> steps;
+  std::string note;
+  Cites cite;
+  Source where;
+};
+
 struct ChecklistItem {
   std::string id, text, role, note;
   Cites cite;
@@ -260,6 +292,7 @@ struct Pack {
   std::vector<Flow> flows;
   SeparationOfDuties sod;
   std::vector<Duty> duties;
+  std::vector<Workflow> workflows;
   std::vector<ChecklistItem> checklist;
   std::vector<Parameter> parameters;
   Evidence evidence;

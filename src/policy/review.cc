@@ -79,6 +79,10 @@ void ForEachCite(const Pack& p,
   for (const auto& x : p.flows) all(x.cite, "flows「" + x.from + "→" + x.to + "」");
   all(p.sod.cite, "separation_of_duties");
   for (const auto& x : p.duties) all(x.cite, named("duties", x.id));
+  for (const auto& x : p.workflows) {
+    all(x.cite, named("workflows", x.id));
+    for (const auto& s : x.steps) all(s.cite, named("workflows", x.id) + ".steps「" + s.id + "」");
+  }
   for (const auto& x : p.checklist) all(x.cite, named("checklist", x.id));
   for (const auto& x : p.parameters) all(x.cite, named("parameters", x.id));
   all(p.evidence.cite, "evidence");
