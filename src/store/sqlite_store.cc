@@ -446,6 +446,16 @@ class SqliteStore final : public Store {
     return out;
   }
 
+  std::vector<Row> ListPrefix(const std::string& kind, const std::string& prefix) override {
+    // A range over the primary key (kind, id): ids from `prefix` up to, not
+    // including, `prefix` followed by the highest byte UTF-8 never uses.
+    std::vector<Row> out;
+    Stmt s(db_, "SELECT id, data FROM rows WHERE kind = ?1 AND id >= ?2 AND id < ?3 ORDER BY id");
+    s.Bind(1, kind).Bind(2, prefix).Bind(3, prefix + "\xff");
+    while (s.Step()) out.push_back({*s.Text(0), *s.Text(1)});
+    return out;
+  }
+
   long long RegisterVersion() override {
     Stmt s(db_, "SELECT COALESCE(MAX(seq), 0) FROM history");
     s.Step();
