@@ -13,6 +13,7 @@ void AddPackCommand(CLI::App& app);
 void AddRegistryCommands(CLI::App& app);
 void AddDecideCommand(CLI::App& app);
 void AddLedgerCommand(CLI::App& app);
+void AddCaseCommands(CLI::App& app);
 int ExitCode();
 void SetExitCode(int code);
 

@@ -14,6 +14,7 @@
 
 #include "cli/commands.h"
 #include "output/output.h"
+#include "cases/cases.h"
 #include "cli/guard.h"
 #include "ledger/ledger.h"
 #include "policy/policy.h"
@@ -213,6 +214,18 @@ void AddLedgerCommand(CLI::App& app) {
           std::cerr << "検証中… " << done << " / " << total << " 件\n";
         }, kept);
         PrintReport(report, how);
+        // Cases: each state is what its events give (the events themselves
+        // are entries the check above held to the log).
+        const auto findings = cases::Verify(*s.store);
+        if (s.store->Count("cases") > 0 || !findings.empty()) {
+          if (findings.empty()) {
+            std::cout << "案件: " << s.store->Count("cases") << " 件、どの状態も出来事から導かれるものと一致しました。\n";
+          } else {
+            std::cout << "案件: " << findings.size() << " 件の問題があります。\n";
+            for (const auto& f : findings) std::cout << "  " << f.code << ": " << f.message << "\n";
+            SetExitCode(1);
+          }
+        }
       });
     });
   }

@@ -266,6 +266,7 @@ int main(int argc, char** argv) {
   mamori::cli::AddRegistryCommands(app);
   mamori::cli::AddDecideCommand(app);
   mamori::cli::AddLedgerCommand(app);
+  mamori::cli::AddCaseCommands(app);
   NameSubcommandGroups(app);
   try {
     app.parse(argc, argv);

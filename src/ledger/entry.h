@@ -26,8 +26,13 @@ inline std::string_view EnvelopeKind(std::string_view entry) {
   return to == std::string_view::npos ? std::string_view() : entry.substr(from, to - from);
 }
 
-// The kind of entry that records a change to register `reg`.
-inline std::string_view ChangeKind(std::string_view reg) { return reg == "pack_versions" ? "pack" : "register"; }
+// The kind of entry that records a change to the store's rows of `reg`: a
+// case's state and events (src/cases) are "case", a pack switch "pack".
+inline std::string_view ChangeKind(std::string_view reg) {
+  if (reg == "pack_versions") return "pack";
+  if (reg == "cases" || reg == "case_events") return "case";
+  return "register";
+}
 
 // The data of a register change: {"after","before","command","id","register"},
 // rows embedded as canonical objects (null when the row did not / does not exist).

@@ -45,7 +45,7 @@ auto RefusingUnwritable(std::string_view kind, F&& f) {
   try {
     return f();
   } catch (const std::invalid_argument&) {
-    const std::string what = kind == "decision" ? "判定" : kind == "register" ? "台帳の変更" : kind == "pack" ? "パックの適用" : std::string(kind);
+    const std::string what = kind == "decision" ? "判定" : kind == "register" ? "台帳の変更" : kind == "pack" ? "パックの適用" : kind == "case" ? "案件の出来事" : std::string(kind);
     throw store::Error("E-LEDGER-024", what + "を証跡に記録できません: UTF-8 として正しくない文字か、NaN・無限大の数値が含まれています。"
                                              "入力ファイルの文字コードと値を確かめてから、やり直してください（この" + what + "は記録されていません）。");
   }

@@ -21,7 +21,7 @@ std::string N(long long v) { return std::to_string(v); }
 
 bool IsChange(std::string_view entry) {
   const std::string_view k = EnvelopeKind(entry);
-  return k == "register" || k == "pack";
+  return k == "register" || k == "pack" || k == "case";
 }
 
 std::optional<std::string> Rebuild(const store::HistoryRow& h) {

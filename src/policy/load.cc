@@ -572,6 +572,7 @@ void Loader::File(const std::string& path, const std::string& shown, bool manife
         w.kind = e.OneOf("kind", {"application", "exception", "incident"}, true);
         w.actions = e.StrList("actions", w.kind == "application");
         w.applicants = e.StrList("applicants");
+        w.emergency = e.Bool("emergency");
         w.note = e.Str("note");
         w.cite = e.CitesOf("cite", true);
         if (const toml::array* steps = e.Array("steps")) {

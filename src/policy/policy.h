@@ -215,6 +215,8 @@ struct Workflow {
   std::vector<std::string> actions;
   // Who may open it (roles); empty: anyone in the 職員 register.
   std::vector<std::string> applicants;
+  // An exception taken first and reported after (安田町 第120条: 緊急時).
+  bool emergency = false;
   std::vector<WorkflowStep> steps;
   std::string note;
   Cites cite;

@@ -1,0 +1,145 @@
+// cases: the policy's procedures running (案件) — applications through their
+// approvals, exceptions, incidents — as the pack's workflows lay them down.
+//
+// Invariants:
+//  * A case is its events. Each event is a row of "case_events" and the
+//    case's state a row of "cases", both written through the store's one path
+//    in the same transaction, so each is an evidence entry (kind "case") and
+//    a failed command leaves neither. The state row is always Replay() of the
+//    events; Verify() recomputes it, so a state edited by hand is found.
+//  * Whoever acts on a step is resolved on the day they act, from the
+//    registers of that day: the approvers of a decision step by deciding the
+//    case's request again for that day (so after a 異動 the new 課長 approves
+//    and the former one cannot), a role step by the role's holders that day.
+//    Nobody is ever assumed: a vacant step waits and says why.
+//  * Every command that changes a case takes the write lock first and reads
+//    the case under it, so of two people acting on one step at once exactly
+//    one lands and the other is told who did.
+//  * A value mamori does not know (a step's record not given, a next step the
+//    workflow does not have, a person not in the registers) is an error with
+//    a stable code (E-CASE-0xx) and changes nothing.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/engine.h"
+#include "policy/policy.h"
+#include "reiki/reiki.h"
+#include "store/store.h"
+
+namespace mamori::cases {
+
+using Json = nlohmann::json;
+
+// The state of one case as Replay() derives it: the static part fixed when
+// it was opened (the workflow, the steps, the request, the article texts of
+// that day) and what has happened since.
+struct State {
+  Json data;  // the "cases" row (see case_state.cc for its members)
+  std::string id() const { return data.value("id", ""); }
+  std::string status() const { return data.value("status", ""); }
+  int current() const { return data.value("current", -1); }
+};
+
+// Events of one case, in order -> its state. Throws store::Error E-CASE-101
+// when the events cannot have happened (an approval of a step that was not
+// current, an event after the end): what Verify() reports.
+State Replay(const std::vector<Json>& events);
+
+// Japanese names of the statuses: open 審査中, returned 差戻し, rejected 却下,
+// withdrawn 取下げ, done 完了.
+std::string StatusName(const std::string& status);
+
+struct Who {
+  std::string person, name, post;  // post: the post or designation acted through
+  bool acting = false;             // 代理 (代決)
+};
+
+// What a command did, for the CLI to print.
+struct Outcome {
+  std::string case_id;
+  std::string message;  // Japanese, one or more lines
+  State state;
+};
+
+class Cases {
+ public:
+  // `regulation` is the pack's text; `at` the JST timestamp commands record
+  // ("" = now); `actor` the operator who ran the command.
+  Cases(store::Store& store, const policy::Pack& pack, const reiki::Regulation& regulation, std::string actor);
+
+  // mamori apply: decides `request_json` (the decide contract) for `as` on
+  // `date` ("" = today). deny: refused with the reasons (E-CASE-001), no
+  // case. permit: no case, says so. approval_required: opens a case of the
+  // workflow for the action (E-CASE-003 when the pack has none).
+  Outcome Apply(const std::string& request_json, const std::string& as, const std::string& date);
+
+  // A case opened by hand: an exception (例外措置) or an incident, of the
+  // workflow `workflow_id`, with its fields (departs, measure, reason, until,
+  // what happened …) kept as the opening record.
+  Outcome Open(const std::string& workflow_id, const std::string& as, const Json& fields, const std::string& unit,
+               const std::string& date);
+
+  enum class Verb { kApprove, kRecord, kReject, kReturn, kResubmit, kWithdraw, kConfirm, kNote };
+  struct Act {
+    Verb verb = Verb::kApprove;
+    std::string as, date;                // the person acting; the day ("" = today)
+    std::string reason;                  // reject / return / withdraw / note
+    Json records = Json::object();       // the step's records, by name
+    std::string next;                    // the step chosen when several may follow
+    std::vector<std::string> present;    // a committee step: the members who sat
+  };
+  Outcome Do(const std::string& case_id, const Act& act);
+
+  // The case, replayed from its events (E-CASE-005 when there is no such case).
+  State Get(const std::string& case_id);
+  std::vector<Json> Events(const std::string& case_id);
+
+  // Who may act on the case's current step on `date`, and, when nobody may,
+  // why (空席, the step's role not filled).
+  std::vector<Who> Actors(const State& s, const std::string& date, std::string* why = nullptr);
+
+  struct Filter {
+    std::string kind, status, applicant, unit, from, to;  // dates: opened between, inclusive
+  };
+  std::vector<State> List(const Filter& f);
+  // What waits for `person` on `date`: the open cases whose current step they
+  // may act on that day, oldest first.
+  std::vector<State> Inbox(const std::string& person, const std::string& date);
+
+  // Japanese text of a case: its steps, who acted as whom and when, who may
+  // act now, the article texts it was opened under.
+  std::string Show(const State& s, const std::string& date);
+
+ private:
+  struct Resolved;
+  Resolved Resolve(const State& s, int step, const std::string& date);
+  Json OpenEvent(const Json& open, const std::string& as, const std::string& name, const std::string& day);
+  void Write(const std::string& case_id, const std::optional<State>& before, const std::vector<Json>& events, Json event,
+             const std::string& at);
+  std::string At(const std::string& date) const;
+
+  store::Store& store_;
+  const policy::Pack& pack_;
+  const reiki::Regulation& regulation_;
+  std::string actor_;
+  // Compiled once per command, on first need: a command sees one state of
+  // the registers (it holds the write lock while it acts).
+  std::shared_ptr<const engine::Snapshot> snapshot_;
+};
+
+// Every case's state row is Replay() of its events, and every event belongs
+// to a case: findings E-CASE-101 (events that cannot have happened),
+// E-CASE-102 (a state row that is not what its events give), E-CASE-103 (a
+// case without events, or events without a case).
+struct Finding {
+  std::string code, case_id, message;
+};
+std::vector<Finding> Verify(store::Store& store);
+
+}  // namespace mamori::cases

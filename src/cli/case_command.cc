@@ -1,0 +1,367 @@
+// `mamori apply`, `mamori case …`, `mamori exception …`, `mamori incident …`:
+// the policy's procedures from the command line. The CLI is the operator's
+// tool: --as names the person it acts for, and that is what is recorded
+// (the server will authenticate the person instead).
+#include <CLI/CLI.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "cases/cases.h"
+#include "cli/commands.h"
+#include "cli/guard.h"
+#include "ledger/ledger.h"
+#include "ledger/merkle.h"
+#include "registry/binding.h"
+#include "registry/io/table_io.h"
+
+namespace mamori::cli {
+namespace {
+
+namespace fs = std::filesystem;
+using Json = nlohmann::json;
+
+std::string DefaultDb() {
+  const char* env = std::getenv("MAMORI_DB");
+  return env ? env : "mamori.db";
+}
+
+// A store with its pack, text and cases, for one command.
+struct CaseSession {
+  registry::Bound b;
+  reiki::Regulation reg;
+  cases::Cases cases;
+  explicit CaseSession(const std::string& db, const std::string& actor)
+      : b(registry::Open(db)),
+        reg(reiki::ParseFile((fs::path(b.pack.dir) / b.pack.regulation.file).string())),
+        cases(*b.store, b.pack, reg, actor) {}
+};
+
+std::string DateOf(const std::string& s, const char* option) {
+  if (s.empty()) return "";
+  if (auto d = registry::io::ParseDate(s)) return *d;
+  throw store::Error("E-CASE-008", std::string(option) + " の日付「" + s + "」を読めません（例: 2026-04-01、令和8年4月1日）。");
+}
+
+std::string ReadRequest(const std::string& input) {
+  std::stringstream ss;
+  if (input.empty() || input == "-") {
+    ss << std::cin.rdbuf();
+  } else {
+    if (std::string why = reiki::FileProblem(input); !why.empty())
+      throw store::Error("E-DEC-003", "要求のファイル「" + input + "」" + why + "。");
+    std::ifstream in(input, std::ios::binary);
+    ss << in.rdbuf();
+  }
+  return ss.str();
+}
+
+// "項目=値" pairs -> {項目: 値}; a pair without "=" is an error naming it.
+Json Records(const std::vector<std::string>& pairs) {
+  Json out = Json::object();
+  for (const auto& p : pairs) {
+    const auto eq = p.find('=');
+    if (eq == std::string::npos || eq == 0)
+      throw store::Error("E-CASE-012", "--record「" + p + "」は「項目=値」の形で書いてください（例: --record 持ち込んだ日時=2026-12-03 17:00）。");
+    out[p.substr(0, eq)] = p.substr(eq + 1);
+  }
+  return out;
+}
+
+std::vector<std::string> SplitComma(const std::string& s) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (char c : s + ",") {
+    if (c == ',') {
+      if (!cur.empty()) out.push_back(cur);
+      cur.clear();
+    } else if (c != ' ') {
+      cur += c;
+    }
+  }
+  return out;
+}
+
+void Print(const cases::Outcome& o, const std::string& format) {
+  if (format == "json") {
+    Json j = {{"case", o.case_id.empty() ? Json() : Json(o.case_id)}, {"message", o.message}};
+    if (!o.case_id.empty()) j["state"] = o.state.data;
+    std::cout << j.dump() << "\n";
+  } else {
+    std::cout << o.message << "\n";
+  }
+}
+
+std::string Today() { return store::NowJst().substr(0, 10); }
+
+}  // namespace
+
+void AddCaseCommands(CLI::App& app) {
+  static std::string db = DefaultDb();
+  static std::string actor = std::getenv("USER") ? std::getenv("USER") : "mamori";
+  static std::string format = "text";
+  auto add_common = [](CLI::App* cmd) {
+    cmd->add_option("--db", db, "データベースのファイル");
+    cmd->add_option("--format,-f", format, "text | json")->check(CLI::IsMember({"text", "json"}));
+  };
+  {
+    auto* cmd = app.add_subcommand("apply", "申請する: 要求（decide の形式）を判定し、承認が要れば案件を開く");
+    static std::string input, as, at;
+    cmd->add_option("REQUEST", input, "要求の JSON ファイル（省略または - で標準入力）");
+    cmd->add_option("--as", as, "申請する人の職員番号")->required();
+    cmd->add_option("--at", at, "申請の日付（既定: 今日）");
+    add_common(cmd);
+    cmd->callback([] {
+      Guard([] {
+        CaseSession s(db, actor);
+        Print(s.cases.Apply(ReadRequest(input), as, DateOf(at, "--at")), format);
+      });
+    });
+  }
+  auto* kase = app.add_subcommand("case", "案件: 受信箱、一覧、表示、承認・却下・差戻し・記録、証明");
+  kase->require_subcommand(1);
+  {
+    auto* cmd = kase->add_subcommand("inbox", "その人が今日進められる案件（古い順）");
+    static std::string as, as_of;
+    cmd->add_option("--as", as, "職員番号")->required();
+    cmd->add_option("--as-of", as_of, "日付（既定: 今日）");
+    add_common(cmd);
+    cmd->callback([] {
+      Guard([] {
+        CaseSession s(db, actor);
+        const std::string day = as_of.empty() ? Today() : DateOf(as_of, "--as-of");
+        if (!s.b.store->Get("people", as))
+          throw store::Error("E-CASE-004", "「" + as + "」は職員の台帳にありません。職員番号を確かめてください。");
+        auto list = s.cases.Inbox(as, day);
+        if (format == "json") {
+          Json out = Json::array();
+          for (const auto& c : list) out.push_back(c.data);
+          std::cout << out.dump() << "\n";
+          return;
+        }
+        std::cout << as << " が " << day << " に進められる案件: " << list.size() << " 件\n";
+        for (const auto& c : list) {
+          const auto& step = c.data["steps"][static_cast<std::size_t>(std::max(0, c.current()))];
+          std::cout << "  " << c.id() << " " << c.data.value("name", "") << "（" << c.data.value("applicant", "") << " "
+                    << c.data.value("applicant_name", "") << "、" << c.data.value("opened_at", "").substr(0, 16) << "）: "
+                    << (c.status() == "returned" ? "差戻し（再申請を待っています）" : step.value("name", "")) << "\n";
+        }
+      });
+    });
+  }
+  {
+    auto* cmd = kase->add_subcommand("list", "案件の一覧（種類・状態・申請者・組織・開始日で絞る）");
+    static cases::Cases::Filter f;
+    cmd->add_option("--kind", f.kind, "application | exception | incident、または手順の id");
+    cmd->add_option("--state", f.status, "open | returned | rejected | withdrawn | done（日本語でも）");
+    cmd->add_option("--applicant", f.applicant, "申請者・報告者の職員番号");
+    cmd->add_option("--unit", f.unit, "組織（コードまたは名称）");
+    cmd->add_option("--from", f.from, "開始日がこの日以降");
+    cmd->add_option("--to", f.to, "開始日がこの日以前");
+    add_common(cmd);
+    cmd->callback([] {
+      Guard([] {
+        CaseSession s(db, actor);
+        cases::Cases::Filter g = f;
+        g.from = DateOf(f.from, "--from");
+        g.to = DateOf(f.to, "--to");
+        auto list = s.cases.List(g);
+        if (format == "json") {
+          Json out = Json::array();
+          for (const auto& c : list) out.push_back(c.data);
+          std::cout << out.dump() << "\n";
+          return;
+        }
+        for (const auto& c : list)
+          std::cout << c.id() << "\t" << cases::StatusName(c.status()) << "\t" << c.data.value("name", "") << "\t"
+                    << c.data.value("applicant", "") << " " << c.data.value("applicant_name", "") << "\t"
+                    << c.data.value("unit_name", "") << "\t" << c.data.value("opened_at", "") << "\n";
+        std::cerr << list.size() << " 件\n";
+      });
+    });
+  }
+  {
+    auto* cmd = kase->add_subcommand("show", "案件の段・出来事・根拠条文（その日に進められる人つき）");
+    static std::string id, as_of;
+    cmd->add_option("ID", id, "案件の番号")->required();
+    cmd->add_option("--as-of", as_of, "進められる人を答える日（既定: 今日）");
+    add_common(cmd);
+    cmd->callback([] {
+      Guard([] {
+        CaseSession s(db, actor);
+        auto st = s.cases.Get(id);
+        if (format == "json") {
+          std::cout << Json{{"state", st.data}, {"events", s.cases.Events(id)}}.dump() << "\n";
+          return;
+        }
+        std::cout << s.cases.Show(st, as_of.empty() ? Today() : DateOf(as_of, "--as-of"));
+      });
+    });
+  }
+  // The verbs on a case: each one event, each by --as on --at.
+  struct VerbDef {
+    const char* name;
+    const char* help;
+    cases::Cases::Verb verb;
+  };
+  static const VerbDef verbs[] = {
+      {"approve", "待っている承認の段を承認する（その日の在任者・代理者だけ）", cases::Cases::Verb::kApprove},
+      {"record", "待っている記録の段を記録する（--record 項目=値）", cases::Cases::Verb::kRecord},
+      {"confirm", "許可に付いた義務を確かめたと記録する（申請者）", cases::Cases::Verb::kConfirm},
+      {"reject", "却下する（--reason が必要）", cases::Cases::Verb::kReject},
+      {"return", "差し戻す（--reason が必要）", cases::Cases::Verb::kReturn},
+      {"resubmit", "差し戻された案件を再申請する（申請者）", cases::Cases::Verb::kResubmit},
+      {"withdraw", "取り下げる（申請者）", cases::Cases::Verb::kWithdraw},
+      {"note", "メモを残す（--text）", cases::Cases::Verb::kNote},
+  };
+  for (const auto& v : verbs) {
+    auto* cmd = kase->add_subcommand(v.name, v.help);
+    struct Opts {
+      std::string id, as, at, reason, next, present;
+      std::vector<std::string> records;
+    };
+    auto* o = new Opts();  // lives as long as the app: CLI11 keeps pointers into it
+    cmd->add_option("ID", o->id, "案件の番号")->required();
+    cmd->add_option("--as", o->as, "進める人の職員番号")->required();
+    cmd->add_option("--at", o->at, "日付（既定: 今日）");
+    if (v.verb == cases::Cases::Verb::kNote) cmd->add_option("--text", o->reason, "メモの内容")->required();
+    else cmd->add_option("--reason", o->reason, "理由");
+    cmd->add_option("--record", o->records, "記録する項目=値（いくつでも）");
+    cmd->add_option("--next", o->next, "次の段が選べるとき、その段の id（end で終わり）");
+    cmd->add_option("--present", o->present, "委員会の段で、出席した委員の職員番号（カンマ区切り）");
+    add_common(cmd);
+    const cases::Cases::Verb verb = v.verb;
+    cmd->callback([o, verb] {
+      Guard([o, verb] {
+        CaseSession s(db, actor);
+        cases::Cases::Act act;
+        act.verb = verb;
+        act.as = o->as;
+        act.date = DateOf(o->at, "--at");
+        act.reason = o->reason;
+        act.records = Records(o->records);
+        act.next = o->next;
+        act.present = SplitComma(o->present);
+        Print(s.cases.Do(o->id, act), format);
+      });
+    });
+  }
+  {
+    auto* cmd = kase->add_subcommand("proof", "案件の各出来事が証跡に含まれることの証明（監査人向け）");
+    static std::string id;
+    cmd->add_option("ID", id, "案件の番号")->required();
+    add_common(cmd);
+    cmd->callback([] {
+      Guard([] {
+        CaseSession s(db, actor);
+        auto st = s.cases.Get(id);
+        auto head = s.b.ledger->Head();
+        if (!head) throw store::Error("E-CASE-017", "証跡に署名付きツリーヘッドがありません。");
+        Json out = Json::array();
+        bool all = true;
+        const auto events = s.cases.Events(id);
+        for (std::size_t i = 0; i < events.size(); ++i) {
+          const std::string row = id + "/" + std::string(4 - std::min<std::size_t>(4, std::to_string(i + 1).size()), '0') + std::to_string(i + 1);
+          long long seq = -1;
+          for (const auto& h : s.b.store->History("case_events", row)) seq = h.log_seq;
+          if (seq < 0) {
+            all = false;
+            out.push_back({{"event", i + 1}, {"verified", false}, {"reason", "証跡のエントリが記録されていません"}});
+            continue;
+          }
+          auto p = s.b.ledger->ProveInclusion(static_cast<std::uint64_t>(seq));
+          const bool ok = ledger::VerifyInclusion(p.seq, p.size, p.leaf, p.path, p.root);
+          all &= ok;
+          Json path = Json::array();
+          for (const auto& h : p.path) path.push_back(ledger::Hex(h));
+          out.push_back({{"event", i + 1}, {"type", events[i].value("type", "")}, {"entry", p.seq}, {"size", p.size},
+                         {"leaf", ledger::Hex(p.leaf)}, {"root", ledger::Hex(p.root)}, {"path", path}, {"verified", ok}});
+        }
+        if (format == "json") {
+          std::cout << Json{{"case", id}, {"proofs", out}, {"verified", all}}.dump() << "\n";
+        } else {
+          std::cout << "案件 " << id << " の出来事 " << events.size() << " 件の包含証明（大きさ " << head->size << " の木、根 "
+                    << ledger::Hex(head->root) << "）:\n";
+          for (const auto& p : out)
+            std::cout << "  #" << p["event"] << " " << p.value("type", "") << ": エントリ #" << p.value("entry", -1) << "、監査パス "
+                      << (p.contains("path") ? p["path"].size() : 0) << " 個 — " << (p["verified"].get<bool>() ? "OK" : "NG") << "\n";
+          std::cout << (all ? "OK: すべての出来事が証跡に含まれています。" : "NG: 含まれていない出来事があります。") << "\n";
+        }
+        if (!all) SetExitCode(1);
+      });
+    });
+  }
+  // Exceptions (例外措置) and incidents: cases opened by hand.
+  auto* exc = app.add_subcommand("exception", "例外措置: 申請（--emergency で緊急時の事後報告）");
+  exc->require_subcommand(1);
+  {
+    auto* cmd = exc->add_subcommand("apply", "例外措置を申請する（緊急時は講じたうえで --emergency）");
+    static std::string as, departs, measure, reason, until, unit, at, workflow;
+    static bool emergency = false;
+    cmd->add_option("--as", as, "申請する人の職員番号")->required();
+    cmd->add_option("--departs", departs, "遵守しない条項（例: 第46条第4項）")->required();
+    cmd->add_option("--measure", measure, "代わりに講じる措置")->required();
+    cmd->add_option("--reason", reason, "合理的な理由")->required();
+    cmd->add_option("--until", until, "期間の終わり");
+    cmd->add_option("--unit", unit, "組織（既定: 申請者の所属）");
+    cmd->add_option("--at", at, "日付（既定: 今日）");
+    cmd->add_option("--workflow", workflow, "手順の id（パックに例外措置の手順が複数あるとき）");
+    cmd->add_flag("--emergency", emergency, "緊急時: 措置を講じたうえで事後に報告する");
+    add_common(cmd);
+    cmd->callback([] {
+      Guard([] {
+        CaseSession s(db, actor);
+        std::string id = workflow;
+        if (id.empty()) {
+          for (const auto& w : s.b.pack.workflows)
+            if (w.kind == "exception" && w.emergency == emergency) id = w.id;
+          if (id.empty())
+            throw store::Error("E-CASE-003", std::string("パックに") + (emergency ? "緊急時の" : "") + "例外措置の手順がありません。");
+        }
+        Json fields = {{"departs", departs}, {"measure", measure}, {"reason", reason}};
+        if (!until.empty()) fields["until"] = DateOf(until, "--until");
+        if (emergency) fields["emergency"] = "はい";
+        Print(s.cases.Open(id, as, fields, unit, DateOf(at, "--at")), format);
+      });
+    });
+  }
+  auto* inc = app.add_subcommand("incident", "情報セキュリティインシデント: 報告");
+  inc->require_subcommand(1);
+  {
+    auto* cmd = inc->add_subcommand("report", "インシデントを報告する（住民等からの報告を受けたときは --from-resident）");
+    static std::string as, what, unit, at, workflow, system;
+    static bool resident = false;
+    cmd->add_option("--as", as, "報告する人（職員）の職員番号")->required();
+    cmd->add_option("--what", what, "何が起きたか")->required();
+    cmd->add_option("--unit", unit, "組織（既定: 報告者の所属）");
+    cmd->add_option("--system", system, "関わる情報システム");
+    cmd->add_option("--at", at, "日付（既定: 今日）");
+    cmd->add_option("--workflow", workflow, "手順の id（パックにインシデントの手順が複数あるとき）");
+    cmd->add_flag("--from-resident", resident, "住民等外部から報告を受けた");
+    add_common(cmd);
+    cmd->callback([] {
+      Guard([] {
+        CaseSession s(db, actor);
+        std::string id = workflow;
+        if (id.empty()) {
+          int n = 0;
+          for (const auto& w : s.b.pack.workflows)
+            if (w.kind == "incident") id = w.id, ++n;
+          if (n == 0) throw store::Error("E-CASE-003", "パックにインシデントの手順がありません。");
+          if (n > 1) throw store::Error("E-CASE-003", "パックにインシデントの手順が複数あります。--workflow で指定してください。");
+        }
+        Json fields = {{"what", what}};
+        if (!system.empty()) fields["system"] = system;
+        if (resident) fields["from_resident"] = "はい";
+        Print(s.cases.Open(id, as, fields, unit, DateOf(at, "--at")), format);
+      });
+    });
+  }
+}
+
+}  // namespace mamori::cli

@@ -1,0 +1,322 @@
+// Cases run as 安田町's text lays them down, on the sample town: the post
+// holders of the day each step is taken act on it, nobody else, and every
+// step is evidence the ledger proves. Expected people come from the sample
+// town's registers (税務課長 000004 until 2026-03-31, 000022 from 2026-04-01;
+// 副町長 000001 = CISO, 第11条第1項, with 000002 acting 2026-05-07..13).
+#include <gtest/gtest.h>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "common/raw_sql.h"
+#include "reiki/cli_util.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using mamori::test_util::CliResult;
+using Json = nlohmann::json;
+
+struct Town {
+  fs::path dir = mamori::test_util::ScratchDir("mamori_cases");
+  std::string db = (dir / "t.db").string();
+  Town() {
+    EXPECT_EQ(Run({"init", "--pack", std::string(MAMORI_PACKS_DIR) + "/yasuda", "--db", db}).status, 0);
+    EXPECT_EQ(Run({"sample"}).status, 0);
+  }
+  CliResult Run(std::vector<std::string> args) {
+    if (args.size() > 0 && args[0] != "init") args.insert(args.end(), {"--db", db});
+    return mamori::test_util::RunMamori(args, dir);
+  }
+  std::string Request(const std::string& name, const std::string& json) {
+    std::ofstream(dir / name) << json;
+    return (dir / name).string();
+  }
+  // Opens a case and returns its id.
+  std::string Apply(const std::string& json, const std::string& as, const std::string& at = "") {
+    std::vector<std::string> args = {"apply", Request("r.json", json), "--as", as, "--format", "json"};
+    if (!at.empty()) args.insert(args.end(), {"--at", at});
+    auto r = Run(args);
+    EXPECT_EQ(r.status, 0) << r.err;
+    return r.status == 0 ? Json::parse(r.out).value("case", "") : "";
+  }
+  Json State(const std::string& id) {
+    auto r = Run({"case", "show", id, "--format", "json"});
+    EXPECT_EQ(r.status, 0) << r.err;
+    return Json::parse(r.out);
+  }
+  long long LogSize() {
+    auto r = Run({"ledger", "head", "--json"});
+    return r.status == 0 ? Json::parse(r.out).value("size", -1LL) : -1;
+  }
+};
+
+bool Has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+const char* kTakeOut = R"({"action":"take_out","resource":"A0000022"})";
+
+// The issue's acceptance, step by step: 第46条第4項 (the 課長's permission),
+// 第46条第8項 (the 情報セキュリティ責任者's record of take-out and bring-in).
+TEST(Apply, ATakeOutWaitsForTodaysKachouAndOnlyThemAndIsProvedEndToEnd) {
+  Town t;
+  const std::string id = t.Apply(kTakeOut, "000023");
+  ASSERT_FALSE(id.empty());
+  auto inbox = t.Run({"case", "inbox", "--as", "000022"});
+  EXPECT_TRUE(Has(inbox.out, id)) << inbox.out;
+  EXPECT_FALSE(Has(t.Run({"case", "inbox", "--as", "000004"}).out, id));
+  // The former 課長: refused, in Japanese, naming who may; nothing changes.
+  const long long before = t.LogSize();
+  auto former = t.Run({"case", "approve", id, "--as", "000004"});
+  EXPECT_EQ(former.status, 2);
+  EXPECT_TRUE(Has(former.err, "E-CASE-010")) << former.err;
+  EXPECT_TRUE(Has(former.err, "進められるのは 000022")) << former.err;
+  EXPECT_EQ(t.LogSize(), before);
+  // Today's 課長 approves; the applicant confirms the obligations.
+  ASSERT_EQ(t.Run({"case", "approve", id, "--as", "000022"}).status, 0);
+  auto confirm = t.Run({"case", "confirm", id, "--as", "000023"});
+  ASSERT_EQ(confirm.status, 0) << confirm.err;
+  // The 課長 records the take-out and, later, the bring-in (第46条第8項).
+  auto missing = t.Run({"case", "record", id, "--as", "000022"});
+  EXPECT_EQ(missing.status, 2);
+  EXPECT_TRUE(Has(missing.err, "E-CASE-012")) << missing.err;
+  ASSERT_EQ(t.Run({"case", "record", id, "--as", "000022", "--record", "持ち出した日時=2026-12-03 09:10",
+                   "--record", "持ち出したもの=会議録 22（USBメモリ D00005）"}).status, 0);
+  auto choose = t.Run({"case", "record", id, "--as", "000022", "--record", "持ち込んだ日時=2026-12-03 17:30",
+                       "--record", "持ち込んだもの=会議録 22"});
+  EXPECT_EQ(choose.status, 2);  // a mobile device needs the check of 第83条第6項; which way?
+  EXPECT_TRUE(Has(choose.err, "E-CASE-014")) << choose.err;
+  EXPECT_TRUE(Has(choose.err, "reconnect_check")) << choose.err;
+  auto back = t.Run({"case", "record", id, "--as", "000022", "--record", "持ち込んだ日時=2026-12-03 17:30",
+                     "--record", "持ち込んだもの=会議録 22", "--next", "end"});
+  ASSERT_EQ(back.status, 0) << back.err;
+  auto s = t.State(id);
+  EXPECT_EQ(s["state"]["status"], "done");
+  EXPECT_EQ(s["events"].size(), 5u);  // open, approve, confirm, take-out, bring-in: nothing else
+  // The evidence: the log verifies, every case state is its events, every event is proved.
+  auto verify = t.Run({"ledger", "verify"});
+  EXPECT_EQ(verify.status, 0) << verify.out << verify.err;
+  EXPECT_TRUE(Has(verify.out, "案件: 1 件、どの状態も出来事から導かれるものと一致しました")) << verify.out;
+  auto proof = t.Run({"case", "proof", id, "--format", "json"});
+  ASSERT_EQ(proof.status, 0) << proof.err;
+  auto p = Json::parse(proof.out);
+  EXPECT_TRUE(p["verified"].get<bool>());
+  EXPECT_EQ(p["proofs"].size(), s["events"].size());
+}
+
+// After a 異動 in the middle of a case the new 課長 approves and the former
+// one no longer can; the case shows both.
+TEST(Apply, AfterAPersonnelChangeTheNewHolderApprovesAndTheCaseShowsBoth) {
+  Town t;
+  const std::string id = t.Apply(kTakeOut, "000023", "2026-03-30");
+  auto opened = t.State(id);
+  EXPECT_TRUE(Has(opened["events"][0]["waiting"].dump(), "000004")) << opened.dump();
+  auto old = t.Run({"case", "approve", id, "--as", "000004", "--at", "2026-04-01"});
+  EXPECT_EQ(old.status, 2);
+  EXPECT_TRUE(Has(old.err, "000022")) << old.err;
+  ASSERT_EQ(t.Run({"case", "approve", id, "--as", "000022", "--at", "2026-04-01"}).status, 0);
+  auto show = t.Run({"case", "show", id});
+  EXPECT_TRUE(Has(show.out, "その日に待った人: 000004")) << show.out;
+  EXPECT_TRUE(Has(show.out, "済: 000022")) << show.out;
+}
+
+// A vacant post: the case waits and says why; it never skips the step.
+TEST(Apply, AVacantStepWaitsAndSaysWhy) {
+  Town t;
+  const std::string id = t.Apply(kTakeOut, "000023", "2024-03-01");  // before anyone held 税務課長
+  auto show = t.Run({"case", "show", id, "--as-of", "2024-03-01"});
+  EXPECT_TRUE(Has(show.out, "空席")) << show.out;
+  auto r = t.Run({"case", "approve", id, "--as", "000004", "--at", "2024-03-01"});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_TRUE(Has(r.err, "E-CASE-011")) << r.err;
+  EXPECT_EQ(t.State(id)["state"]["current"], 0);
+}
+
+// 第17条: the applicant never approves their own step.
+TEST(Apply, TheKachouCannotApproveTheirOwnTakeOut) {
+  Town t;
+  const std::string id = t.Apply(kTakeOut, "000022");
+  auto r = t.Run({"case", "approve", id, "--as", "000022"});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_TRUE(Has(r.err, "E-CASE-011")) << r.err;  // nobody else holds the post: it waits
+}
+
+TEST(Apply, DenyOpensNoCaseAndPermitSaysNoApplicationIsNeeded) {
+  Town t;
+  // 第31条第2項: from the マイナンバー利用事務系, no take-out.
+  auto deny = t.Run({"apply", t.Request("d.json", R"({"action":"take_out","resource":"A0000042","context":{"from_zone":"mynumber"}})"), "--as", "000050"});
+  EXPECT_EQ(deny.status, 2);
+  EXPECT_TRUE(Has(deny.err, "E-CASE-001")) << deny.err;
+  EXPECT_TRUE(Has(deny.err, "第31条第2項")) << deny.err;
+  // 第27条第2項 regulates 機密性2 and above only: a 機密性1 transport needs no one.
+  auto permit = t.Run({"apply", t.Request("p.json", R"({"action":"transport","resource":"A0000002"})"), "--as", "000050"});
+  EXPECT_EQ(permit.status, 0) << permit.err;
+  EXPECT_TRUE(Has(permit.out, "申請は要りません")) << permit.out;
+  EXPECT_TRUE(t.Run({"case", "list"}).out.empty());
+  // Someone else's name as the subject: refused.
+  auto other = t.Run({"apply", t.Request("o.json", R"({"subject":"000050","action":"take_out","resource":"A0000022"})"), "--as", "000023"});
+  EXPECT_EQ(other.status, 2);
+  EXPECT_TRUE(Has(other.err, "E-CASE-004")) << other.err;
+  auto nobody = t.Run({"apply", t.Request("n.json", kTakeOut), "--as", "999999"});
+  EXPECT_EQ(nobody.status, 2);
+  EXPECT_TRUE(Has(nobody.err, "E-CASE-004")) << nobody.err;
+}
+
+TEST(Apply, ReturnResubmitRejectAndWithdrawFollowTheirRules) {
+  Town t;
+  const std::string id = t.Apply(kTakeOut, "000023");
+  auto no_reason = t.Run({"case", "return", id, "--as", "000022"});
+  EXPECT_EQ(no_reason.status, 2);
+  EXPECT_TRUE(Has(no_reason.err, "E-CASE-016")) << no_reason.err;
+  ASSERT_EQ(t.Run({"case", "return", id, "--as", "000022", "--reason", "持ち出す期間を書いてください"}).status, 0);
+  EXPECT_EQ(t.State(id)["state"]["status"], "returned");
+  EXPECT_TRUE(Has(t.Run({"case", "inbox", "--as", "000023"}).out, id));  // back to the applicant
+  EXPECT_EQ(t.Run({"case", "resubmit", id, "--as", "000022"}).status, 2);  // only the applicant
+  ASSERT_EQ(t.Run({"case", "resubmit", id, "--as", "000023", "--reason", "期間: 12月3日のみ"}).status, 0);
+  EXPECT_EQ(t.State(id)["state"]["current"], 0);
+  ASSERT_EQ(t.Run({"case", "reject", id, "--as", "000022", "--reason", "代わりに庁内で閲覧できます"}).status, 0);
+  auto s = t.State(id)["state"];
+  EXPECT_EQ(s["status"], "rejected");
+  EXPECT_EQ(t.Run({"case", "approve", id, "--as", "000022"}).status, 2);
+  EXPECT_EQ(t.Run({"case", "withdraw", id, "--as", "000023"}).status, 2);  // already ended
+  const std::string second = t.Apply(kTakeOut, "000023");
+  ASSERT_EQ(t.Run({"case", "withdraw", second, "--as", "000023"}).status, 0);
+  EXPECT_EQ(t.State(second)["state"]["status"], "withdrawn");
+  auto unknown = t.Run({"case", "show", "C2026-999999"});
+  EXPECT_EQ(unknown.status, 2);
+  EXPECT_TRUE(Has(unknown.err, "E-CASE-005")) << unknown.err;
+  EXPECT_EQ(t.Run({"ledger", "verify"}).status, 0);
+}
+
+// 第119条: only the 情報セキュリティ責任者 and 情報システム管理者 may apply;
+// 第120条: in an emergency the measure is taken first and reported after,
+// with the time since shown and no deadline invented (「事後速やかに」).
+TEST(Exception, OnlyTheRolesTheTextNamesMayApplyAndTheEmergencyWaitsForItsReport) {
+  Town t;
+  auto staff = t.Run({"exception", "apply", "--as", "000023", "--departs", "第46条第4項", "--measure", "庁内で閲覧",
+                      "--reason", "窓口対応"});
+  EXPECT_EQ(staff.status, 2);
+  EXPECT_TRUE(Has(staff.err, "E-CASE-002")) << staff.err;
+  EXPECT_TRUE(Has(staff.err, "第119条")) << staff.err;
+  auto bad_ref = t.Run({"exception", "apply", "--as", "000022", "--departs", "第999条", "--measure", "x", "--reason", "y"});
+  EXPECT_EQ(bad_ref.status, 2);
+  EXPECT_TRUE(Has(bad_ref.err, "E-CASE-006")) << bad_ref.err;
+  auto e = t.Run({"exception", "apply", "--as", "000022", "--emergency", "--departs", "第46条第4項", "--measure",
+                  "USBメモリで持ち出して避難所で処理", "--reason", "災害対応で庁舎が使えない", "--format", "json"});
+  ASSERT_EQ(e.status, 0) << e.err;
+  const std::string id = Json::parse(e.out)["case"];
+  auto show = t.Run({"case", "show", id});
+  EXPECT_TRUE(Has(show.out, "経過:")) << show.out;
+  EXPECT_TRUE(Has(show.out, "期限: 未設定")) << show.out;
+  EXPECT_TRUE(Has(show.out, "第46条第4項 職員等は")) << show.out;  // the departed article's text
+  ASSERT_EQ(t.Run({"case", "record", id, "--as", "000022", "--record", "講じた例外措置=USBメモリで持ち出し",
+                   "--record", "講じた日時=2026-12-03 08:00"}).status, 0);
+  // The CISO (副町長 000001) reviews it.
+  EXPECT_TRUE(Has(t.Run({"case", "inbox", "--as", "000001"}).out, id));
+  ASSERT_EQ(t.Run({"case", "approve", id, "--as", "000001", "--record", "確認の結果=やむを得ない措置と認める"}).status, 0);
+  EXPECT_EQ(t.State(id)["state"]["status"], "done");
+}
+
+// An acting holder (代理) acts as such, recorded (代決).
+TEST(Exception, AnActingCisoDecidesAsSuchAndItIsRecorded) {
+  Town t;
+  auto e = t.Run({"exception", "apply", "--as", "000022", "--departs", "第46条第4項", "--measure", "庁内で閲覧",
+                  "--reason", "原本の確認", "--at", "2026-05-10", "--format", "json"});
+  ASSERT_EQ(e.status, 0) << e.err;
+  const std::string id = Json::parse(e.out)["case"];
+  auto r = t.Run({"case", "approve", id, "--as", "000002", "--at", "2026-05-10", "--record", "審査結果=許可"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_TRUE(Has(r.out, "代理として")) << r.out;
+  auto events = t.State(id)["events"];
+  EXPECT_TRUE(events.back()["acting"].get<bool>());
+  EXPECT_TRUE(Has(t.Run({"case", "show", id}).out, "代理（代決）"));
+}
+
+// Two CISOs of the day act on the one step at the same moment: exactly one lands.
+TEST(Exception, TwoHoldersActingAtOnceLandExactlyOneDecision) {
+  Town t;
+  auto e = t.Run({"exception", "apply", "--as", "000022", "--departs", "第46条第4項", "--measure", "m", "--reason", "r",
+                  "--at", "2026-05-10", "--format", "json"});
+  ASSERT_EQ(e.status, 0) << e.err;
+  const std::string id = Json::parse(e.out)["case"];
+  std::vector<pid_t> kids;
+  for (const char* who : {"000001", "000002"}) {
+    pid_t pid = fork();
+    if (pid == 0) {
+      auto r = t.Run({"case", "approve", id, "--as", who, "--at", "2026-05-10", "--record", "審査結果=許可"});
+      _exit(r.status);
+    }
+    kids.push_back(pid);
+  }
+  int ok = 0;
+  for (pid_t k : kids) {
+    int st = 0;
+    waitpid(k, &st, 0);
+    ok += WIFEXITED(st) && WEXITSTATUS(st) == 0;
+  }
+  EXPECT_EQ(ok, 1);
+  auto events = t.State(id)["events"];
+  EXPECT_EQ(events.size(), 2u);  // open and one decision
+  EXPECT_EQ(t.Run({"ledger", "verify"}).status, 0);
+}
+
+// 第54条〜第56条 with 第18条第5項・第6項: the chain to the CISO, a timestamp at every step.
+TEST(Incident, AStaffReportWalksTheChainToTheCisoWithATimestampAtEveryStep) {
+  Town t;
+  // The CISO designates the CSIRT and the 統一的な窓口 (第18条第2項・第3項).
+  std::ofstream(t.dir / "指名.csv") << "指名ID,役割,職員,指名者,開始日,終了日,根拠条文\n"
+                                     << "N1,CSIRT,000021,000001,2026-04-01,,第18条第2項\n"
+                                     << "N2,情報セキュリティに関する統一的な窓口,000041,000001,2026-04-01,,第18条第3項\n";
+  ASSERT_EQ(t.Run({"import", "指名", (t.dir / "指名.csv").string()}).status, 0);
+  auto r = t.Run({"incident", "report", "--as", "000023", "--what", "USBメモリを紛失した", "--format", "json"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  const std::string id = Json::parse(r.out)["case"];
+  struct Step {
+    std::vector<std::string> args;
+  };
+  const std::vector<Step> chain = {
+      {{"record", id, "--as", "000022", "--record", "受け付けた日時=9:00", "--record", "報告の内容=紛失"}},   // 第54条第1項 税務課長
+      {{"record", id, "--as", "000041", "--record", "受け付けた日時=9:05"}},                                // 窓口
+      {{"record", id, "--as", "000022", "--record", "報告した日時=9:10", "--record", "報告した相手=総務課長"}}, // 第54条第2項
+      {{"record", id, "--as", "000022", "--record", "報告した日時=9:20"}},                                  // 第54条第3項
+      {{"record", id, "--as", "000021", "--record", "評価=インシデント", "--record", "評価の理由=個人情報を含む", "--next", "csirt_to_ciso"}},
+      {{"record", id, "--as", "000021", "--record", "報告した日時=10:00"}},                                 // 第56条第2項
+      {{"record", id, "--as", "000021", "--record", "指示の内容=遠隔消去", "--record", "指示した情報セキュリティ責任者=000022"}},
+      {{"record", id, "--as", "000001", "--record", "報告先=総務省、高知県", "--record", "報告した日時=11:00", "--record", "報告した内容=紛失の第一報"}},
+      {{"record", id, "--as", "000001", "--record", "判断=公表する", "--record", "理由=住民の個人情報"}},  // 第18条第6項
+      {{"record", id, "--as", "000021", "--record", "原因=持ち出し記録の不備", "--record", "再発防止策=暗号化の徹底"}},
+      {{"record", id, "--as", "000001", "--record", "指示の内容=全課に暗号化を指示"}},                      // 第56条第5項
+  };
+  // Someone who does not hold the step's role that day is refused at each step.
+  EXPECT_EQ(t.Run({"case", "record", id, "--as", "000050", "--record", "受け付けた日時=9:00", "--record", "報告の内容=x"}).status, 2);
+  for (const auto& s : chain) {
+    std::vector<std::string> args = {"case"};
+    args.insert(args.end(), s.args.begin(), s.args.end());
+    auto x = t.Run(args);
+    ASSERT_EQ(x.status, 0) << s.args[2] << ": " << x.err;
+  }
+  auto st = t.State(id);
+  EXPECT_EQ(st["state"]["status"], "done");
+  for (const auto& step : st["state"]["steps"]) EXPECT_FALSE(step["done"].value("at", "").empty()) << step.dump();
+  EXPECT_TRUE(Has(t.Run({"case", "show", id}).out, "前の出来事から"));
+}
+
+// A state rewritten by SQL (a rejection turned into an approval) is found.
+TEST(Evidence, AStateRewrittenOutsideMamoriIsFound) {
+  Town t;
+  const std::string id = t.Apply(kTakeOut, "000023");
+  ASSERT_EQ(t.Run({"case", "reject", id, "--as", "000022", "--reason", "不要"}).status, 0);
+  mamori::test_util::Sql(t.db, "UPDATE rows SET data = replace(data, '\"status\":\"rejected\"', '\"status\":\"done\"') WHERE kind = 'cases'");
+  auto v = t.Run({"ledger", "verify"});
+  EXPECT_EQ(v.status, 1);
+  EXPECT_TRUE(Has(v.out, "E-LEDGER-116")) << v.out;
+  EXPECT_TRUE(Has(v.out, "E-CASE-102")) << v.out;
+}
+
+}  // namespace
