@@ -456,6 +456,11 @@ Outcome Cases::Open(const std::string& workflow_id, const std::string& as, const
       Fail("E-CASE-006", "--departs「" + ref + "」は規程の条項として見つかりません: " + e.what());
     }
   }
+  if (const std::string r = Field(fields, "renews"); !r.empty()) {
+    auto events = Events(r);
+    if (events.empty() || Replay(events).data.value("kind", "") != "exception")
+      Fail("E-CASE-006", "--renews「" + r + "」は例外措置の案件ではありません。`mamori exception review` で番号を確かめてください。");
+  }
   if (wf->kind == "incident" && Field(fields, "what").empty())
     Fail("E-CASE-006", "インシデントの報告には --what（何が起きたか）が必要です。");
   const std::string unit = unit_arg.empty() ? Field(person, "unit") : unit_arg;
@@ -646,6 +651,46 @@ std::vector<State> Cases::Inbox(const std::string& person, const std::string& da
     return a.data.value("opened_at", "") < b.data.value("opened_at", "");
   });
   return out;
+}
+
+registry::io::Table Cases::ExceptionRegister(const std::string& date) {
+  registry::io::Table t;
+  t.header = {"案件番号", "手順", "申請者", "氏名", "組織", "遵守しない条項", "代わりに講じる措置", "理由", "期間の終わり",
+              "申請日", "状態", "審査結果", "審査した者", "審査日", "経過日数", "期間", "更新する案件", "更新した案件"};
+  t.date_columns = {false, false, false, false, false, false, false, false, true, true, false, false, false, true, false, false, false, false};
+  std::map<std::string, std::string> renewed_by;
+  auto all = List({"exception", "", "", "", "", ""});
+  for (const auto& s : all) {
+    const std::string r = Field(s.data["fields"], "renews");
+    if (!r.empty()) renewed_by[r] = s.id();
+  }
+  for (const auto& s : all) {
+    const Json& f = s.data["fields"];
+    std::string result, by, on;
+    for (const auto& st : s.data["steps"]) {
+      if (!st.contains("done") || st.value("by", "") == "applicant") continue;
+      const Json& x = st["done"];
+      for (auto& [k, v] : x["records"].items())
+        if (v.is_string()) result += (result.empty() ? "" : "、") + k + ": " + v.get<std::string>();
+      by = x.value("by", "") + " " + x.value("by_name", "") + (x.value("acting", false) ? "（代理）" : "");
+      on = x.value("on", "");
+    }
+    if (s.status() == "rejected") {
+      result = "却下: " + s.data["rejected"].value("reason", "");
+      by = s.data["rejected"].value("by", "");
+    }
+    const std::string opened = s.data.value("opened_on", ""), until = Field(f, "until");
+    const long long days = (Seconds(date + "T00:00:00") - Seconds(opened + "T00:00:00")) / 86400;
+    std::string period;
+    if (s.status() == "done") period = until.empty() ? "期間の定めなし" : until < date ? "期間切れ" : "期間内";
+    else period = StatusName(s.status());
+    if (renewed_by.count(s.id())) period += "（更新済み）";
+    t.rows.push_back({s.id(), s.data.value("name", ""), s.data.value("applicant", ""), s.data.value("applicant_name", ""),
+                      s.data.value("unit_name", ""), Field(f, "departs"), Field(f, "measure"), Field(f, "reason"), until, opened,
+                      StatusName(s.status()), result, by, on, std::to_string(days < 0 ? 0 : days), period, Field(f, "renews"),
+                      renewed_by.count(s.id()) ? renewed_by[s.id()] : ""});
+  }
+  return t;
 }
 
 std::string Cases::Show(const State& s, const std::string& date) {

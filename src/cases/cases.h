@@ -29,6 +29,7 @@
 
 #include "engine/engine.h"
 #include "policy/policy.h"
+#include "registry/io/table_io.h"
 #include "reiki/reiki.h"
 #include "store/store.h"
 
@@ -111,6 +112,12 @@ class Cases {
   // What waits for `person` on `date`: the open cases whose current step they
   // may act on that day, oldest first.
   std::vector<State> Inbox(const std::string& person, const std::string& date);
+
+  // 安田町 第121条: the CISO keeps every exception's application and the
+  // result of its review, and checks them periodically. One row per
+  // exception case on `date`: its period, its age in days, whether it is in
+  // force, past its period, or renewed by a later case (fields.renews).
+  registry::io::Table ExceptionRegister(const std::string& date);
 
   // Japanese text of a case: its steps, who acted as whom and when, who may
   // act now, the article texts it was opened under.

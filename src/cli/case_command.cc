@@ -15,6 +15,7 @@
 #include "cases/cases.h"
 #include "cli/commands.h"
 #include "cli/guard.h"
+#include "output/output.h"
 #include "ledger/ledger.h"
 #include "ledger/merkle.h"
 #include "registry/binding.h"
@@ -312,6 +313,8 @@ void AddCaseCommands(CLI::App& app) {
     cmd->add_option("--at", at, "日付（既定: 今日）");
     cmd->add_option("--workflow", workflow, "手順の id（パックに例外措置の手順が複数あるとき）");
     cmd->add_flag("--emergency", emergency, "緊急時: 措置を講じたうえで事後に報告する");
+    static std::string renews;
+    cmd->add_option("--renews", renews, "期間の切れる例外措置を更新するとき、その案件の番号");
     add_common(cmd);
     cmd->callback([] {
       Guard([] {
@@ -326,12 +329,83 @@ void AddCaseCommands(CLI::App& app) {
         Json fields = {{"departs", departs}, {"measure", measure}, {"reason", reason}};
         if (!until.empty()) fields["until"] = DateOf(until, "--until");
         if (emergency) fields["emergency"] = "はい";
+        if (!renews.empty()) fields["renews"] = renews;
         Print(s.cases.Open(id, as, fields, unit, DateOf(at, "--at")), format);
       });
     });
   }
-  auto* inc = app.add_subcommand("incident", "情報セキュリティインシデント: 報告");
+  {
+    auto* cmd = exc->add_subcommand("review", "例外措置の申請と審査結果の一覧（安田町 第121条）: 期間・経過日数・期間切れ・更新");
+    static std::string as_of, out;
+    static bool force = false;
+    cmd->add_option("--as-of", as_of, "日付（既定: 今日）");
+    cmd->add_option("--out,-o", out, "xlsx または csv のファイル（省略時は表で表示）");
+    cmd->add_flag("--force", force, "既にあるファイルを置き換える");
+    cmd->add_option("--db", db, "データベースのファイル");
+    cmd->callback([] {
+      Guard([] {
+        std::optional<output::AtomicFile> file;
+        if (!out.empty()) file.emplace(out, output::Options{force, output::StoreFiles(db)});
+        CaseSession s(db, actor);
+        const std::string day = as_of.empty() ? Today() : DateOf(as_of, "--as-of");
+        auto t = s.cases.ExceptionRegister(day);
+        if (file) {
+          if (registry::io::IsWorkbook(out)) registry::io::WriteXlsx(file->temp_path(), "例外措置", t);
+          else file->stream() << registry::io::WriteCsv(t);
+          file->Commit();
+          std::cerr << "例外措置 " << t.rows.size() << " 件を " << out << " に書き出しました。\n";
+          return;
+        }
+        std::cout << "例外措置 " << t.rows.size() << " 件（" << day << " 時点）:\n";
+        for (const auto& r : t.rows)
+          std::cout << "  " << r[0] << " " << r[2] << " " << r[3] << "（" << r[4] << "）" << r[5] << " を遵守せず: " << r[6]
+                    << " — " << r[10] << "、" << r[15] << "、経過 " << r[14] << " 日" << (r[8].empty() ? "" : "、期間の終わり " + r[8])
+                    << (r[11].empty() ? "" : "、" + r[11]) << "\n";
+      });
+    });
+  }
+  // The steps of an exception and an incident under the names staff use;
+  // each is the same event as `mamori case record | approve | reject`.
+  struct Alias {
+    CLI::App* parent;
+    const char* name;
+    const char* help;
+    cases::Cases::Verb verb;
+  };
+  auto* inc = app.add_subcommand("incident", "情報セキュリティインシデント: 報告と、その後の段");
   inc->require_subcommand(1);
+  for (const Alias& a : {Alias{exc, "report", "緊急時の例外措置の事後報告を記録する（case record と同じ）", cases::Cases::Verb::kRecord},
+                         Alias{exc, "permit", "例外措置を許可する（case approve と同じ、--record 審査結果=…）", cases::Cases::Verb::kApprove},
+                         Alias{exc, "refuse", "例外措置を許可しない（case reject と同じ、--reason が必要）", cases::Cases::Verb::kReject},
+                         Alias{inc, "step", "インシデントの待っている段を記録する（case record と同じ。評価・指示・報告など）", cases::Cases::Verb::kRecord}}) {
+    auto* cmd = a.parent->add_subcommand(a.name, a.help);
+    struct Opts {
+      std::string id, as, at, reason, next;
+      std::vector<std::string> records;
+    };
+    auto* o = new Opts();  // lives as long as the app: CLI11 keeps pointers into it
+    cmd->add_option("ID", o->id, "案件の番号")->required();
+    cmd->add_option("--as", o->as, "進める人の職員番号")->required();
+    cmd->add_option("--at", o->at, "日付（既定: 今日）");
+    cmd->add_option("--reason", o->reason, "理由");
+    cmd->add_option("--record", o->records, "記録する項目=値（いくつでも）");
+    cmd->add_option("--next", o->next, "次の段が選べるとき、その段の id（end で終わり）");
+    add_common(cmd);
+    const cases::Cases::Verb verb = a.verb;
+    cmd->callback([o, verb] {
+      Guard([o, verb] {
+        CaseSession s(db, actor);
+        cases::Cases::Act act;
+        act.verb = verb;
+        act.as = o->as;
+        act.date = DateOf(o->at, "--at");
+        act.reason = o->reason;
+        act.records = Records(o->records);
+        act.next = o->next;
+        Print(s.cases.Do(o->id, act), format);
+      });
+    });
+  }
   {
     auto* cmd = inc->add_subcommand("report", "インシデントを報告する（住民等からの報告を受けたときは --from-resident）");
     static std::string as, what, unit, at, workflow, system;

@@ -320,3 +320,66 @@ TEST(Evidence, AStateRewrittenOutsideMamoriIsFound) {
 }
 
 }  // namespace
+
+namespace {
+
+// 第121条: the CISO's register of exception applications and review results,
+// with their period, age and renewal, exportable to Excel.
+TEST(Exception, TheCisosRegisterListsEachWithItsPeriodAgeAndRenewal) {
+  Town t;
+  auto e = t.Run({"exception", "apply", "--as", "000022", "--departs", "第46条第4項", "--measure", "庁内で閲覧",
+                  "--reason", "原本の確認", "--until", "2026-06-30", "--at", "2026-04-01", "--format", "json"});
+  ASSERT_EQ(e.status, 0) << e.err;
+  const std::string id = Json::parse(e.out)["case"];
+  auto refuse = t.Run({"exception", "refuse", id, "--as", "000001", "--at", "2026-04-02"});
+  EXPECT_EQ(refuse.status, 2);  // a refusal needs its reason
+  ASSERT_EQ(t.Run({"exception", "permit", id, "--as", "000001", "--at", "2026-04-02", "--record", "審査結果=6月末まで許可"}).status, 0);
+  const std::string book = (t.dir / "例外措置.xlsx").string();
+  ASSERT_EQ(t.Run({"exception", "review", "--as-of", "2026-07-01", "--out", book}).status, 0);
+  ASSERT_TRUE(fs::exists(book));
+  EXPECT_GT(fs::file_size(book), 0u);
+  auto review = t.Run({"exception", "review", "--as-of", "2026-07-01"});
+  EXPECT_TRUE(Has(review.out, id)) << review.out;
+  EXPECT_TRUE(Has(review.out, "期間切れ")) << review.out;
+  EXPECT_TRUE(Has(review.out, "経過 91 日")) << review.out;  // 2026-04-01 to 2026-07-01
+  EXPECT_TRUE(Has(review.out, "6月末まで許可")) << review.out;
+  // Renewed by a new case, linked both ways.
+  auto bad = t.Run({"exception", "apply", "--as", "000022", "--departs", "第46条第4項", "--measure", "m", "--reason", "r",
+                    "--renews", "C2026-999999"});
+  EXPECT_EQ(bad.status, 2);
+  EXPECT_TRUE(Has(bad.err, "E-CASE-006")) << bad.err;
+  auto renew = t.Run({"exception", "apply", "--as", "000022", "--departs", "第46条第4項", "--measure", "庁内で閲覧",
+                      "--reason", "原本の確認（継続）", "--until", "2026-12-31", "--renews", id, "--at", "2026-06-25"});
+  ASSERT_EQ(renew.status, 0) << renew.err;
+  auto again = t.Run({"exception", "review", "--as-of", "2026-07-01"});
+  EXPECT_TRUE(Has(again.out, "期間切れ（更新済み）")) << again.out;
+}
+
+}  // namespace
+
+namespace {
+
+// A pack revised while a case is open: the case keeps the article texts it
+// was opened under and says so; its next step is still resolved that day.
+TEST(Apply, ACaseOpenedUnderAnEarlierPackSaysSoAndGoesOn) {
+  Town t;
+  const std::string id = t.Apply(kTakeOut, "000023");
+  const fs::path pack = t.dir / "yasuda-revised";
+  fs::copy(fs::path(MAMORI_PACKS_DIR) / "yasuda", pack, fs::copy_options::recursive);
+  {
+    std::ifstream in(pack / "gaps.toml", std::ios::binary);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const auto at = text.find("note = \"");
+    ASSERT_NE(at, std::string::npos);
+    text.insert(at + 8, "（改正）");
+    std::ofstream(pack / "gaps.toml", std::ios::binary | std::ios::trunc) << text;
+  }
+  auto applied = t.Run({"pack", "apply", pack.string()});
+  ASSERT_EQ(applied.status, 0) << applied.err;
+  auto show = t.Run({"case", "show", id});
+  EXPECT_TRUE(Has(show.out, "開始時のパック")) << show.out;
+  EXPECT_TRUE(Has(show.out, "第46条第4項 職員等は")) << show.out;
+  ASSERT_EQ(t.Run({"case", "approve", id, "--as", "000022"}).status, 0);
+}
+
+}  // namespace
