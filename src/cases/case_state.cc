@@ -5,8 +5,9 @@
 // The "cases" row (State::data) holds what was fixed at opening —
 //   id, workflow, kind, name, applicant, applicant_name, unit, unit_name,
 //   system, pack_hash, opened_at, opened_on, request (the decide request),
-//   citations [[ref, text]] and obligations [[id, text]] as of that day,
 //   fields (the opening record of an exception or incident), steps
+// (the opening event also holds the decision and the citations [[ref, text]]
+// of that day, which the state leaves out)
 // — and what has happened since: status, current (the step waiting, -1 when
 // none), events (how many), returned (how many times 差戻し), closed_at, and
 // on each step that was done its "done" {by, by_name, post, acting, at, on,
@@ -43,6 +44,12 @@ State Replay(const std::vector<Json>& events) {
     Impossible(id, 1, "最初の出来事が案件の開始ではありません。");
   State s;
   s.data = first["open"];
+  // What the case was opened with stays in its first event: the decision
+  // and the article texts of that day are read from there, not copied into
+  // every state the case passes through (each state is a history row and an
+  // evidence entry, before and after).
+  s.data.erase("decision");
+  s.data.erase("citations");
   s.data["id"] = id;
   s.data["opened_at"] = first.value("at", "");
   s.data["status"] = "open";

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <memory>
 #include <set>
@@ -100,7 +101,21 @@ struct Cases::Resolved {
 };
 
 Cases::Cases(store::Store& store, const policy::Pack& pack, const reiki::Regulation& regulation, std::string actor)
-    : store_(store), pack_(pack), regulation_(regulation), actor_(std::move(actor)) {}
+    : store_(store), pack_(pack), regulation_(regulation), actor_(std::move(actor)), pack_hash_(registry::HashPack(pack)) {}
+
+// C<年度>-<number>: numbered per 年度 under the write lock. The counter is
+// kept in the store's meta (counting the cases would read them all); an id
+// that is somehow taken already is skipped, never reused.
+std::string Cases::NextId(const std::string& day) {
+  const std::string fy = std::to_string(FiscalYear(day)), key = "case_seq_" + fy;
+  long n = 0;
+  if (auto v = store_.GetMeta(key)) n = std::atol(v->c_str());
+  std::string id;
+  do id = "C" + fy + "-" + Pad(++n, 6);
+  while (store_.Get("cases", id));
+  store_.SetMeta(key, std::to_string(n));
+  return id;
+}
 
 std::string Cases::At(const std::string& date) const {
   // A command dated by hand (--at) records 09:00 JST of that day, as imports do.
@@ -133,6 +148,16 @@ std::string UnitName(store::Store& store, const std::string& unit) {
   if (unit.empty()) return "";
   auto row = store.Get("units", unit);
   return row ? Field(Parse(*row), "name") : unit;
+}
+
+// The system a request concerns: the resource itself when it is one, the
+// registered asset's system, or what the request says of its resource.
+std::string SystemOf(store::Store& store, const engine::Request& q) {
+  if (!q.resource_id.empty()) {
+    if (store.Get("systems", q.resource_id)) return q.resource_id;
+    if (auto a = store.Get("assets", q.resource_id)) return Field(Parse(*a), "system");
+  }
+  return q.resource.count("system") ? q.resource.at("system") : "";
 }
 
 // The flattened steps of `wf`: a decision step becomes one step per order of
@@ -204,6 +229,33 @@ Json Flatten(const policy::Workflow& wf, const policy::Pack& pack, const engine:
   return steps;
 }
 
+// Each step's queue keys ("role|scope"), fixed when the case opens: where
+// each role that may take it applies for this case — the unit (the unit a
+// decision's step resolved, else the case's), the system, or the whole body
+// — and "applicant|<id>" for the applicant's or reporter's own steps.
+void AddQueueKeys(Json& open, const policy::Pack& pack) {
+  const std::string unit = open.value("unit", ""), system = open.value("system", ""), applicant = open.value("applicant", "");
+  for (auto& step : open["steps"]) {
+    Json keys = Json::array();
+    const std::string by = step.value("by", "");
+    if (by == "applicant" || by == "reporter") {
+      keys.push_back("applicant|" + applicant);
+    } else {
+      std::vector<std::string> roles = by == "decision" ? step.value("roles", std::vector<std::string>{}) : std::vector<std::string>{by};
+      for (const auto& role : roles) {
+        std::string kind;
+        for (const auto& r : pack.roles)
+          if (r.id == role) kind = r.fill.kind;
+        std::string scope;
+        if (kind == "unit_head" || kind == "unit_post") scope = step.value("unit", "").empty() ? unit : step.value("unit", "");
+        else if (kind == "system_admin") scope = system;
+        keys.push_back(role + "|" + scope);
+      }
+    }
+    step["queue"] = keys;
+  }
+}
+
 const policy::Workflow* FindWorkflow(const policy::Pack& pack, const std::string& id) {
   for (const auto& w : pack.workflows)
     if (w.id == id) return &w;
@@ -248,8 +300,29 @@ Json Cases::OpenEvent(const Json& open, const std::string& as, const std::string
   return event;
 }
 
-void Cases::Write(const std::string& case_id, const std::optional<State>& before, const std::vector<Json>& events,
-                  Json event, const std::string& at) {
+std::vector<std::pair<std::string, Json>> Cases::QueueOf(const State& s) {
+  std::vector<std::pair<std::string, Json>> out;
+  const std::string status = s.status();
+  if (status != "open" && status != "returned") return out;
+  const std::string id = s.id(), applicant = s.data.value("applicant", "");
+  Json item = {{"case", id},         {"name", s.data.value("name", "")}, {"kind", s.data.value("kind", "")},
+               {"status", status},   {"applicant", applicant},         {"applicant_name", s.data.value("applicant_name", "")},
+               {"opened_at", s.data.value("opened_at", "")}, {"step", s.current()}, {"step_name", ""}};
+  if (status == "returned") {
+    item["step_name"] = "差戻し（再申請を待っています）";
+    out.emplace_back("applicant|" + applicant + "|" + s.data.value("opened_at", "") + "|" + id, item);
+    return out;
+  }
+  const Json& step = s.data["steps"][static_cast<std::size_t>(s.current())];
+  item["step_name"] = step.value("name", "");
+  // The opening time in the key: a prefix of the queue reads oldest first.
+  for (const auto& key : step.value("queue", std::vector<std::string>{}))
+    out.emplace_back(key + "|" + s.data.value("opened_at", "") + "|" + id, item);
+  return out;
+}
+
+State Cases::Write(const std::string& case_id, const std::optional<State>& before, const std::vector<Json>& events,
+                   Json event, const std::string& at) {
   std::vector<Json> all = events;
   event["case"] = case_id;
   event["n"] = static_cast<long>(all.size()) + 1;
@@ -260,6 +333,19 @@ void Cases::Write(const std::string& case_id, const std::optional<State>& before
   store_.Apply({"case_events", case_id + "/" + Pad(event["n"].get<long>(), 4), std::nullopt, event.dump()}, actor_, at, command);
   store_.Apply({"cases", case_id, before ? std::optional<std::string>(before->data.dump()) : std::nullopt, after.data.dump()},
                actor_, at, command);
+  // The queue moves with the state: rows it no longer stands in go, new ones come.
+  std::map<std::string, std::string> was, is;
+  if (before)
+    for (auto& [k, v] : QueueOf(*before)) was[k] = v.dump();
+  for (auto& [k, v] : QueueOf(after)) is[k] = v.dump();
+  for (const auto& [k, v] : was)
+    if (!is.count(k)) store_.Apply({"case_queue", k, v, std::nullopt}, actor_, at, command);
+  for (const auto& [k, v] : is) {
+    auto it = was.find(k);
+    if (it == was.end() || it->second != v)
+      store_.Apply({"case_queue", k, it == was.end() ? std::nullopt : std::optional<std::string>(it->second), v}, actor_, at, command);
+  }
+  return after;
 }
 
 Cases::Resolved Cases::Resolve(const State& s, int index, const std::string& date) {
@@ -387,23 +473,25 @@ Outcome Cases::Apply(const std::string& request_json, const std::string& as, con
                {"applicant_name", Field(person, "name")},
                {"unit", unit},
                {"unit_name", UnitName(store_, unit)},
-               {"system", q.resource.count("system") ? q.resource.at("system") : ""},
+               {"system", SystemOf(store_, q)},
                {"resource", q.resource_id},
                {"resource_name", std::string(d.resource_name)},
                {"action", q.action},
-               {"pack_hash", registry::HashPack(pack_)},
+               {"pack_hash", pack_hash_},
                {"opened_on", day},
                {"request", req},
                {"decision", engine::ToJsonValue(d)},
                {"citations", CitationTexts(&d, *wf, regulation_)},
                {"fields", Json::object()},
                {"steps", Flatten(*wf, pack_, &d)}};
-  store::Transaction tx(store_);
-  const std::string id = "C" + std::to_string(FiscalYear(day)) + "-" + Pad(store_.Count("cases") + 1, 6);
-  Write(id, std::nullopt, {}, OpenEvent(open, as, Field(person, "name"), day), At(date));
-  tx.Commit();
+  AddQueueKeys(open, pack_);
+  std::optional<store::Transaction> tx;
+  if (!batch_) tx.emplace(store_);
+  const std::string id = NextId(day);
+  State opened = Write(id, std::nullopt, {}, OpenEvent(open, as, Field(person, "name"), day), At(date));
+  if (tx) tx->Commit();
   out.case_id = id;
-  out.state = Get(id);
+  out.state = std::move(opened);
   std::string why;
   auto who = Actors(out.state, day, &why);
   std::vector<std::string> names;
@@ -468,15 +556,17 @@ Outcome Cases::Open(const std::string& workflow_id, const std::string& as, const
     Fail("E-CASE-004", "組織「" + unit + "」は組織の台帳にありません。");
   Json open = {{"workflow", wf->id}, {"kind", wf->kind}, {"name", wf->name}, {"applicant", as},
                {"applicant_name", Field(person, "name")}, {"unit", unit}, {"unit_name", UnitName(store_, unit)},
-               {"system", Field(fields, "system")}, {"pack_hash", registry::HashPack(pack_)}, {"opened_on", day},
+               {"system", Field(fields, "system")}, {"pack_hash", pack_hash_}, {"opened_on", day},
                {"request", nullptr}, {"citations", citations}, {"fields", fields}, {"steps", Flatten(*wf, pack_, nullptr)}};
-  store::Transaction tx(store_);
-  const std::string id = "C" + std::to_string(FiscalYear(day)) + "-" + Pad(store_.Count("cases") + 1, 6);
-  Write(id, std::nullopt, {}, OpenEvent(open, as, Field(person, "name"), day), At(date));
-  tx.Commit();
+  AddQueueKeys(open, pack_);
+  std::optional<store::Transaction> tx;
+  if (!batch_) tx.emplace(store_);
+  const std::string id = NextId(day);
+  State opened = Write(id, std::nullopt, {}, OpenEvent(open, as, Field(person, "name"), day), At(date));
+  if (tx) tx->Commit();
   Outcome out;
   out.case_id = id;
-  out.state = Get(id);
+  out.state = std::move(opened);
   std::string why;
   auto who = Actors(out.state, day, &why);
   std::vector<std::string> names;
@@ -490,7 +580,8 @@ Outcome Cases::Do(const std::string& case_id, const Act& act) {
   const Json person = Person(store_, act.as, "進める人");
   const std::string day = act.date.empty() ? Today() : act.date;
   // Under the write lock from here: what is read is what the change applies to.
-  store::Transaction tx(store_);
+  std::optional<store::Transaction> tx;
+  if (!batch_) tx.emplace(store_);
   const auto events = Events(case_id);
   if (events.empty()) Fail("E-CASE-005", "案件「" + case_id + "」はありません。`mamori case list` で番号を確かめてください。");
   const State s = Replay(events);
@@ -608,11 +699,11 @@ Outcome Cases::Do(const std::string& case_id, const Act& act) {
       break;
     }
   }
-  Write(case_id, s, events, event, At(act.date));
-  tx.Commit();
+  State after = Write(case_id, s, events, event, At(act.date));
+  if (tx) tx->Commit();
   Outcome out;
   out.case_id = case_id;
-  out.state = Get(case_id);
+  out.state = std::move(after);
   std::string why;
   auto who = Actors(out.state, day, &why);
   std::vector<std::string> names;
@@ -640,16 +731,35 @@ std::vector<State> Cases::List(const Filter& f) {
   return out;
 }
 
-std::vector<State> Cases::Inbox(const std::string& person, const std::string& date) {
-  std::vector<State> out;
-  for (auto& s : List({})) {
-    if (s.status() != "open" && s.status() != "returned") continue;
-    auto who = Actors(s, date);
-    if (std::any_of(who.begin(), who.end(), [&](const Who& w) { return w.person == person; })) out.push_back(std::move(s));
+std::vector<Json> Cases::Inbox(const std::string& person, const std::string& date) {
+  registry::Registry reg(store_, pack_);
+  std::vector<std::string> prefixes = {"applicant|" + person + "|"};
+  for (const auto& h : reg.RolesHeld(person, date)) prefixes.push_back(h.role + "|" + h.scope + "|");
+  std::sort(prefixes.begin(), prefixes.end());
+  prefixes.erase(std::unique(prefixes.begin(), prefixes.end()), prefixes.end());
+  std::vector<std::pair<std::string, Json>> found;  // (opened_at|case, item)
+  std::set<std::string> seen;
+  for (const auto& p : prefixes) {
+    const bool own = p.rfind("applicant|", 0) == 0;
+    for (const auto& row : store_.ListPrefix("case_queue", p)) {
+      const std::string order = row.id.substr(p.size());  // opened_at|case
+      const std::string case_id = order.substr(order.rfind('|') + 1);
+      if (seen.count(case_id)) continue;
+      Json item = Parse(row.data);
+      // 第17条 and its kin: nobody approves their own application (the
+      // decision leaves them out), unless it carries the text's justification.
+      if (!own && item.value("applicant", "") == person && item.value("status", "") == "open") {
+        auto st = store_.Get("cases", item.value("case", ""));
+        if (!st || !Parse(*st)["request"].is_object() || !Parse(*st)["request"].value("context", Json::object()).contains("justification")) continue;
+      }
+      seen.insert(case_id);
+      found.emplace_back(order, std::move(item));
+    }
   }
-  std::sort(out.begin(), out.end(), [](const State& a, const State& b) {
-    return a.data.value("opened_at", "") < b.data.value("opened_at", "");
-  });
+  std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<Json> out;
+  out.reserve(found.size());
+  for (auto& f : found) out.push_back(std::move(f.second));
   return out;
 }
 
@@ -702,7 +812,7 @@ std::string Cases::Show(const State& s, const std::string& date) {
   if (!d.value("resource", "").empty())
     o << "  対象: " << d.value("resource", "") << " " << d.value("resource_name", "") << "\n";
   for (auto& [k, v] : d["fields"].items()) o << "  " << k << ": " << (v.is_string() ? v.get<std::string>() : v.dump()) << "\n";
-  if (d.value("pack_hash", "") != registry::HashPack(pack_))
+  if (d.value("pack_hash", "") != pack_hash_)
     o << "  注意: この案件は開始時のパック（" << d.value("pack_hash", "").substr(0, 12)
       << "…）のもとで開かれました。下の条文は開始時の本文です。その後に進める段の承認者は、現在のパックと台帳でその日に解決します。\n";
   o << "  段:\n";
@@ -753,7 +863,10 @@ std::string Cases::Show(const State& s, const std::string& date) {
     o << "\n";
   }
   o << "  根拠条文（開始時の本文）:\n";
-  for (const auto& c : d["citations"]) o << "    " << c[0].get<std::string>() << " " << c[1].get<std::string>() << "\n";
+  const auto events = Events(s.id());
+  if (!events.empty())
+    for (const auto& c : events[0]["open"].value("citations", Json::array()))
+      o << "    " << c[0].get<std::string>() << " " << c[1].get<std::string>() << "\n";
   return o.str();
 }
 

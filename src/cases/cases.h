@@ -97,6 +97,12 @@ class Cases {
   };
   Outcome Do(const std::string& case_id, const Act& act);
 
+  // Group commit: while set, commands neither begin nor commit; the caller
+  // holds one store::Transaction (and so the write lock) around many of
+  // them, and one signed head covers them all. Unset, each command is its
+  // own transaction.
+  void SetBatch(bool on) { batch_ = on; }
+
   // The case, replayed from its events (E-CASE-005 when there is no such case).
   State Get(const std::string& case_id);
   std::vector<Json> Events(const std::string& case_id);
@@ -109,9 +115,20 @@ class Cases {
     std::string kind, status, applicant, unit, from, to;  // dates: opened between, inclusive
   };
   std::vector<State> List(const Filter& f);
-  // What waits for `person` on `date`: the open cases whose current step they
-  // may act on that day, oldest first.
-  std::vector<State> Inbox(const std::string& person, const std::string& date);
+  // What waits for `person` on `date`, oldest first: the cases whose current
+  // step is for a role they hold that day where it applies (their 課, their
+  // system, the whole body), and their own cases returned to them. Read from
+  // the queue rows (QueueOf) under the roles Registry::RolesHeld gives, so
+  // a 課長's inbox does not read every case; acting on one resolves the step
+  // again for that day, exactly. Each item: case, name, kind, status,
+  // applicant, applicant_name, opened_at, step, step_name.
+  std::vector<Json> Inbox(const std::string& person, const std::string& date);
+
+  // The queue rows a state stands in ("case_queue", id "role|scope|case"):
+  // one per role that may take its current step, "applicant|<id>" when it
+  // waits for its applicant; none once it has ended. Written beside the
+  // state by the same path; Verify() holds them to the states (E-CASE-104).
+  static std::vector<std::pair<std::string, Json>> QueueOf(const State& s);
 
   // 安田町 第121条: the CISO keeps every exception's application and the
   // result of its review, and checks them periodically. One row per
@@ -127,9 +144,10 @@ class Cases {
   struct Resolved;
   Resolved Resolve(const State& s, int step, const std::string& date);
   Json OpenEvent(const Json& open, const std::string& as, const std::string& name, const std::string& day);
-  void Write(const std::string& case_id, const std::optional<State>& before, const std::vector<Json>& events, Json event,
+  State Write(const std::string& case_id, const std::optional<State>& before, const std::vector<Json>& events, Json event,
              const std::string& at);
   std::string At(const std::string& date) const;
+  std::string NextId(const std::string& day);
 
   store::Store& store_;
   const policy::Pack& pack_;
@@ -138,12 +156,15 @@ class Cases {
   // Compiled once per command, on first need: a command sees one state of
   // the registers (it holds the write lock while it acts).
   std::shared_ptr<const engine::Snapshot> snapshot_;
+  bool batch_ = false;
+  std::string pack_hash_;  // of the pack as bound now (HashPack reads the whole text)
 };
 
 // Every case's state row is Replay() of its events, and every event belongs
 // to a case: findings E-CASE-101 (events that cannot have happened),
 // E-CASE-102 (a state row that is not what its events give), E-CASE-103 (a
-// case without events, or events without a case).
+// case without events, or events without a case), E-CASE-104 (a queue row
+// missing, extra or stale).
 struct Finding {
   std::string code, case_id, message;
 };

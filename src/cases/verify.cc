@@ -53,6 +53,24 @@ std::vector<Finding> Verify(store::Store& store) {
   }
   for (const auto& [id, data] : states)
     if (!events.count(id)) out.push_back({"E-CASE-103", id, "案件「" + id + "」に出来事がありません（状態だけがあります）。"});
+  // The queue is what the states stand in, row for row.
+  std::map<std::string, std::string> want;
+  for (const auto& [id, evs] : events) {
+    try {
+      for (auto& [k, v] : Cases::QueueOf(Replay(evs))) want[k] = v.dump();
+    } catch (const store::Error&) {
+    }
+  }
+  std::map<std::string, std::string> have;
+  for (const auto& r : store.List("case_queue")) have.emplace(r.id, r.data);
+  for (const auto& [k, v] : want) {
+    auto it = have.find(k);
+    const std::string id = k.substr(k.rfind('|') + 1);
+    if (it == have.end()) out.push_back({"E-CASE-104", id, "案件「" + id + "」の受信箱の行「" + k + "」がありません。"});
+    else if (Json::parse(it->second) != Json::parse(v)) out.push_back({"E-CASE-104", id, "案件「" + id + "」の受信箱の行「" + k + "」が状態と違います。"});
+  }
+  for (const auto& [k, v] : have)
+    if (!want.count(k)) out.push_back({"E-CASE-104", k.substr(k.rfind('|') + 1), "受信箱の行「" + k + "」は、どの案件の待っている段でもありません。"});
   return out;
 }
 

@@ -140,18 +140,13 @@ void AddCaseCommands(CLI::App& app) {
           throw store::Error("E-CASE-004", "「" + as + "」は職員の台帳にありません。職員番号を確かめてください。");
         auto list = s.cases.Inbox(as, day);
         if (format == "json") {
-          Json out = Json::array();
-          for (const auto& c : list) out.push_back(c.data);
-          std::cout << out.dump() << "\n";
+          std::cout << Json(list).dump() << "\n";
           return;
         }
         std::cout << as << " が " << day << " に進められる案件: " << list.size() << " 件\n";
-        for (const auto& c : list) {
-          const auto& step = c.data["steps"][static_cast<std::size_t>(std::max(0, c.current()))];
-          std::cout << "  " << c.id() << " " << c.data.value("name", "") << "（" << c.data.value("applicant", "") << " "
-                    << c.data.value("applicant_name", "") << "、" << c.data.value("opened_at", "").substr(0, 16) << "）: "
-                    << (c.status() == "returned" ? "差戻し（再申請を待っています）" : step.value("name", "")) << "\n";
-        }
+        for (const auto& c : list)
+          std::cout << "  " << c.value("case", "") << " " << c.value("name", "") << "（" << c.value("applicant", "") << " "
+                    << c.value("applicant_name", "") << "、" << c.value("opened_at", "").substr(0, 16) << "）: " << c.value("step_name", "") << "\n";
       });
     });
   }
@@ -196,11 +191,16 @@ void AddCaseCommands(CLI::App& app) {
       Guard([] {
         CaseSession s(db, actor);
         auto st = s.cases.Get(id);
+        const std::string day = as_of.empty() ? Today() : DateOf(as_of, "--as-of");
         if (format == "json") {
-          std::cout << Json{{"state", st.data}, {"events", s.cases.Events(id)}}.dump() << "\n";
+          std::string why;
+          Json actors = Json::array();
+          for (const auto& w : s.cases.Actors(st, day, &why))
+            actors.push_back({{"person", w.person}, {"name", w.name}, {"post", w.post}, {"acting", w.acting}});
+          std::cout << Json{{"state", st.data}, {"events", s.cases.Events(id)}, {"actors", actors}, {"waiting_why", why}}.dump() << "\n";
           return;
         }
-        std::cout << s.cases.Show(st, as_of.empty() ? Today() : DateOf(as_of, "--as-of"));
+        std::cout << s.cases.Show(st, day);
       });
     });
   }

@@ -709,6 +709,63 @@ WhoAnswer Registry::Who(const std::string& role, const std::string& unit, const 
   return a;
 }
 
+std::vector<Registry::HeldRole> Registry::RolesHeld(const std::string& person, const std::string& date) {
+  std::vector<HeldRole> out;
+  // Posts held that day (acting or not), and which posts anyone holds that
+  // day (a unit with its own 次長 takes its own, not the 部's).
+  std::unordered_map<std::string, bool> mine;  // post -> acting
+  std::unordered_set<std::string> filled;
+  for (const auto& h : store_.List("post_holders")) {
+    Json j = Json::parse(h.data);
+    if (!store::InForce(Field(j, "from"), Field(j, "to"), date)) continue;
+    filled.insert(Field(j, "post"));
+    if (Field(j, "person") == person) mine[Field(j, "post")] = mine[Field(j, "post")] || Field(j, "acting") == "true";
+  }
+  std::unordered_map<std::string, Json> posts;
+  for (const auto& p : store_.List("posts")) posts[p.id] = Json::parse(p.data);
+  std::unordered_map<std::string, std::vector<std::string>> children;
+  std::vector<std::pair<std::string, std::string>> heads;  // unit, head post
+  for (const auto& u : store_.List("units")) {
+    Json j = Json::parse(u.data);
+    children[Field(j, "parent")].push_back(u.id);
+    heads.emplace_back(u.id, Field(j, "head_post"));
+  }
+  for (const auto& r : pack_.roles) {
+    const policy::RoleFill& f = r.fill;
+    if (f.kind == "post") {
+      for (const auto& [post, acting] : mine)
+        if (posts.count(post) && Field(posts[post], "name") == f.post) out.push_back({r.id, "", acting});
+    } else if (f.kind == "unit_head") {
+      for (const auto& [unit, post] : heads)
+        if (auto it = mine.find(post); !post.empty() && it != mine.end()) out.push_back({r.id, unit, it->second});
+    } else if (f.kind == "unit_post") {
+      // Does `unit` have a titled post of its own that someone holds that day?
+      auto own = [&](const std::string& unit) {
+        for (const auto& [id, p] : posts)
+          if (Field(p, "unit") == unit && f.HasTitle(Field(p, "name")) && filled.count(id)) return true;
+        return false;
+      };
+      for (const auto& [post, acting] : mine) {
+        if (!posts.count(post) || !f.HasTitle(Field(posts[post], "name"))) continue;
+        std::vector<std::string> todo = {Field(posts[post], "unit")};
+        for (int guard = 0; !todo.empty() && guard < 100000; ++guard) {
+          const std::string u = todo.back();
+          todo.pop_back();
+          out.push_back({r.id, u, acting});
+          for (const auto& c : children[u])
+            if (!own(c)) todo.push_back(c);
+        }
+      }
+    } else if (f.kind == "system_admin") {
+      for (const auto& s : store_.List("systems"))
+        if (auto it = mine.find(Field(Json::parse(s.data), "admin_post")); it != mine.end()) out.push_back({r.id, s.id, it->second});
+    } else if (f.kind == "committee" || f.kind == "designated") {
+      if (HoldsRole(person, r, date)) out.push_back({r.id, "", false});
+    }
+  }
+  return out;
+}
+
 // A designated role is held through its designation rows only; that each row
 // was made by a holder of the designating role was checked when it was
 // recorded, so chains (the CISO designates the 監査統括責任者, who designates

@@ -178,6 +178,17 @@ class Registry {
   WhoAnswer Who(const std::string& role, const std::string& unit, const std::string& system,
                 const std::string& date, const std::optional<std::string>& recorded = std::nullopt);
 
+  // The roles `person` holds on `date`, each with where it applies: a unit
+  // id (unit_head; unit_post: the post's unit and the units under it that
+  // have no such post of their own, as Who walks up), a system id
+  // (system_admin), or "" (post, designated, committee: the whole body).
+  // Who() read the other way round, for a person's inbox.
+  struct HeldRole {
+    std::string role, scope;
+    bool acting = false;
+  };
+  std::vector<HeldRole> RolesHeld(const std::string& person, const std::string& date);
+
   // Whether `person` holds `role` on `date` in any unit or system: what a
   // designation (指名) checks of the one who designates.
   bool HoldsRole(const std::string& person, const policy::Role& role, const std::string& date);

@@ -12,6 +12,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -380,6 +381,50 @@ TEST(Apply, ACaseOpenedUnderAnEarlierPackSaysSoAndGoesOn) {
   EXPECT_TRUE(Has(show.out, "開始時のパック")) << show.out;
   EXPECT_TRUE(Has(show.out, "第46条第4項 職員等は")) << show.out;
   ASSERT_EQ(t.Run({"case", "approve", id, "--as", "000022"}).status, 0);
+}
+
+}  // namespace
+
+namespace {
+
+// The inbox reads the queue, not every case: it must give exactly the cases
+// whose current step the person may take that day, as resolving each case
+// would (acting holders, the 課 a step is for, the applicant's own returns).
+TEST(Inbox, IsExactlyWhatResolvingEveryCaseGives) {
+  Town t;
+  std::vector<std::string> ids;
+  ids.push_back(t.Apply(kTakeOut, "000023", "2026-05-10"));                                                       // 税務課長
+  ids.push_back(t.Apply(R"({"action":"take_out","resource":"A0000003"})", "000050", "2026-05-10"));              // 住民課長 000005
+  ids.push_back(t.Apply(R"({"action":"external_network_connect"})", "000050", "2026-05-10"));                      // CISO and 統括
+  ids.push_back(t.Apply(kTakeOut, "000030", "2026-05-10"));
+  ASSERT_EQ(t.Run({"case", "return", ids.back(), "--as", "000022", "--reason", "r", "--at", "2026-05-10"}).status, 0);
+  auto e = t.Run({"exception", "apply", "--as", "000022", "--departs", "第46条第4項", "--measure", "m", "--reason", "r",
+                  "--at", "2026-05-10", "--format", "json"});
+  ASSERT_EQ(e.status, 0) << e.err;
+  ids.push_back(Json::parse(e.out)["case"]);
+  for (const char* person : {"000001", "000002", "000003", "000004", "000005", "000022", "000023", "000030", "000050"}) {
+    std::set<std::string> want, got;
+    for (const auto& id : ids) {
+      auto show = t.Run({"case", "show", id, "--as-of", "2026-05-10", "--format", "json"});
+      ASSERT_EQ(show.status, 0) << show.err;
+      const Json actors = Json::parse(show.out)["actors"];
+      for (const auto& a : actors)
+        if (a["person"] == person) want.insert(id);
+    }
+    auto inbox = t.Run({"case", "inbox", "--as", person, "--as-of", "2026-05-10", "--format", "json"});
+    ASSERT_EQ(inbox.status, 0) << inbox.err;
+    const Json items = Json::parse(inbox.out);
+    for (const auto& item : items) got.insert(item["case"].get<std::string>());
+    EXPECT_EQ(got, want) << person;
+  }
+  // 000002 acts for the 副町長 that week: the CISO's steps are in their inbox too.
+  auto acting = t.Run({"case", "inbox", "--as", "000002", "--as-of", "2026-05-10"});
+  EXPECT_TRUE(Has(acting.out, ids[4])) << acting.out;
+  // The queue is evidence like the rest: a row deleted by SQL is found.
+  mamori::test_util::Sql(t.db, "DELETE FROM rows WHERE kind = 'case_queue' AND id LIKE '%" + ids[0] + "'");
+  auto v = t.Run({"ledger", "verify"});
+  EXPECT_EQ(v.status, 1);
+  EXPECT_TRUE(Has(v.out, "E-CASE-104")) << v.out;
 }
 
 }  // namespace
