@@ -418,6 +418,44 @@ std::vector<Who> Cases::Actors(const State& s, const std::string& date, std::str
   return r.who;
 }
 
+// Who may open `wf` (安田町 第119条: only the 情報セキュリティ責任者 and
+// 情報システム管理者 may ask for an exception), or E-CASE-002 citing it.
+void Cases::CheckApplicants(const policy::Workflow& wf, const std::string& as, const std::string& name, const std::string& day) {
+  if (wf.applicants.empty()) return;
+  registry::Registry reg(store_, pack_);
+  bool may = false;
+  std::vector<std::string> names;
+  for (const auto& r : pack_.roles)
+    if (std::find(wf.applicants.begin(), wf.applicants.end(), r.id) != wf.applicants.end()) {
+      names.push_back(r.name);
+      may |= reg.HoldsRole(as, r, day);
+    }
+  if (may) return;
+  std::vector<std::string> refs;
+  for (const auto& c : wf.cite) refs.push_back(c.ref);
+  Fail("E-CASE-002", wf.name + "を申請できるのは " + Join(names, "・") + " です（" + Join(refs, "、") + "）。" + as + " " + name +
+                         " は " + day + " にそのどれでもありません。");
+}
+
+// Writes the opening of a case and says what it waits for.
+Outcome Cases::Opened(const Json& open, const policy::Workflow& wf, const std::string& as, const std::string& name,
+                      const std::string& day, const std::string& date) {
+  std::optional<store::Transaction> tx;
+  if (!batch_) tx.emplace(store_);
+  const std::string id = NextId(day);
+  State opened = Write(id, std::nullopt, {}, OpenEvent(open, as, name, day), At(date));
+  if (tx) tx->Commit();
+  Outcome out;
+  out.case_id = id;
+  out.state = std::move(opened);
+  std::string why;
+  std::vector<std::string> names;
+  for (const auto& w : Actors(out.state, day, &why)) names.push_back(w.person + " " + w.name + "（" + w.post + (w.acting ? "・代理" : "") + "）");
+  out.message = "案件 " + id + "（" + wf.name + "）を開きました。待っている段: " + out.state.data["steps"][0].value("name", "") +
+                " — " + (names.empty() ? why : Join(names, "、"));
+  return out;
+}
+
 Outcome Cases::Apply(const std::string& request_json, const std::string& as, const std::string& date) {
   const Json person = Person(store_, as, "申請する人");
   const std::string day = date.empty() ? Today() : date;
@@ -436,35 +474,21 @@ Outcome Cases::Apply(const std::string& request_json, const std::string& as, con
   if (req["context"].is_object() && !req["context"].contains("date")) req["context"]["date"] = day;
   const engine::Request q = engine::ParseRequest(*snapshot_, req.dump());
   const engine::Decision d = engine::Decide(*snapshot_, q);
-  Outcome out;
   std::string cites;
   for (const auto* c : d.citations) cites += (cites.empty() ? "" : "、") + c->first;
   if (d.effect == engine::Effect::kDeny)
     Fail("E-CASE-001", "禁止されています（" + cites + "）。案件は作りません: " + Join(engine::Reasons(d), " "));
   if (d.effect == engine::Effect::kPermit) {
-    out.message = "許可されています（" + (cites.empty() ? std::string("規制なし") : cites) + "）。申請は要りません: " + Join(engine::Reasons(d), " ");
-    return out;
+    Outcome permitted;
+    permitted.message = "許可されています（" + (cites.empty() ? std::string("規制なし") : cites) + "）。申請は要りません: " + Join(engine::Reasons(d), " ");
+    return permitted;
   }
   const policy::Workflow* wf = nullptr;
   for (const auto& w : pack_.workflows)
     if (w.kind == "application" && std::find(w.actions.begin(), w.actions.end(), q.action) != w.actions.end()) wf = &w;
   if (!wf)
     Fail("E-CASE-003", "行為「" + q.action + "」の申請の手順がパックにありません（承認は要りますが、本文の手順を [[workflows]] に書くまで案件にできません）。");
-  registry::Registry reg(store_, pack_);
-  if (!wf->applicants.empty()) {
-    bool may = false;
-    std::vector<std::string> names;
-    for (const auto& r : pack_.roles)
-      if (std::find(wf->applicants.begin(), wf->applicants.end(), r.id) != wf->applicants.end()) {
-        names.push_back(r.name);
-        may |= reg.HoldsRole(as, r, day);
-      }
-    if (!may) {
-      std::vector<std::string> refs;
-      for (const auto& c : wf->cite) refs.push_back(c.ref);
-      Fail("E-CASE-002", wf->name + "を申請できるのは " + Join(names, "・") + " です（" + Join(refs, "、") + "）。" + as + " は " + day + " にそのどれでもありません。");
-    }
-  }
+  CheckApplicants(*wf, as, Field(person, "name"), day);
   const std::string unit = d.owner_unit.empty() ? Field(person, "unit") : std::string(d.owner_unit);
   Json open = {{"workflow", wf->id},
                {"kind", wf->kind},
@@ -485,19 +509,7 @@ Outcome Cases::Apply(const std::string& request_json, const std::string& as, con
                {"fields", Json::object()},
                {"steps", Flatten(*wf, pack_, &d)}};
   AddQueueKeys(open, pack_);
-  std::optional<store::Transaction> tx;
-  if (!batch_) tx.emplace(store_);
-  const std::string id = NextId(day);
-  State opened = Write(id, std::nullopt, {}, OpenEvent(open, as, Field(person, "name"), day), At(date));
-  if (tx) tx->Commit();
-  out.case_id = id;
-  out.state = std::move(opened);
-  std::string why;
-  auto who = Actors(out.state, day, &why);
-  std::vector<std::string> names;
-  for (const auto& w : who) names.push_back(w.person + " " + w.name + "（" + w.post + (w.acting ? "・代理" : "") + "）");
-  out.message = "案件 " + id + "（" + wf->name + "）を開きました。待っている段: " +
-                out.state.data["steps"][0].value("name", "") + " — " + (names.empty() ? why : Join(names, "、"));
+  Outcome out = Opened(open, *wf, as, Field(person, "name"), day, date);
   return out;
 }
 
@@ -513,22 +525,7 @@ Outcome Cases::Open(const std::string& workflow_id, const std::string& as, const
   if (wf->kind == "application") Fail("E-CASE-003", "「" + wf->name + "」は申請の手順です。`mamori apply` で申請してください。");
   const Json person = Person(store_, as, wf->kind == "incident" ? "報告する人" : "申請する人");
   const std::string day = date.empty() ? Today() : date;
-  registry::Registry reg(store_, pack_);
-  if (!wf->applicants.empty()) {
-    bool may = false;
-    std::vector<std::string> names;
-    for (const auto& r : pack_.roles)
-      if (std::find(wf->applicants.begin(), wf->applicants.end(), r.id) != wf->applicants.end()) {
-        names.push_back(r.name);
-        may |= reg.HoldsRole(as, r, day);
-      }
-    if (!may) {
-      std::vector<std::string> refs;
-      for (const auto& c : wf->cite) refs.push_back(c.ref);
-      Fail("E-CASE-002", wf->name + "を申請できるのは " + Join(names, "・") + " です（" + Join(refs, "、") + "）。" + as + " " +
-                             Field(person, "name") + " は " + day + " にそのどれでもありません。");
-    }
-  }
+  CheckApplicants(*wf, as, Field(person, "name"), day);
   Json citations = CitationTexts(nullptr, *wf, regulation_);
   if (wf->kind == "exception") {
     // 第119条: the requirement departed from must be an article of the text,
@@ -559,20 +556,7 @@ Outcome Cases::Open(const std::string& workflow_id, const std::string& as, const
                {"system", Field(fields, "system")}, {"pack_hash", pack_hash_}, {"opened_on", day},
                {"request", nullptr}, {"citations", citations}, {"fields", fields}, {"steps", Flatten(*wf, pack_, nullptr)}};
   AddQueueKeys(open, pack_);
-  std::optional<store::Transaction> tx;
-  if (!batch_) tx.emplace(store_);
-  const std::string id = NextId(day);
-  State opened = Write(id, std::nullopt, {}, OpenEvent(open, as, Field(person, "name"), day), At(date));
-  if (tx) tx->Commit();
-  Outcome out;
-  out.case_id = id;
-  out.state = std::move(opened);
-  std::string why;
-  auto who = Actors(out.state, day, &why);
-  std::vector<std::string> names;
-  for (const auto& w : who) names.push_back(w.person + " " + w.name + "（" + w.post + (w.acting ? "・代理" : "") + "）");
-  out.message = "案件 " + id + "（" + wf->name + "）を開きました。待っている段: " + out.state.data["steps"][0].value("name", "") +
-                " — " + (names.empty() ? why : Join(names, "、"));
+  Outcome out = Opened(open, *wf, as, Field(person, "name"), day, date);
   return out;
 }
 

@@ -143,6 +143,9 @@ class Cases {
  private:
   struct Resolved;
   Resolved Resolve(const State& s, int step, const std::string& date);
+  void CheckApplicants(const policy::Workflow& wf, const std::string& as, const std::string& name, const std::string& day);
+  Outcome Opened(const Json& open, const policy::Workflow& wf, const std::string& as, const std::string& name,
+                 const std::string& day, const std::string& date);
   Json OpenEvent(const Json& open, const std::string& as, const std::string& name, const std::string& day);
   State Write(const std::string& case_id, const std::optional<State>& before, const std::vector<Json>& events, Json event,
              const std::string& at);

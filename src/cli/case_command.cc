@@ -27,11 +27,6 @@ namespace {
 namespace fs = std::filesystem;
 using Json = nlohmann::json;
 
-std::string DefaultDb() {
-  const char* env = std::getenv("MAMORI_DB");
-  return env ? env : "mamori.db";
-}
-
 // A store with its pack, text and cases, for one command.
 struct CaseSession {
   registry::Bound b;
@@ -100,12 +95,54 @@ void Print(const cases::Outcome& o, const std::string& format) {
 
 std::string Today() { return store::NowJst().substr(0, 10); }
 
+// The options every case command shares (CLI11 binds to them for the app's life).
+std::string g_db = DefaultDb();
+std::string g_actor = std::getenv("USER") ? std::getenv("USER") : "mamori";
+std::string g_format = "text";
+
+// One event on a case's waiting step, under a name: `case approve`, and
+// the names staff use for the same (`exception permit`, `incident step`).
+void AddStepCommand(CLI::App* parent, const char* name, const char* help, cases::Cases::Verb verb) {
+  auto* cmd = parent->add_subcommand(name, help);
+  struct Opts {
+    std::string id, as, at, reason, next, present;
+    std::vector<std::string> records;
+  };
+  auto* o = new Opts();  // lives as long as the app: CLI11 keeps pointers into it
+  cmd->add_option("ID", o->id, "案件の番号")->required();
+  cmd->add_option("--as", o->as, "進める人の職員番号")->required();
+  cmd->add_option("--at", o->at, "日付（既定: 今日）");
+  if (verb == cases::Cases::Verb::kNote) cmd->add_option("--text", o->reason, "メモの内容")->required();
+  else cmd->add_option("--reason", o->reason, "理由");
+  cmd->add_option("--record", o->records, "記録する項目=値（いくつでも）");
+  cmd->add_option("--next", o->next, "次の段が選べるとき、その段の id（end で終わり）");
+  cmd->add_option("--present", o->present, "委員会の段で、出席した委員の職員番号（カンマ区切り）");
+  cmd->add_option("--db", g_db, "データベースのファイル");
+  cmd->add_option("--format,-f", g_format, "text | json")->check(CLI::IsMember({"text", "json"}));
+  cmd->callback([o, verb] {
+    Guard([o, verb] {
+      CaseSession s(g_db, g_actor);
+      cases::Cases::Act act;
+      act.verb = verb;
+      act.as = o->as;
+      act.date = DateOf(o->at, "--at");
+      act.reason = o->reason;
+      act.records = Records(o->records);
+      act.next = o->next;
+      act.present = SplitComma(o->present);
+      Print(s.cases.Do(o->id, act), g_format);
+    });
+  });
+}
+
 }  // namespace
 
 void AddCaseCommands(CLI::App& app) {
-  static std::string db = DefaultDb();
-  static std::string actor = std::getenv("USER") ? std::getenv("USER") : "mamori";
-  static std::string format = "text";
+  // Names for the shared options; references bound to namespace-scope
+  // objects, so the callbacks below use them without capturing.
+  std::string& db = g_db;
+  std::string& actor = g_actor;
+  std::string& format = g_format;
   auto add_common = [](CLI::App* cmd) {
     cmd->add_option("--db", db, "データベースのファイル");
     cmd->add_option("--format,-f", format, "text | json")->check(CLI::IsMember({"text", "json"}));
@@ -220,38 +257,7 @@ void AddCaseCommands(CLI::App& app) {
       {"withdraw", "取り下げる（申請者）", cases::Cases::Verb::kWithdraw},
       {"note", "メモを残す（--text）", cases::Cases::Verb::kNote},
   };
-  for (const auto& v : verbs) {
-    auto* cmd = kase->add_subcommand(v.name, v.help);
-    struct Opts {
-      std::string id, as, at, reason, next, present;
-      std::vector<std::string> records;
-    };
-    auto* o = new Opts();  // lives as long as the app: CLI11 keeps pointers into it
-    cmd->add_option("ID", o->id, "案件の番号")->required();
-    cmd->add_option("--as", o->as, "進める人の職員番号")->required();
-    cmd->add_option("--at", o->at, "日付（既定: 今日）");
-    if (v.verb == cases::Cases::Verb::kNote) cmd->add_option("--text", o->reason, "メモの内容")->required();
-    else cmd->add_option("--reason", o->reason, "理由");
-    cmd->add_option("--record", o->records, "記録する項目=値（いくつでも）");
-    cmd->add_option("--next", o->next, "次の段が選べるとき、その段の id（end で終わり）");
-    cmd->add_option("--present", o->present, "委員会の段で、出席した委員の職員番号（カンマ区切り）");
-    add_common(cmd);
-    const cases::Cases::Verb verb = v.verb;
-    cmd->callback([o, verb] {
-      Guard([o, verb] {
-        CaseSession s(db, actor);
-        cases::Cases::Act act;
-        act.verb = verb;
-        act.as = o->as;
-        act.date = DateOf(o->at, "--at");
-        act.reason = o->reason;
-        act.records = Records(o->records);
-        act.next = o->next;
-        act.present = SplitComma(o->present);
-        Print(s.cases.Do(o->id, act), format);
-      });
-    });
-  }
+  for (const auto& v : verbs) AddStepCommand(kase, v.name, v.help, v.verb);
   {
     auto* cmd = kase->add_subcommand("proof", "案件の各出来事が証跡に含まれることの証明（監査人向け）");
     static std::string id;
@@ -377,35 +383,7 @@ void AddCaseCommands(CLI::App& app) {
   for (const Alias& a : {Alias{exc, "report", "緊急時の例外措置の事後報告を記録する（case record と同じ）", cases::Cases::Verb::kRecord},
                          Alias{exc, "permit", "例外措置を許可する（case approve と同じ、--record 審査結果=…）", cases::Cases::Verb::kApprove},
                          Alias{exc, "refuse", "例外措置を許可しない（case reject と同じ、--reason が必要）", cases::Cases::Verb::kReject},
-                         Alias{inc, "step", "インシデントの待っている段を記録する（case record と同じ。評価・指示・報告など）", cases::Cases::Verb::kRecord}}) {
-    auto* cmd = a.parent->add_subcommand(a.name, a.help);
-    struct Opts {
-      std::string id, as, at, reason, next;
-      std::vector<std::string> records;
-    };
-    auto* o = new Opts();  // lives as long as the app: CLI11 keeps pointers into it
-    cmd->add_option("ID", o->id, "案件の番号")->required();
-    cmd->add_option("--as", o->as, "進める人の職員番号")->required();
-    cmd->add_option("--at", o->at, "日付（既定: 今日）");
-    cmd->add_option("--reason", o->reason, "理由");
-    cmd->add_option("--record", o->records, "記録する項目=値（いくつでも）");
-    cmd->add_option("--next", o->next, "次の段が選べるとき、その段の id（end で終わり）");
-    add_common(cmd);
-    const cases::Cases::Verb verb = a.verb;
-    cmd->callback([o, verb] {
-      Guard([o, verb] {
-        CaseSession s(db, actor);
-        cases::Cases::Act act;
-        act.verb = verb;
-        act.as = o->as;
-        act.date = DateOf(o->at, "--at");
-        act.reason = o->reason;
-        act.records = Records(o->records);
-        act.next = o->next;
-        Print(s.cases.Do(o->id, act), format);
-      });
-    });
-  }
+                         Alias{inc, "step", "インシデントの待っている段を記録する（case record と同じ。評価・指示・報告など）", cases::Cases::Verb::kRecord}}) AddStepCommand(a.parent, a.name, a.help, a.verb);
   {
     auto* cmd = inc->add_subcommand("report", "インシデントを報告する（住民等からの報告を受けたときは --from-resident）");
     static std::string as, what, unit, at, workflow, system;

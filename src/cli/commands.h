@@ -2,6 +2,8 @@
 // the callbacks record the process exit code, read back by ExitCode().
 #pragma once
 
+#include <string>
+
 namespace CLI {
 class App;
 }
@@ -14,6 +16,8 @@ void AddRegistryCommands(CLI::App& app);
 void AddDecideCommand(CLI::App& app);
 void AddLedgerCommand(CLI::App& app);
 void AddCaseCommands(CLI::App& app);
+// The database a command uses when --db is not given: $MAMORI_DB, else mamori.db.
+std::string DefaultDb();
 int ExitCode();
 void SetExitCode(int code);
 

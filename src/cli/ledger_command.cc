@@ -137,7 +137,7 @@ void PrintReport(const ledger::Report& r, const std::string& how) {
 }  // namespace
 
 void AddLedgerCommand(CLI::App& app) {
-  static std::string db = std::getenv("MAMORI_DB") ? std::getenv("MAMORI_DB") : "mamori.db";
+  static std::string db = DefaultDb();
   auto* top = app.add_subcommand("ledger", "証跡（改ざんを検出できる記録）の確認・検証・証明・書き出し");
   top->require_subcommand(1);
   {

@@ -23,11 +23,6 @@
 namespace mamori::cli {
 namespace {
 
-std::string DefaultDb() {
-  const char* env = std::getenv("MAMORI_DB");
-  return env ? env : "mamori.db";
-}
-
 // An open store with its pack and registers, for one command. Not movable:
 // the Registry refers into the Bound it sits beside.
 struct Session {
@@ -98,6 +93,11 @@ void PrintTable(const registry::Table& t) {
 }
 
 }  // namespace
+
+std::string DefaultDb() {
+  const char* env = std::getenv("MAMORI_DB");
+  return env ? env : "mamori.db";
+}
 
 void AddRegistryCommands(CLI::App& app) {
   static std::string db = DefaultDb();
