@@ -38,6 +38,7 @@ class Writer {
     Approvals();
     Zones();
     Duties();
+    Workflows();
     Parameters();
     Gaps();
     return s_.str();
@@ -273,6 +274,39 @@ class Writer {
       }
     }
     if (!p_.checklist.empty()) s_ << "\n■ 自己点検の項目: " << p_.checklist.size() << " 件（pack の checklist を参照）\n";
+  }
+
+  // The procedures, step by step, as `mamori apply` and `mamori case` run them.
+  void Workflows() {
+    if (p_.workflows.empty()) return;
+    static const std::map<std::string, std::string> kKind = {
+        {"application", "申請"}, {"exception", "例外措置"}, {"incident", "インシデント"}};
+    s_ << "\n■ 手順（申請・例外措置・インシデント）\n";
+    for (const auto& w : p_.workflows) {
+      auto it = kKind.find(w.kind);
+      s_ << "  " << w.name << "（" << (it == kKind.end() ? w.kind : it->second) << (w.emergency ? "・緊急時" : "");
+      if (!w.applicants.empty()) {
+        std::vector<std::string> names;
+        for (const auto& r : w.applicants) names.push_back(RoleName(r));
+        s_ << "、申請できる者: ";
+        for (std::size_t i = 0; i < names.size(); ++i) s_ << (i ? "・" : "") << names[i];
+      }
+      s_ << "）" << Refs(w.cite) << "\n";
+      for (std::size_t i = 0; i < w.steps.size(); ++i) {
+        const auto& st = w.steps[i];
+        const std::string who = st.by == "decision" ? "判定が示す承認者" : st.by == "applicant" ? "申請者" : st.by == "reporter" ? "報告者" : RoleName(st.by);
+        s_ << "    " << i + 1 << ". " << st.name << "（" << who << "）";
+        if (!st.records.empty()) {
+          s_ << " 記録: ";
+          for (std::size_t k = 0; k < st.records.size(); ++k) s_ << (k ? "・" : "") << st.records[k];
+        }
+        if (!st.next.empty()) {
+          s_ << " 次: ";
+          for (std::size_t k = 0; k < st.next.size(); ++k) s_ << (k ? " / " : "") << (st.next[k] == "end" ? "終わり" : st.next[k]);
+        }
+        s_ << Refs(st.cite) << "\n";
+      }
+    }
   }
 
   void Parameters() {

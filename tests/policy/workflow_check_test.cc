@@ -171,3 +171,20 @@ TEST(Workflows, YasudaCarriesItsApplicationsExceptionsAndIncidentChain) {
 
 }  // namespace
 }  // namespace mamori::policy
+
+namespace mamori::policy {
+namespace {
+
+// pack show lists the procedures with who acts at each step and what it records.
+TEST(Workflows, TheSummaryShowsEachProcedureStepByStep) {
+  auto c = LoadAndCheck(std::string(MAMORI_PACKS_DIR) + "/yasuda");
+  const std::string s = Summary(c.load.pack);
+  EXPECT_NE(s.find("■ 手順（申請・例外措置・インシデント）"), std::string::npos);
+  EXPECT_NE(s.find("情報資産の廃棄（申請）"), std::string::npos) << s;
+  EXPECT_NE(s.find("廃棄の処理の記録（申請者） 記録: 日時・担当者・処理内容 [第29条第2項]"), std::string::npos) << s;
+  EXPECT_NE(s.find("例外措置の許可（例外措置、申請できる者: 情報セキュリティ責任者・情報システム管理者）"), std::string::npos) << s;
+  EXPECT_NE(s.find("緊急時の例外措置の事後報告（例外措置・緊急時"), std::string::npos) << s;
+}
+
+}  // namespace
+}  // namespace mamori::policy
