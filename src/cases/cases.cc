@@ -481,6 +481,7 @@ Outcome Cases::Apply(const std::string& request_json, const std::string& as, con
   if (d.effect == engine::Effect::kPermit) {
     Outcome permitted;
     permitted.message = "許可されています（" + (cites.empty() ? std::string("規制なし") : cites) + "）。申請は要りません: " + Join(engine::Reasons(d), " ");
+    permitted.permit = {{"request", req}, {"as_decided", engine::ToJsonValue(q, d)}, {"decision", engine::ToJsonValue(d)}};
     return permitted;
   }
   const policy::Workflow* wf = nullptr;

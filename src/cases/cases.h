@@ -66,6 +66,9 @@ struct Outcome {
   std::string case_id;
   std::string message;  // Japanese, one or more lines
   State state;
+  // apply on a permit: what was decided, for the caller to record as
+  // evidence (the request, as decided, the decision), as decide --record does.
+  Json permit;
 };
 
 class Cases {

@@ -150,14 +150,24 @@ void AddCaseCommands(CLI::App& app) {
   {
     auto* cmd = app.add_subcommand("apply", "申請する: 要求（decide の形式）を判定し、承認が要れば案件を開く");
     static std::string input, as, at;
+    static bool record = false;
     cmd->add_option("REQUEST", input, "要求の JSON ファイル（省略または - で標準入力）");
+    cmd->add_flag("--record", record, "許可（申請の要らない行為）だったとき、その判定を証跡に記録する");
     cmd->add_option("--as", as, "申請する人の職員番号")->required();
     cmd->add_option("--at", at, "申請の日付（既定: 今日）");
     add_common(cmd);
     cmd->callback([] {
       Guard([] {
         CaseSession s(db, actor);
-        Print(s.cases.Apply(ReadRequest(input), as, DateOf(at, "--at")), format);
+        auto out = s.cases.Apply(ReadRequest(input), as, DateOf(at, "--at"));
+        if (record && !out.permit.is_null()) {
+          // As decide --record: the permit itself becomes evidence.
+          store::Transaction tx(*s.b.store);
+          const long long seq = s.b.ledger->Append("decision", out.permit, as, store::NowJst());
+          tx.Commit();
+          out.message += "（証跡 #" + std::to_string(seq) + " に記録しました）";
+        }
+        Print(out, format);
       });
     });
   }

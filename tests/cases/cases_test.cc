@@ -159,6 +159,12 @@ TEST(Apply, DenyOpensNoCaseAndPermitSaysNoApplicationIsNeeded) {
   auto permit = t.Run({"apply", t.Request("p.json", R"({"action":"transport","resource":"A0000002"})"), "--as", "000050"});
   EXPECT_EQ(permit.status, 0) << permit.err;
   EXPECT_TRUE(Has(permit.out, "申請は要りません")) << permit.out;
+  // --record: the permit itself is evidence, as decide --record makes it.
+  const long long before = t.LogSize();
+  auto recorded = t.Run({"apply", t.Request("p.json", R"({"action":"transport","resource":"A0000002"})"), "--as", "000050", "--record"});
+  EXPECT_EQ(recorded.status, 0) << recorded.err;
+  EXPECT_TRUE(Has(recorded.out, "証跡 #")) << recorded.out;
+  EXPECT_EQ(t.LogSize(), before + 1);
   EXPECT_TRUE(t.Run({"case", "list"}).out.empty());
   // Someone else's name as the subject: refused.
   auto other = t.Run({"apply", t.Request("o.json", R"({"subject":"000050","action":"take_out","resource":"A0000022"})"), "--as", "000023"});
