@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <list>
 #include <sstream>
 
 #include "cases/cases.h"
@@ -108,7 +109,10 @@ void AddStepCommand(CLI::App* parent, const char* name, const char* help, cases:
     std::string id, as, at, reason, next, present;
     std::vector<std::string> records;
   };
-  auto* o = new Opts();  // lives as long as the app: CLI11 keeps pointers into it
+  // Lives as long as the app (CLI11 keeps pointers into it); a list keeps
+  // each command's options where they are as more are added.
+  static std::list<Opts> all;
+  Opts* o = &all.emplace_back();
   cmd->add_option("ID", o->id, "案件の番号")->required();
   cmd->add_option("--as", o->as, "進める人の職員番号")->required();
   cmd->add_option("--at", o->at, "日付（既定: 今日）");
