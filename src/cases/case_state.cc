@@ -36,9 +36,8 @@ std::string StatusName(const std::string& status) {
   return status;
 }
 
-State Replay(const std::vector<Json>& events) {
-  if (events.empty()) throw store::Error("E-CASE-101", "案件の出来事がありません。");
-  const Json& first = events[0];
+// The state after the opening event alone.
+State Opening(const Json& first) {
   const std::string id = first.value("case", "");
   if (first.value("type", "") != "open" || !first.contains("open") || !first["open"].is_object())
     Impossible(id, 1, "最初の出来事が案件の開始ではありません。");
@@ -58,58 +57,68 @@ State Replay(const std::vector<Json>& events) {
   if (!steps.is_array()) Impossible(id, 1, "手順の段がありません。");
   s.data["current"] = steps.empty() ? -1 : 0;
   if (steps.empty()) s.data["status"] = "done";
-  long n = 1;
-  for (std::size_t i = 1; i < events.size(); ++i) {
-    const Json& e = events[i];
-    ++n;
-    if (e.value("n", 0L) != n) Impossible(id, n, "番号が続いていません（" + std::to_string(e.value("n", 0L)) + "）。");
-    if (e.value("case", "") != id) Impossible(id, n, "別の案件の出来事です。");
-    const std::string type = e.value("type", ""), status = s.data["status"];
-    const int current = s.data["current"];
-    if (type == "approve" || type == "record" || type == "confirm") {
-      if (status != "open") Impossible(id, n, StatusName(status) + "の案件の段は進められません。");
-      if (e.value("step", -2) != current) Impossible(id, n, "待っている段（" + std::to_string(current) + "）ではない段を進めています。");
-      Json& step = steps[static_cast<std::size_t>(current)];
-      const int to = e.value("to", -2);
-      bool allowed = false;
-      for (const auto& x : step["next"]) allowed |= x.get<int>() == to;
-      if (!allowed) Impossible(id, n, "その段の次に進めない段（" + std::to_string(to) + "）へ進んでいます。");
-      step["done"] = {{"by", e.value("by", "")},         {"by_name", e.value("by_name", "")},
-                      {"post", e.value("post", "")},     {"acting", e.value("acting", false)},
-                      {"at", e.value("at", "")},         {"on", e.value("on", "")},
-                      {"records", e.value("records", Json::object())}, {"present", e.value("present", Json::array())}};
-      s.data["current"] = to;
-      if (to == -1) {
-        s.data["status"] = "done";
-        s.data["closed_at"] = e.value("at", "");
-      }
-    } else if (type == "reject") {
-      if (status != "open") Impossible(id, n, StatusName(status) + "の案件は却下できません。");
-      s.data["status"] = "rejected";
+  s.data["events"] = 1;
+  s.data["last_at"] = first.value("at", "");
+  return s;
+}
+
+void Step(State& s, const Json& e) {
+  const std::string id = s.id();
+  const long n = s.data.value("events", 0L) + 1;
+  Json& steps = s.data["steps"];
+  if (e.value("n", 0L) != n) Impossible(id, n, "番号が続いていません（" + std::to_string(e.value("n", 0L)) + "）。");
+  if (e.value("case", "") != id) Impossible(id, n, "別の案件の出来事です。");
+  const std::string type = e.value("type", ""), status = s.data["status"];
+  const int current = s.data["current"];
+  if (type == "approve" || type == "record" || type == "confirm") {
+    if (status != "open") Impossible(id, n, StatusName(status) + "の案件の段は進められません。");
+    if (e.value("step", -2) != current) Impossible(id, n, "待っている段（" + std::to_string(current) + "）ではない段を進めています。");
+    Json& step = steps[static_cast<std::size_t>(current)];
+    const int to = e.value("to", -2);
+    bool allowed = false;
+    for (const auto& x : step["next"]) allowed |= x.get<int>() == to;
+    if (!allowed) Impossible(id, n, "その段の次に進めない段（" + std::to_string(to) + "）へ進んでいます。");
+    step["done"] = {{"by", e.value("by", "")},         {"by_name", e.value("by_name", "")},
+                    {"post", e.value("post", "")},     {"acting", e.value("acting", false)},
+                    {"at", e.value("at", "")},         {"on", e.value("on", "")},
+                    {"records", e.value("records", Json::object())}, {"present", e.value("present", Json::array())}};
+    s.data["current"] = to;
+    if (to == -1) {
+      s.data["status"] = "done";
       s.data["closed_at"] = e.value("at", "");
-      s.data["rejected"] = {{"by", e.value("by", "")}, {"reason", e.value("reason", "")}, {"step", current}};
-    } else if (type == "return") {
-      if (status != "open") Impossible(id, n, StatusName(status) + "の案件は差し戻せません。");
-      s.data["status"] = "returned";
-      s.data["returned"] = s.data["returned"].get<int>() + 1;
-    } else if (type == "resubmit") {
-      if (status != "returned") Impossible(id, n, "差戻しでない案件は再申請できません。");
-      // Approvals given before the return stand for nothing: the case is
-      // examined again from its first step (the events keep them).
-      for (auto& step : steps) step.erase("done");
-      s.data["status"] = "open";
-      s.data["current"] = steps.empty() ? -1 : 0;
-    } else if (type == "withdraw") {
-      if (status != "open" && status != "returned") Impossible(id, n, StatusName(status) + "の案件は取り下げられません。");
-      s.data["status"] = "withdrawn";
-      s.data["closed_at"] = e.value("at", "");
-    } else if (type != "note") {
-      Impossible(id, n, "未知の出来事「" + type + "」です。");
     }
-    if (s.data["status"] != "open") s.data["current"] = -1;
+  } else if (type == "reject") {
+    if (status != "open") Impossible(id, n, StatusName(status) + "の案件は却下できません。");
+    s.data["status"] = "rejected";
+    s.data["closed_at"] = e.value("at", "");
+    s.data["rejected"] = {{"by", e.value("by", "")}, {"reason", e.value("reason", "")}, {"step", current}};
+  } else if (type == "return") {
+    if (status != "open") Impossible(id, n, StatusName(status) + "の案件は差し戻せません。");
+    s.data["status"] = "returned";
+    s.data["returned"] = s.data["returned"].get<int>() + 1;
+  } else if (type == "resubmit") {
+    if (status != "returned") Impossible(id, n, "差戻しでない案件は再申請できません。");
+    // Approvals given before the return stand for nothing: the case is
+    // examined again from its first step (the events keep them).
+    for (auto& step : steps) step.erase("done");
+    s.data["status"] = "open";
+    s.data["current"] = steps.empty() ? -1 : 0;
+  } else if (type == "withdraw") {
+    if (status != "open" && status != "returned") Impossible(id, n, StatusName(status) + "の案件は取り下げられません。");
+    s.data["status"] = "withdrawn";
+    s.data["closed_at"] = e.value("at", "");
+  } else if (type != "note") {
+    Impossible(id, n, "未知の出来事「" + type + "」です。");
   }
+  if (s.data["status"] != "open") s.data["current"] = -1;
   s.data["events"] = n;
-  s.data["last_at"] = events.back().value("at", "");
+  s.data["last_at"] = e.value("at", "");
+}
+
+State Replay(const std::vector<Json>& events) {
+  if (events.empty()) throw store::Error("E-CASE-101", "案件の出来事がありません。");
+  State s = Opening(events[0]);
+  for (std::size_t i = 1; i < events.size(); ++i) Step(s, events[i]);
   return s;
 }
 

@@ -52,6 +52,11 @@ struct State {
 // current, an event after the end): what Verify() reports.
 State Replay(const std::vector<Json>& events);
 
+// Replay in its two parts, for a command that holds the state already: the
+// state after the opening event, and one event further (E-CASE-101 as above).
+State Opening(const Json& first);
+void Step(State& s, const Json& event);
+
 // Japanese names of the statuses: open 審査中, returned 差戻し, rejected 却下,
 // withdrawn 取下げ, done 完了.
 std::string StatusName(const std::string& status);
@@ -150,7 +155,7 @@ class Cases {
   Outcome Opened(const Json& open, const policy::Workflow& wf, const std::string& as, const std::string& name,
                  const std::string& day, const std::string& date);
   Json OpenEvent(const Json& open, const std::string& as, const std::string& name, const std::string& day);
-  State Write(const std::string& case_id, const std::optional<State>& before, const std::vector<Json>& events, Json event,
+  State Write(const std::string& case_id, const std::optional<State>& before, Json event,
              const std::string& at);
   std::string At(const std::string& date) const;
   std::string NextId(const std::string& day);

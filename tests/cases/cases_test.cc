@@ -434,3 +434,21 @@ TEST(Inbox, IsExactlyWhatResolvingEveryCaseGives) {
 }
 
 }  // namespace
+
+namespace {
+
+// A command acts on the stored state one event further; a state whose count
+// of events is not the events there are (an event deleted by SQL) is not
+// acted on.
+TEST(Evidence, AStateOutOfStepWithItsEventsIsNotActedOn) {
+  Town t;
+  const std::string id = t.Apply(kTakeOut, "000023");
+  mamori::test_util::Sql(t.db, "DELETE FROM rows WHERE kind = 'case_events' AND id = '" + id + "/0001'");
+  const long long before = t.LogSize();
+  auto r = t.Run({"case", "approve", id, "--as", "000022"});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_TRUE(Has(r.err, "E-CASE-101")) << r.err;
+  EXPECT_EQ(t.LogSize(), before);
+}
+
+}  // namespace
