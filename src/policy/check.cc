@@ -106,6 +106,12 @@ class Checker {
 
   void References() {
     for (const auto& r : p_.roles) {
+      // A workflow step's `by` reads these words before role ids: a role so
+      // named could never be the one who acts.
+      if (r.id == "decision" || r.id == "applicant" || r.id == "reporter")
+        Error("E-PACK-044", r.where, "roles の id「" + r.id + "」は手順の段の by で別の意味（" +
+                                         (r.id == "decision" ? "判定の承認者" : r.id == "applicant" ? "申請者" : "報告者") +
+                                         "）に使う語です。別の id にしてください。");
       const RoleFill& f = r.fill;
       Role(f.by, r.where, "roles「" + r.id + "」の fill.by");
       Role(f.chair, r.where, "roles「" + r.id + "」の fill.chair");

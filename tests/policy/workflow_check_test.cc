@@ -124,6 +124,11 @@ TEST(Workflows, AnApplicationNeedsExactlyOneDecisionStepAndOthersNone) {
       << FormatDiagnostics(kind.Errors());
 }
 
+TEST(Workflows, ARoleNamedLikeAByKeywordIsRefused) {
+  WithWorkflow w(std::string(kGood) + "\n[[roles]]\nid = \"reporter\"\nname = \"報告する者\"\nfill = { kind = \"unset\" }\ncite = \"第27条第2項\"\n");
+  EXPECT_NE(w.Of("E-PACK-044").find("roles の id「reporter」"), std::string::npos) << FormatDiagnostics(w.Errors());
+}
+
 TEST(Workflows, ACitationThatDoesNotResolveAndAnUnknownDeadlineAreRefused) {
   WithWorkflow cite(Replace(kGood, "records = [\"日時\"]\nnext = [\"end\"]\ncite = \"第27条第2項\"",
                             "records = [\"日時\"]\nnext = [\"end\"]\ncite = \"第27条第9項\""));
