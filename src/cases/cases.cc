@@ -71,6 +71,9 @@ std::string Elapsed(const std::string& from, const std::string& to) {
   return (d ? std::to_string(d) + "日" : "") + (d || h ? std::to_string(h) + "時間" : "") + std::to_string(m) + "分";
 }
 
+// 「000022 上川 智香（情報セキュリティ責任者・税務課）」, as every message names a person.
+std::string WhoText(const Who& w) { return w.person + " " + w.name + "（" + w.post + (w.acting ? "・代理" : "") + "）"; }
+
 const char* VerbName(Cases::Verb v) {
   switch (v) {
     case Cases::Verb::kApprove: return "approve";
@@ -116,6 +119,8 @@ std::string Cases::NextId(const std::string& day) {
   store_.SetMeta(key, std::to_string(n));
   return id;
 }
+
+std::string Cases::EventRowId(const std::string& case_id, long n) { return case_id + "/" + Pad(n, 4); }
 
 std::string Cases::At(const std::string& date) const {
   // A command dated by hand (--at) records 09:00 JST of that day, as imports do.
@@ -294,7 +299,7 @@ Json Cases::OpenEvent(const Json& open, const std::string& as, const std::string
   const State s = Replay({probe});
   std::string why;
   Json waiting = Json::array();
-  for (const auto& w : Actors(s, day, &why)) waiting.push_back(w.person + " " + w.name + "（" + w.post + (w.acting ? "・代理" : "") + "）");
+  for (const auto& w : Actors(s, day, &why)) waiting.push_back(WhoText(w));
   event["waiting"] = waiting;
   if (waiting.empty() && !why.empty()) event["waiting_why"] = why;
   return event;
@@ -330,7 +335,7 @@ State Cases::Write(const std::string& case_id, const std::optional<State>& befor
   State after = before ? *before : Opening(event);
   if (before) Step(after, event);
   const std::string command = event.value("type", "") == "open" ? "case open" : "case " + event.value("type", "");
-  store_.Apply({"case_events", case_id + "/" + Pad(event["n"].get<long>(), 4), std::nullopt, event.dump()}, actor_, at, command);
+  store_.Apply({"case_events", EventRowId(case_id, event["n"].get<long>()), std::nullopt, event.dump()}, actor_, at, command);
   store_.Apply({"cases", case_id, before ? std::optional<std::string>(before->data.dump()) : std::nullopt, after.data.dump()},
                actor_, at, command);
   // The queue moves with the state: rows it no longer stands in go, new ones come.
@@ -450,7 +455,7 @@ Outcome Cases::Opened(const Json& open, const policy::Workflow& wf, const std::s
   out.state = std::move(opened);
   std::string why;
   std::vector<std::string> names;
-  for (const auto& w : Actors(out.state, day, &why)) names.push_back(w.person + " " + w.name + "（" + w.post + (w.acting ? "・代理" : "") + "）");
+  for (const auto& w : Actors(out.state, day, &why)) names.push_back(WhoText(w));
   out.message = "案件 " + id + "（" + wf.name + "）を開きました。待っている段: " + out.state.data["steps"][0].value("name", "") +
                 " — " + (names.empty() ? why : Join(names, "、"));
   return out;
@@ -574,7 +579,7 @@ Outcome Cases::Do(const std::string& case_id, const Act& act) {
   if (!row) Fail("E-CASE-005", "案件「" + case_id + "」はありません。`mamori case list` で番号を確かめてください。");
   const State s{Parse(*row)};
   const long n = s.data.value("events", 0L);
-  if (n < 1 || !store_.Get("case_events", case_id + "/" + Pad(n, 4)) || store_.Get("case_events", case_id + "/" + Pad(n + 1, 4)))
+  if (n < 1 || !store_.Get("case_events", EventRowId(case_id, n)) || store_.Get("case_events", EventRowId(case_id, n + 1)))
     Fail("E-CASE-101", "案件「" + case_id + "」の状態と出来事の数が合いません。何も変えていません。`mamori ledger verify` で確かめてください。");
   const std::string status = s.status();
   Json event = {{"type", VerbName(act.verb)}, {"on", day}, {"by", act.as}, {"by_name", Field(person, "name")}};
@@ -595,7 +600,7 @@ Outcome Cases::Do(const std::string& case_id, const Act& act) {
       if (it == r.who.end()) {
         if (r.who.empty()) Fail("E-CASE-011", "案件「" + case_id + "」の段「" + step.value("name", "") + "」は進められません: " + r.why);
         std::vector<std::string> names;
-        for (const auto& w : r.who) names.push_back(w.person + " " + w.name + "（" + w.post + (w.acting ? "・代理" : "") + "）");
+        for (const auto& w : r.who) names.push_back(WhoText(w));
         Fail("E-CASE-010", act.as + " " + Field(person, "name") + " は " + day + " に、案件「" + case_id + "」の段「" +
                                step.value("name", "") + "」を進められません。進められるのは " + Join(names, "、") + " です。何も変えていません。");
       }
@@ -698,7 +703,7 @@ Outcome Cases::Do(const std::string& case_id, const Act& act) {
   std::string why;
   auto who = Actors(out.state, day, &why);
   std::vector<std::string> names;
-  for (const auto& w : who) names.push_back(w.person + " " + w.name + "（" + w.post + (w.acting ? "・代理" : "") + "）");
+  for (const auto& w : who) names.push_back(WhoText(w));
   out.message = "案件 " + case_id + ": " + done + "。状態: " + StatusName(out.state.status());
   if (out.state.status() == "open")
     out.message += "。次の段: " + out.state.data["steps"][static_cast<std::size_t>(out.state.current())].value("name", "") + " — " +
@@ -741,7 +746,8 @@ std::vector<Json> Cases::Inbox(const std::string& person, const std::string& dat
       // decision leaves them out), unless it carries the text's justification.
       if (!own && item.value("applicant", "") == person && item.value("status", "") == "open") {
         auto st = store_.Get("cases", item.value("case", ""));
-        if (!st || !Parse(*st)["request"].is_object() || !Parse(*st)["request"].value("context", Json::object()).contains("justification")) continue;
+        const Json request = st ? Parse(*st)["request"] : Json();
+        if (!request.is_object() || !request.value("context", Json::object()).contains("justification")) continue;
       }
       seen.insert(case_id);
       found.emplace_back(order, std::move(item));
@@ -821,7 +827,7 @@ std::string Cases::Show(const State& s, const std::string& date) {
       std::string why;
       auto who = Actors(s, date, &why);
       std::vector<std::string> names;
-      for (const auto& w : who) names.push_back(w.person + " " + w.name + "（" + w.post + (w.acting ? "・代理" : "") + "）");
+      for (const auto& w : who) names.push_back(WhoText(w));
       o << " — 待ち（" << date << " に進められる人: " << (names.empty() ? why : Join(names, "、")) << "）";
       const std::string since = d.value("last_at", d.value("opened_at", ""));
       o << "\n         経過: " << Elapsed(since, store::NowJst()) << "（" << since << " から）";
@@ -842,7 +848,8 @@ std::string Cases::Show(const State& s, const std::string& date) {
   if (s.status() == "rejected") o << "  却下の理由: " << d["rejected"].value("reason", "") << "\n";
   o << "  出来事:\n";
   std::string prev = d.value("opened_at", "");
-  for (const auto& e : Events(s.id())) {
+  const auto events = Events(s.id());
+  for (const auto& e : events) {
     o << "    #" << e.value("n", 0) << " " << e.value("at", "") << " " << EventName(e.value("type", "")) << " "
       << e.value("by", "") << " " << e.value("by_name", "");
     if (!e.value("post", "").empty()) o << "（" << e.value("post", "") << (e.value("acting", false) ? "・代理" : "") << "）";
@@ -854,7 +861,6 @@ std::string Cases::Show(const State& s, const std::string& date) {
     o << "\n";
   }
   o << "  根拠条文（開始時の本文）:\n";
-  const auto events = Events(s.id());
   if (!events.empty())
     for (const auto& c : events[0]["open"].value("citations", Json::array()))
       o << "    " << c[0].get<std::string>() << " " << c[1].get<std::string>() << "\n";

@@ -114,6 +114,8 @@ class Cases {
   // The case, replayed from its events (E-CASE-005 when there is no such case).
   State Get(const std::string& case_id);
   std::vector<Json> Events(const std::string& case_id);
+  // The "case_events" row of a case's n-th event (1-based): "C2026-000001/0001".
+  static std::string EventRowId(const std::string& case_id, long n);
 
   // Who may act on the case's current step on `date`, and, when nobody may,
   // why (空席, the step's role not filled).

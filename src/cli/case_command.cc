@@ -287,7 +287,7 @@ void AddCaseCommands(CLI::App& app) {
         bool all = true;
         const auto events = s.cases.Events(id);
         for (std::size_t i = 0; i < events.size(); ++i) {
-          const std::string row = id + "/" + std::string(4 - std::min<std::size_t>(4, std::to_string(i + 1).size()), '0') + std::to_string(i + 1);
+          const std::string row = cases::Cases::EventRowId(id, static_cast<long>(i) + 1);
           long long seq = -1;
           for (const auto& h : s.b.store->History("case_events", row)) seq = h.log_seq;
           if (seq < 0) {
