@@ -25,6 +25,9 @@ namespace {
   throw store::Error("E-CASE-101", "案件「" + id + "」の出来事 #" + std::to_string(n) + " は起こりえません: " + why);
 }
 
+// Steps are numbered from 1 for people, as `case show` lists them; -1 is the end.
+std::string StepNo(int index) { return index == -1 ? "終わり" : "第" + std::to_string(index + 1) + "段"; }
+
 }  // namespace
 
 std::string StatusName(const std::string& status) {
@@ -72,12 +75,12 @@ void Step(State& s, const Json& e) {
   const int current = s.data["current"];
   if (type == "approve" || type == "record" || type == "confirm") {
     if (status != "open") Impossible(id, n, StatusName(status) + "の案件の段は進められません。");
-    if (e.value("step", -2) != current) Impossible(id, n, "待っている段（" + std::to_string(current) + "）ではない段を進めています。");
+    if (e.value("step", -2) != current) Impossible(id, n, "待っている段（" + StepNo(current) + "）ではない段（" + StepNo(e.value("step", -2)) + "）を進めています。");
     Json& step = steps[static_cast<std::size_t>(current)];
     const int to = e.value("to", -2);
     bool allowed = false;
     for (const auto& x : step["next"]) allowed |= x.get<int>() == to;
-    if (!allowed) Impossible(id, n, "その段の次に進めない段（" + std::to_string(to) + "）へ進んでいます。");
+    if (!allowed) Impossible(id, n, "その段の次に進めない段（" + StepNo(to) + "）へ進んでいます。");
     step["done"] = {{"by", e.value("by", "")},         {"by_name", e.value("by_name", "")},
                     {"post", e.value("post", "")},     {"acting", e.value("acting", false)},
                     {"at", e.value("at", "")},         {"on", e.value("on", "")},

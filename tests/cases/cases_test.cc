@@ -451,4 +451,18 @@ TEST(Evidence, AStateOutOfStepWithItsEventsIsNotActedOn) {
   EXPECT_EQ(t.LogSize(), before);
 }
 
+// An event forged by SQL that takes a step which was not waiting is named
+// as people count steps (case show lists them from 第1段), not by index.
+TEST(Evidence, AnImpossibleEventIsNamedByTheStepsAsShown) {
+  Town t;
+  const std::string id = t.Apply(kTakeOut, "000023");
+  mamori::test_util::Sql(t.db, "INSERT INTO rows(kind, id, data) VALUES ('case_events', '" + id +
+                                   "/0002', '{\"type\":\"approve\",\"case\":\"" + id +
+                                   "\",\"n\":2,\"step\":3,\"to\":-1,\"at\":\"2026-05-01T09:00:00+09:00\"}')");
+  auto v = t.Run({"ledger", "verify"});
+  EXPECT_EQ(v.status, 1);
+  EXPECT_TRUE(Has(v.out, "E-CASE-101")) << v.out;
+  EXPECT_TRUE(Has(v.out, "待っている段（第1段）ではない段（第4段）")) << v.out;
+}
+
 }  // namespace
