@@ -149,6 +149,41 @@ Json Person(store::Store& store, const std::string& id, const char* what) {
   return Parse(*row);
 }
 
+// The people a record names (花巻市 第9第3号イ 「複数の人間で」 確認): 職員番号
+// split on 、，, or spaces, each in the 職員 register, at least `n` of them
+// distinct. What is stored names each with their registered name, so the
+// record reads as the register did that day; a name typed in is never taken.
+std::string People(store::Store& store, const std::string& record, const std::string& value, int n) {
+  std::vector<std::string> ids;
+  std::string cur;
+  auto flush = [&] {
+    if (!cur.empty() && std::find(ids.begin(), ids.end(), cur) == ids.end()) ids.push_back(cur);
+    cur.clear();
+  };
+  for (std::size_t i = 0; i < value.size();) {
+    if (value.compare(i, 3, "、") == 0 || value.compare(i, 3, "，") == 0 || value.compare(i, 3, "　") == 0) {
+      flush(), i += 3;
+    } else if (value[i] == ',' || value[i] == ' ') {
+      flush(), ++i;
+    } else {
+      cur += value[i++];
+    }
+  }
+  flush();
+  std::vector<std::string> named;
+  for (const auto& id : ids) {
+    auto row = store.Get("people", id);
+    if (!row)
+      Fail("E-CASE-018", "記録「" + record + "」の「" + id + "」は職員の台帳にありません。職員番号を 、 か , で区切って指定してください（例: --record " +
+                             record + "=000030,000022）。");
+    named.push_back(id + " " + Field(Parse(*row), "name"));
+  }
+  if (static_cast<int>(ids.size()) < n)
+    Fail("E-CASE-018", "記録「" + record + "」には異なる " + std::to_string(n) + " 人以上の職員番号が必要です（いま " + std::to_string(ids.size()) +
+                           " 人）。本文は複数の人間で確認することを求めています。");
+  return Join(named, "、");
+}
+
 std::string UnitName(store::Store& store, const std::string& unit) {
   if (unit.empty()) return "";
   auto row = store.Get("units", unit);
@@ -178,6 +213,7 @@ Json Flatten(const policy::Workflow& wf, const policy::Pack& pack, const engine:
       s["id"] = ws.id;
       s["cite"] = CitesJson(ws.cite);
       s["records"] = ws.records;
+      if (!ws.people.empty()) s["people"] = {ws.people, ws.people_at_least};
       if (!ws.deadline.empty()) s["deadline"] = ws.deadline;
       return s;
     };
@@ -640,6 +676,10 @@ Outcome Cases::Do(const std::string& case_id, const Act& act) {
       if (!missing.empty())
         Fail("E-CASE-012", "段「" + step.value("name", "") + "」の記録「" + Join(missing, "」「") + "」がありません。--record " + missing[0] + "=値 のように指定してください。");
       event["records"] = act.records;
+      if (step.contains("people")) {
+        const std::string record = step["people"][0];
+        event["records"][record] = People(store_, record, act.records[record].get<std::string>(), step["people"][1].get<int>());
+      }
       if (is_confirm) {
         Json confirmed = Json::array();
         for (const auto& o : step["obligations"]) confirmed.push_back(o[0]);

@@ -190,6 +190,12 @@ class Checker {
       for (const auto& n : s.next)
         if (n != "end" && !index.count(n))
           Error("E-PACK-041", s.where, where + "の next「" + n + "」はこの手順の段ではありません（段: " + StepList(w) + "、または end）。");
+      // The people a step names are one of its records, and their count is
+      // the text's (「複数」: 2), so both or neither.
+      if (!s.people.empty() && std::find(s.records.begin(), s.records.end(), s.people) == s.records.end())
+        Error("E-PACK-045", s.where, where + "の people「" + s.people + "」は records にありません。人を記録する項目を records に入れてください。");
+      if (s.people.empty() != (s.people_at_least < 1))
+        Error("E-PACK-045", s.where, where + "の people と people_at_least（1以上）は組で指定してください。");
       if (!s.deadline.empty() && !parameters_.count(s.deadline))
         Error("E-PACK-031", s.where, where + "の deadline「" + s.deadline + "」は parameters に定義されていません。");
     }

@@ -583,6 +583,8 @@ void Loader::File(const std::string& path, const std::string& shown, bool manife
             st.name = s.Str("name", true);
             st.by = s.Str("by", true);
             st.records = s.StrList("records");
+            st.people = s.Str("people");
+            st.people_at_least = s.Int("people_at_least");
             st.next = s.StrList("next");
             st.deadline = s.Str("deadline");
             st.note = s.Str("note");

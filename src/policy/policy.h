@@ -199,6 +199,11 @@ struct WorkflowStep {
   // same, for an incident), or a role id of [[roles]] resolved that day.
   std::string by;
   std::vector<std::string> records;  // what acting records (日時・担当者・処理内容)
+  // A record that names people, each of the 職員 register, at least
+  // `people_at_least` of them distinct (花巻市 第9第3号イ 「複数の人間で」): the
+  // text's count is checked against the register, not taken on trust.
+  std::string people;
+  int people_at_least = 0;
   // The steps that may follow; empty: the next step, or the end after the
   // last. "end" ends the case.
   std::vector<std::string> next;

@@ -137,6 +137,22 @@ TEST(Workflows, ACitationThatDoesNotResolveAndAnUnknownDeadlineAreRefused) {
   EXPECT_NE(deadline.Of("E-PACK-031").find("deadline「soon」"), std::string::npos) << FormatDiagnostics(deadline.Errors());
 }
 
+TEST(Workflows, PeopleToCountAreOneOfTheRecordsAndComeWithTheirCount) {
+  WithWorkflow good(Replace(kGood, "records = [\"日時\"]", "records = [\"日時\", \"確認者\"]\npeople = \"確認者\"\npeople_at_least = 2"));
+  EXPECT_TRUE(good.Errors().empty()) << FormatDiagnostics(good.Errors());
+  auto c = LoadAndCheck(good.dir.string());
+  ASSERT_EQ(c.load.pack.workflows.size(), 1u);
+  EXPECT_EQ(c.load.pack.workflows[0].steps[1].people, "確認者");
+  EXPECT_EQ(c.load.pack.workflows[0].steps[1].people_at_least, 2);
+  WithWorkflow not_a_record(Replace(kGood, "records = [\"日時\"]", "records = [\"日時\"]\npeople = \"確認者\"\npeople_at_least = 2"));
+  EXPECT_NE(not_a_record.Of("E-PACK-045").find("people「確認者」は records にありません"), std::string::npos)
+      << FormatDiagnostics(not_a_record.Errors());
+  WithWorkflow no_count(Replace(kGood, "records = [\"日時\"]", "records = [\"日時\"]\npeople = \"日時\""));
+  EXPECT_NE(no_count.Of("E-PACK-045").find("組で指定"), std::string::npos) << FormatDiagnostics(no_count.Errors());
+  WithWorkflow count_alone(Replace(kGood, "records = [\"日時\"]", "records = [\"日時\"]\npeople_at_least = 2"));
+  EXPECT_FALSE(count_alone.Of("E-PACK-045").empty()) << FormatDiagnostics(count_alone.Errors());
+}
+
 // The procedures the texts lay down, by pack: what each must at least carry.
 TEST(Workflows, YasudaCarriesItsApplicationsExceptionsAndIncidentChain) {
   auto c = LoadAndCheck(std::string(MAMORI_PACKS_DIR) + "/yasuda");
