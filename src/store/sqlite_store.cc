@@ -255,6 +255,12 @@ class SqliteStore final : public Store {
       begin_read_.emplace(db_, "BEGIN");
       data_version_.emplace(db_, "PRAGMA data_version");
       commit_read_.emplace(db_, "COMMIT");
+      // The point reads a case's step makes several of (a person, a unit,
+      // the case, its last event, the next number): prepared once, not per read.
+      get_.emplace(db_, "SELECT data FROM rows WHERE kind = ?1 AND id = ?2");
+      get_meta_.emplace(db_, "SELECT value FROM meta WHERE key = ?1");
+      set_meta_.emplace(db_, "INSERT INTO meta(key, value) VALUES(?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+      list_prefix_.emplace(db_, "SELECT id, data FROM rows WHERE kind = ?1 AND id >= ?2 AND id < ?3 ORDER BY id");
     } catch (...) {
       Close();
       throw;
@@ -419,9 +425,9 @@ class SqliteStore final : public Store {
   std::optional<std::string> Get(const std::string& kind, const std::string& id,
                                  const std::optional<std::string>& as_of) override {
     if (!as_of) {
-      Stmt s(db_, "SELECT data FROM rows WHERE kind = ?1 AND id = ?2");
-      s.Bind(1, kind).Bind(2, id);
-      return s.Step() ? s.Text(0) : std::nullopt;
+      Stmt::Scope scope(*get_);
+      get_->Bind(1, kind).Bind(2, id);
+      return get_->Step() ? get_->Text(0) : std::nullopt;
     }
     Stmt s(db_, "SELECT after FROM history WHERE kind = ?1 AND id = ?2 AND at < ?3 ORDER BY seq DESC LIMIT 1");
     s.Bind(1, kind).Bind(2, id).Bind(3, EndOfDay(*as_of));
@@ -450,9 +456,9 @@ class SqliteStore final : public Store {
     // A range over the primary key (kind, id): ids from `prefix` up to, not
     // including, `prefix` followed by the highest byte UTF-8 never uses.
     std::vector<Row> out;
-    Stmt s(db_, "SELECT id, data FROM rows WHERE kind = ?1 AND id >= ?2 AND id < ?3 ORDER BY id");
-    s.Bind(1, kind).Bind(2, prefix).Bind(3, prefix + "\xff");
-    while (s.Step()) out.push_back({*s.Text(0), *s.Text(1)});
+    Stmt::Scope scope(*list_prefix_);
+    list_prefix_->Bind(1, kind).Bind(2, prefix).Bind(3, prefix + "\xff");
+    while (list_prefix_->Step()) out.push_back({*list_prefix_->Text(0), *list_prefix_->Text(1)});
     return out;
   }
 
@@ -512,14 +518,14 @@ class SqliteStore final : public Store {
   }
 
   std::optional<std::string> GetMeta(const std::string& key) override {
-    Stmt s(db_, "SELECT value FROM meta WHERE key = ?1");
-    s.Bind(1, key);
-    return s.Step() ? s.Text(0) : std::nullopt;
+    Stmt::Scope scope(*get_meta_);
+    get_meta_->Bind(1, key);
+    return get_meta_->Step() ? get_meta_->Text(0) : std::nullopt;
   }
   void SetMeta(const std::string& key, const std::string& value) override {
-    Stmt s(db_, "INSERT INTO meta(key, value) VALUES(?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
-    s.Bind(1, key).Bind(2, value);
-    s.Step();
+    Stmt::Scope scope(*set_meta_);
+    set_meta_->Bind(1, key).Bind(2, value);
+    set_meta_->Step();
   }
 
  private:
@@ -587,6 +593,10 @@ class SqliteStore final : public Store {
     begin_read_.reset();
     commit_read_.reset();
     data_version_.reset();
+    get_.reset();
+    get_meta_.reset();
+    set_meta_.reset();
+    list_prefix_.reset();
     sqlite3_close(db_);
     db_ = nullptr;
   }
@@ -594,7 +604,7 @@ class SqliteStore final : public Store {
   sqlite3* db_ = nullptr;
   std::optional<Checkpointer> checkpointer_;
   std::optional<Stmt> upsert_, remove_, record_, history_by_log_, log_append_, log_node_put_, log_node_get_, log_leaves_, log_get_,
-      latest_head_, begin_read_, commit_read_, data_version_;
+      latest_head_, begin_read_, commit_read_, data_version_, get_, get_meta_, set_meta_, list_prefix_;
 };
 
 }  // namespace
