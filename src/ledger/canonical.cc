@@ -12,6 +12,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <stdexcept>
 #include <string_view>
 #include <vector>
@@ -300,13 +301,18 @@ std::string Canonical(const nlohmann::json& value) {
 
 void AppendCanonicalString(std::string& out, std::string_view s) { WriteString(s, out); }
 
-bool IsCanonicalFlatObject(std::string_view t) {
+// Hand-written, not a parser's: it must say "canonical" only for bytes that
+// Canonical(parse(text)) reproduces exactly, and it runs on every row a
+// change writes (a case's state is a few kilobytes, and parsing it only to
+// print the same bytes cost more than the rest of the append).
+bool IsCanonicalJson(std::string_view t) {
   std::size_t i = 0;
   auto at = [&](char c) { return i < t.size() && t[i] == c; };
   // A string from t[i] (at its opening quote) to just past its closing quote,
-  // escaped exactly as WriteString escapes. `ascii_name`: a member name, kept
-  // to printable ASCII without escapes so that byte order is UTF-16 order.
-  auto string = [&](bool ascii_name) -> bool {
+  // escaped exactly as WriteString escapes. `name`: a member name, kept free
+  // of escapes and of supplementary characters (lead byte F0 or above), so
+  // that its byte order is its UTF-16 order.
+  auto string = [&](bool name) -> bool {
     if (!at('"')) return false;
     ++i;
     while (i < t.size()) {
@@ -317,7 +323,7 @@ bool IsCanonicalFlatObject(std::string_view t) {
       }
       if (c < 0x20) return false;
       if (c == '\\') {
-        if (ascii_name || i + 1 >= t.size()) return false;
+        if (name || i + 1 >= t.size()) return false;
         const char e = t[i + 1];
         if (e == '"' || e == '\\' || e == 'b' || e == 't' || e == 'n' || e == 'f' || e == 'r') {
           i += 2;
@@ -334,7 +340,7 @@ bool IsCanonicalFlatObject(std::string_view t) {
         continue;
       }
       if (c >= 0x80) {
-        if (ascii_name) return false;
+        if (name && c >= 0xF0) return false;
         const std::size_t n = SequenceLength(t, i);
         if (n == 0) return false;
         i += n;
@@ -344,23 +350,66 @@ bool IsCanonicalFlatObject(std::string_view t) {
     }
     return false;
   };
-  if (!at('{')) return false;
-  ++i;
-  if (at('}')) return i + 1 == t.size();
-  std::string_view previous;
-  for (;;) {
-    const std::size_t name_start = i;
-    if (!string(true)) return false;
-    const std::string_view name = t.substr(name_start + 1, i - name_start - 2);
-    if (name_start > 1 && !(previous < name)) return false;  // sorted, no duplicates
-    previous = name;
-    if (!at(':')) return false;
-    ++i;
-    if (!string(false)) return false;
-    if (at('}')) return i + 1 == t.size();
-    if (!at(',')) return false;
-    ++i;
-  }
+  // An integer as WriteInteger prints it: no sign on zero, no leading zero,
+  // no fraction or exponent, and short enough to be an int64 whatever it is.
+  auto integer = [&]() -> bool {
+    const std::size_t start = i;
+    if (at('-')) ++i;
+    if (at('0')) {
+      ++i;
+      if (i - start == 2) return false;  // -0 reads as 0
+    } else {
+      if (i >= t.size() || t[i] < '1' || t[i] > '9') return false;
+      while (i < t.size() && t[i] >= '0' && t[i] <= '9') ++i;
+    }
+    if (i - start > 18) return false;
+    return !(at('.') || at('e') || at('E'));
+  };
+  auto literal = [&](std::string_view word) {
+    if (t.substr(i, word.size()) != word) return false;
+    i += word.size();
+    return true;
+  };
+  // Depth is bounded so that a hostile row cannot exhaust the stack; deeper
+  // than any row mamori writes, it is "not known to be" and takes the slow path.
+  std::function<bool(int)> value = [&](int depth) -> bool {
+    if (depth > 32 || i >= t.size()) return false;
+    switch (t[i]) {
+      case '"': return string(false);
+      case 't': return literal("true");
+      case 'f': return literal("false");
+      case 'n': return literal("null");
+      case '[':
+        ++i;
+        if (at(']')) return ++i, true;
+        for (;;) {
+          if (!value(depth + 1)) return false;
+          if (at(']')) return ++i, true;
+          if (!at(',')) return false;
+          ++i;
+        }
+      case '{': {
+        ++i;
+        if (at('}')) return ++i, true;
+        std::string_view previous;
+        for (bool first = true;; first = false) {
+          const std::size_t name_start = i;
+          if (!string(true)) return false;
+          const std::string_view member = t.substr(name_start + 1, i - name_start - 2);
+          if (!first && !(previous < member)) return false;  // sorted, no duplicates
+          previous = member;
+          if (!at(':')) return false;
+          ++i;
+          if (!value(depth + 1)) return false;
+          if (at('}')) return ++i, true;
+          if (!at(',')) return false;
+          ++i;
+        }
+      }
+      default: return integer();
+    }
+  };
+  return value(0) && i == t.size();
 }
 
 }  // namespace mamori::ledger

@@ -19,12 +19,15 @@ std::string Canonical(const nlohmann::json& value);
 // leaving `out` as it was).
 void AppendCanonicalString(std::string& out, std::string_view s);
 
-// Whether `text` already is the canonical form of a flat object whose members
-// are all strings with ASCII names — the shape of every register row — so that
-// it can be embedded as is. The import of a million rows goes through here,
-// and parsing each row again only to print the same bytes would cost more
-// than the rest of the ledger append. False means "not known to be", and the
-// caller canonicalises the slow way.
-bool IsCanonicalFlatObject(std::string_view text);
+// Whether `text` already is the canonical form of a JSON value made of
+// objects, arrays, strings, integers, booleans and null — the shape of every
+// register row and every case's state and event — so that it can be embedded
+// as is. A million-row import and every step of a case go through here, and
+// parsing each row again only to print the same bytes would cost more than
+// the rest of the ledger append. False means "not known to be" (a number with
+// a fraction, a member name with an escape or a supplementary character, very
+// deep nesting, or not canonical at all), and the caller canonicalises the
+// slow way.
+bool IsCanonicalJson(std::string_view text);
 
 }  // namespace mamori::ledger

@@ -27,7 +27,7 @@ void AppendEnvelope(std::string& out, std::string_view kind, std::string_view da
 void AppendRow(std::string& out, const std::optional<std::string_view>& row) {
   if (!row) {
     out += "null";
-  } else if (IsCanonicalFlatObject(*row)) {
+  } else if (IsCanonicalJson(*row)) {
     out += *row;
   } else {
     auto j = nlohmann::json::parse(row->begin(), row->end(), nullptr, /*allow_exceptions=*/false);
