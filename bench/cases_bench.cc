@@ -4,6 +4,7 @@
 // commits). Figures are printed, never asserted.
 #include <benchmark/benchmark.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <memory>
 
@@ -18,7 +19,9 @@ namespace fs = std::filesystem;
 using namespace mamori;
 
 const std::string kPack = std::string(MAMORI_PACKS_DIR) + "/yasuda";
-constexpr long kCases = 100000;
+// MAMORI_BENCH_CASES sets a smaller store for profiling; the figures quoted
+// are for the default.
+const long kCases = std::getenv("MAMORI_BENCH_CASES") ? std::atol(std::getenv("MAMORI_BENCH_CASES")) : 100000;
 
 // One store for every benchmark here: the sample town (1,200 assets over 20
 // 課) and kCases take-out applications of its assets, all waiting for their
