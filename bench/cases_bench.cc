@@ -98,7 +98,8 @@ void BM_CaseInbox(benchmark::State& state) {
 BENCHMARK(BM_CaseInbox)->Unit(benchmark::kMillisecond);
 
 // Approvals by the 課長 of the day, each resolved for that day, each an event,
-// a state and its queue rows in the ledger: a batch of 1,000 per transaction.
+// a state and its queue rows in the ledger: a batch of 1,000 per transaction
+// (an iteration past the end of the inbox approves nothing and counts none).
 void BM_CaseApprove(benchmark::State& state) {
   auto& t = Town();
   auto inbox = t.cases->Inbox("000022", "2026-05-01");
@@ -110,10 +111,9 @@ void BM_CaseApprove(benchmark::State& state) {
       cases::Cases::Act act;
       act.as = "000022";
       act.date = "2026-05-01";
-      t.cases->Do(inbox[next].value("case", ""), act);
+      t.cases->Do(inbox[next].case_id, act);
     }
     tx.Commit();
-    if (next >= inbox.size()) break;
   }
   state.counters["approvals/s"] = benchmark::Counter(static_cast<double>(done), benchmark::Counter::kIsRate);
 }

@@ -767,39 +767,6 @@ std::vector<State> Cases::List(const Filter& f) {
   return out;
 }
 
-std::vector<Json> Cases::Inbox(const std::string& person, const std::string& date) {
-  registry::Registry reg(store_, pack_);
-  std::vector<std::string> prefixes = {"applicant|" + person + "|"};
-  for (const auto& h : reg.RolesHeld(person, date)) prefixes.push_back(h.role + "|" + h.scope + "|");
-  std::sort(prefixes.begin(), prefixes.end());
-  prefixes.erase(std::unique(prefixes.begin(), prefixes.end()), prefixes.end());
-  std::vector<std::pair<std::string, Json>> found;  // (opened_at|case, item)
-  std::set<std::string> seen;
-  for (const auto& p : prefixes) {
-    const bool own = p.rfind("applicant|", 0) == 0;
-    for (const auto& row : store_.ListPrefix("case_queue", p)) {
-      const std::string order = row.id.substr(p.size());  // opened_at|case
-      const std::string case_id = order.substr(order.rfind('|') + 1);
-      if (seen.count(case_id)) continue;
-      Json item = Parse(row.data);
-      // 第17条 and its kin: nobody approves their own application (the
-      // decision leaves them out), unless it carries the text's justification.
-      if (!own && item.value("applicant", "") == person && item.value("status", "") == "open") {
-        auto st = store_.Get("cases", item.value("case", ""));
-        const Json request = st ? Parse(*st)["request"] : Json();
-        if (!request.is_object() || !request.value("context", Json::object()).contains("justification")) continue;
-      }
-      seen.insert(case_id);
-      found.emplace_back(order, std::move(item));
-    }
-  }
-  std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-  std::vector<Json> out;
-  out.reserve(found.size());
-  for (auto& f : found) out.push_back(std::move(f.second));
-  return out;
-}
-
 registry::io::Table Cases::ExceptionRegister(const std::string& date) {
   registry::io::Table t;
   t.header = {"案件番号", "手順", "申請者", "氏名", "組織", "遵守しない条項", "代わりに講じる措置", "理由", "期間の終わり",

@@ -130,9 +130,13 @@ class Cases {
   // system, the whole body), and their own cases returned to them. Read from
   // the queue rows (QueueOf) under the roles Registry::RolesHeld gives, so
   // a 課長's inbox does not read every case; acting on one resolves the step
-  // again for that day, exactly. Each item: case, name, kind, status,
-  // applicant, applicant_name, opened_at, step, step_name.
-  std::vector<Json> Inbox(const std::string& person, const std::string& date);
+  // again for that day, exactly (inbox.cc).
+  struct InboxItem {
+    std::string case_id, name, kind, status, applicant, applicant_name, opened_at, step_name;
+    int step = -1;
+    std::string json;  // the queue row as stored (canonical JSON), what --format json prints
+  };
+  std::vector<InboxItem> Inbox(const std::string& person, const std::string& date);
 
   // The queue rows a state stands in ("case_queue", id "role|scope|case"):
   // one per role that may take its current step, "applicant|<id>" when it

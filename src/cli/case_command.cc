@@ -191,13 +191,16 @@ void AddCaseCommands(CLI::App& app) {
           throw store::Error("E-CASE-004", "「" + as + "」は職員の台帳にありません。職員番号を確かめてください。");
         auto list = s.cases.Inbox(as, day);
         if (format == "json") {
-          std::cout << Json(list).dump() << "\n";
+          // The queue rows are canonical JSON objects already: joined, not re-made.
+          std::cout << "[";
+          for (std::size_t i = 0; i < list.size(); ++i) std::cout << (i ? "," : "") << list[i].json;
+          std::cout << "]\n";
           return;
         }
         std::cout << as << " が " << day << " に進められる案件: " << list.size() << " 件\n";
         for (const auto& c : list)
-          std::cout << "  " << c.value("case", "") << " " << c.value("name", "") << "（" << c.value("applicant", "") << " "
-                    << c.value("applicant_name", "") << "、" << c.value("opened_at", "").substr(0, 16) << "）: " << c.value("step_name", "") << "\n";
+          std::cout << "  " << c.case_id << " " << c.name << "（" << c.applicant << " " << c.applicant_name << "、"
+                    << c.opened_at.substr(0, 16) << "）: " << c.step_name << "\n";
       });
     });
   }
