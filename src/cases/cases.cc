@@ -362,22 +362,25 @@ std::vector<std::pair<std::string, Json>> Cases::QueueOf(const State& s) {
   return out;
 }
 
-State Cases::Write(const std::string& case_id, const std::optional<State>& before, Json event, const std::string& at) {
+State Cases::Write(const std::string& case_id, State* before, const std::string* before_text, Json event, const std::string& at) {
   event["case"] = case_id;
   event["n"] = before ? before->data.value("events", 0L) + 1 : 1L;
   event["at"] = at;
-  // What the events give, or E-CASE-101 before anything is written: the
-  // state before, one event further (the same Step that Replay takes).
-  State after = before ? *before : Opening(event);
-  if (before) Step(after, event);
-  const std::string command = event.value("type", "") == "open" ? "case open" : "case " + event.value("type", "");
-  store_.Apply({"case_events", EventRowId(case_id, event["n"].get<long>()), std::nullopt, event.dump()}, actor_, at, command);
-  store_.Apply({"cases", case_id, before ? std::optional<std::string>(before->data.dump()) : std::nullopt, after.data.dump()},
-               actor_, at, command);
-  // The queue moves with the state: rows it no longer stands in go, new ones come.
+  // The queue rows the state stood in, before it moves on.
   std::map<std::string, std::string> was, is;
   if (before)
     for (auto& [k, v] : QueueOf(*before)) was[k] = v.dump();
+  // What the events give, or E-CASE-101 before anything is written: the
+  // state before, one event further (the same Step that Replay takes). The
+  // state before is taken, not copied: its text as stored is the before of
+  // the change.
+  State after = before ? std::move(*before) : Opening(event);
+  if (before) Step(after, event);
+  const std::string command = event.value("type", "") == "open" ? "case open" : "case " + event.value("type", "");
+  store_.Apply({"case_events", EventRowId(case_id, event["n"].get<long>()), std::nullopt, event.dump()}, actor_, at, command);
+  store_.Apply({"cases", case_id, before_text ? std::optional<std::string>(*before_text) : std::nullopt, after.data.dump()},
+               actor_, at, command);
+  // The queue moves with the state: rows it no longer stands in go, new ones come.
   for (auto& [k, v] : QueueOf(after)) is[k] = v.dump();
   for (const auto& [k, v] : was)
     if (!is.count(k)) store_.Apply({"case_queue", k, v, std::nullopt}, actor_, at, command);
@@ -484,7 +487,7 @@ Outcome Cases::Opened(const Json& open, const policy::Workflow& wf, const std::s
   std::optional<store::Transaction> tx;
   if (!batch_) tx.emplace(store_);
   const std::string id = NextId(day);
-  State opened = Write(id, std::nullopt, OpenEvent(open, as, name, day), At(date));
+  State opened = Write(id, nullptr, nullptr, OpenEvent(open, as, name, day), At(date));
   if (tx) tx->Commit();
   Outcome out;
   out.case_id = id;
@@ -613,7 +616,7 @@ Outcome Cases::Do(const std::string& case_id, const Act& act) {
   // an approval does not parse the whole case again; ledger verify replays).
   const auto row = store_.Get("cases", case_id);
   if (!row) Fail("E-CASE-005", "案件「" + case_id + "」はありません。`mamori case list` で番号を確かめてください。");
-  const State s{Parse(*row)};
+  State s{Parse(*row)};
   const long n = s.data.value("events", 0L);
   if (n < 1 || !store_.Get("case_events", EventRowId(case_id, n)) || store_.Get("case_events", EventRowId(case_id, n + 1)))
     Fail("E-CASE-101", "案件「" + case_id + "」の状態と出来事の数が合いません。何も変えていません。`mamori ledger verify` で確かめてください。");
@@ -735,7 +738,7 @@ Outcome Cases::Do(const std::string& case_id, const Act& act) {
       break;
     }
   }
-  State after = Write(case_id, s, event, At(act.date));
+  State after = Write(case_id, &s, &*row, event, At(act.date));  // s is spent
   if (tx) tx->Commit();
   Outcome out;
   out.case_id = case_id;

@@ -161,8 +161,10 @@ class Cases {
   Outcome Opened(const Json& open, const policy::Workflow& wf, const std::string& as, const std::string& name,
                  const std::string& day, const std::string& date);
   Json OpenEvent(const Json& open, const std::string& as, const std::string& name, const std::string& day);
-  State Write(const std::string& case_id, const std::optional<State>& before, Json event,
-             const std::string& at);
+  // `before` (the stored state, taken) and `before_text` (its row as
+  // stored) are null for the opening event.
+  State Write(const std::string& case_id, State* before, const std::string* before_text, Json event,
+              const std::string& at);
   std::string At(const std::string& date) const;
   std::string NextId(const std::string& day);
 
