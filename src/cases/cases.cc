@@ -149,6 +149,20 @@ Json Person(store::Store& store, const std::string& id, const char* what) {
   return Parse(*row);
 }
 
+// The name of the secretariat (庶務) of the committee a collective step is
+// for, when `unit` (the acting person's 課 in the 職員 register) is it; ""
+// otherwise, and when the pack names none.
+std::string Secretariat(store::Store& store, const policy::Pack& pack, const Json& step, const std::string& unit) {
+  if (unit.empty()) return "";
+  for (const auto& role : step.value("roles", std::vector<std::string>{}))
+    for (const auto& r : pack.roles) {
+      if (r.id != role || r.fill.kind != "committee" || r.fill.secretariat.empty()) continue;
+      auto row = store.Get("units", unit);
+      if (row && Field(Parse(*row), "name") == r.fill.secretariat) return r.fill.secretariat;
+    }
+  return "";
+}
+
 // The people a record names (花巻市 第9第3号イ 「複数の人間で」 確認): 職員番号
 // split on 、，, or spaces, each in the 職員 register, at least `n` of them
 // distinct. What is stored names each with their registered name, so the
@@ -636,6 +650,12 @@ Outcome Cases::Do(const std::string& case_id, const Act& act) {
       const Json& step = s.data["steps"][static_cast<std::size_t>(cur)];
       auto r = Resolve(s, cur, day);
       auto it = std::find_if(r.who.begin(), r.who.end(), [&](const Who& w) { return w.person == act.as; });
+      // A committee's decision is recorded by a member or by its secretariat
+      // (安田町 第16条第7項: 庶務は総務課), who is not a member.
+      if (it == r.who.end() && step.value("collective", false) && !r.who.empty()) {
+        const std::string secretariat = Secretariat(store_, pack_, step, Field(person, "unit"));
+        if (!secretariat.empty()) it = r.who.insert(r.who.end(), Who{act.as, Field(person, "name"), "庶務・" + secretariat, false});
+      }
       if (it == r.who.end()) {
         if (r.who.empty()) Fail("E-CASE-011", "案件「" + case_id + "」の段「" + step.value("name", "") + "」は進められません: " + r.why);
         std::vector<std::string> names;
@@ -691,8 +711,11 @@ Outcome Cases::Do(const std::string& case_id, const Act& act) {
       // A committee decides together: who sat, against the text's quorum.
       if (step.value("collective", false)) {
         if (act.present.empty()) Fail("E-CASE-015", "委員会の段です。出席した委員を --present 000001,000002 … で指定してください。");
+        for (std::size_t i = 0; i < act.present.size(); ++i)
+          if (std::find(act.present.begin(), act.present.begin() + static_cast<long>(i), act.present[i]) != act.present.begin() + static_cast<long>(i))
+            Fail("E-CASE-015", "出席した委員「" + act.present[i] + "」が二度書かれています（定足数は人で数えます）。");
         for (const auto& p : act.present)
-          if (std::none_of(r.who.begin(), r.who.end(), [&](const Who& w) { return w.person == p; }))
+          if (std::none_of(r.who.begin(), r.who.end(), [&](const Who& w) { return w.person == p && w.post.rfind("庶務・", 0) != 0; }))
             Fail("E-CASE-015", "「" + p + "」は " + day + " にこの委員会の委員ではありません。");
         const int quorum = step.value("quorum", 0);
         if (quorum > 0 && static_cast<int>(act.present.size()) < quorum)

@@ -466,3 +466,47 @@ TEST(Evidence, AnImpossibleEventIsNamedByTheStepsAsShown) {
 }
 
 }  // namespace
+
+namespace {
+
+// 安田町 第16条: the 委員会 decides together. Its members that day are the
+// sample's 21 (委員長 副町長 and the 課長職, 第3項), so it sits with at least
+// 11 (第5項: 委員の過半数); the decision is recorded by a member or by the
+// secretariat, 総務課 (第7項), with who sat. 000041 is a 総務課 staff member
+// who is no member; 000050 neither.
+TEST(Committee, DecidesWithItsQuorumRecordedByTheSecretariat) {
+  Town t;
+  const std::string id = t.Apply(R"({"action":"policy_decision"})", "000041", "2026-05-20");
+  ASSERT_FALSE(id.empty());
+  const long long before = t.LogSize();
+  auto approve = [&](const std::string& as, const std::string& present) {
+    return t.Run({"case", "approve", id, "--as", as, "--at", "2026-05-20", "--present", present, "--record",
+                  "開催日=2026-05-20", "--record", "決定の内容=情報セキュリティポリシーの改定を決定した"});
+  };
+  const std::string ten = "000001,000002,000003,000004,000005,000006,000007,000008,000009,000010";
+  auto r = approve("000050", ten + ",000011");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_TRUE(Has(r.err, "E-CASE-010")) << r.err;
+  r = approve("000041", ten);
+  EXPECT_EQ(r.status, 2);
+  EXPECT_TRUE(Has(r.err, "定足数 11 人")) << r.err;
+  r = approve("000041", ten + ",000041");  // the secretariat does not sit as a member
+  EXPECT_EQ(r.status, 2);
+  EXPECT_TRUE(Has(r.err, "E-CASE-015")) << r.err;
+  r = approve("000041", ten + ",000010");  // one member twice is still ten people
+  EXPECT_EQ(r.status, 2);
+  EXPECT_TRUE(Has(r.err, "二度")) << r.err;
+  EXPECT_EQ(t.LogSize(), before);  // refusals change nothing
+  r = approve("000041", ten + ",000011");
+  ASSERT_EQ(r.status, 0) << r.err;
+  const Json s = t.State(id);
+  EXPECT_EQ(s["state"]["status"], "done");
+  const Json& done = s["state"]["steps"][0]["done"];
+  EXPECT_EQ(done["by"], "000041");
+  EXPECT_EQ(done["post"], "庶務・総務課");
+  EXPECT_EQ(done["present"].size(), 11u);
+  EXPECT_EQ(done["records"]["開催日"], "2026-05-20");
+  EXPECT_EQ(t.Run({"ledger", "verify"}).status, 0);
+}
+
+}  // namespace
