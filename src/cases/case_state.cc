@@ -21,12 +21,21 @@
 namespace mamori::cases {
 namespace {
 
+// The events were written outside mamori (by SQL, or a restored file): what
+// to do next is to see what else was, which ledger verify says.
 [[noreturn]] void Impossible(const std::string& id, long n, const std::string& why) {
-  throw store::Error("E-CASE-101", "案件「" + id + "」の出来事 #" + std::to_string(n) + " は起こりえません: " + why);
+  throw store::Error("E-CASE-101", "案件「" + id + "」の出来事 #" + std::to_string(n) + " は起こりえません: " + why +
+                                       " 台帳の外で書き換えられた疑いがあります。何も変えていません。`mamori ledger verify` で"
+                                       "ほかの食い違いと最初の不正なエントリを確かめ、情報セキュリティ責任者に知らせてください。");
 }
 
-// Steps are numbered from 1 for people, as `case show` lists them; -1 is the end.
-std::string StepNo(int index) { return index == -1 ? "終わり" : "第" + std::to_string(index + 1) + "段"; }
+// Steps are numbered from 1 for people, as `case show` lists them; -1 is the
+// end; an event that names no step at all (forged) says so.
+std::string StepNo(int index) {
+  if (index == -1) return "終わり";
+  if (index < -1) return "段の指定なし";
+  return "第" + std::to_string(index + 1) + "段";
+}
 
 }  // namespace
 

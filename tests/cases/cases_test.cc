@@ -463,6 +463,37 @@ TEST(Evidence, AnImpossibleEventIsNamedByTheStepsAsShown) {
   EXPECT_EQ(v.status, 1);
   EXPECT_TRUE(Has(v.out, "E-CASE-101")) << v.out;
   EXPECT_TRUE(Has(v.out, "待っている段（第1段）ではない段（第4段）")) << v.out;
+  EXPECT_TRUE(Has(v.out, "mamori ledger verify")) << v.out;  // what to do next
+}
+
+// An approval forged without any step is named as such, not as a step number.
+TEST(Evidence, AForgedEventNamingNoStepSaysSo) {
+  Town t;
+  const std::string id = t.Apply(kTakeOut, "000023");
+  mamori::test_util::Sql(t.db, "INSERT INTO rows(kind, id, data) VALUES ('case_events', '" + id +
+                                   "/0002', '{\"type\":\"approve\",\"case\":\"" + id +
+                                   "\",\"n\":2,\"to\":-1,\"at\":\"2026-05-01T09:00:00+09:00\"}')");
+  auto v = t.Run({"ledger", "verify"});
+  EXPECT_EQ(v.status, 1);
+  EXPECT_TRUE(Has(v.out, "ではない段（段の指定なし）")) << v.out;
+  EXPECT_FALSE(Has(v.out, "第-1段")) << v.out;
+}
+
+// The inbox reads queue rows as stored; one edited by SQL into something
+// that is not what the writer makes stops the inbox with E-CASE-104 (and
+// the row's id), never a crash or a half-read item.
+TEST(Inbox, AQueueRowEditedBySqlIsReportedNotRead) {
+  for (const char* bad : {"{\"case\":", "{\"case\":\"C\",\"name\":5}", "[1,2]", "{\"name\":\"x\"}", ""}) {
+    Town t;
+    const std::string id = t.Apply(kTakeOut, "000023");
+    std::string text = bad;
+    std::string quoted;
+    for (char c : text) quoted += c == '\'' ? std::string("''") : std::string(1, c);
+    mamori::test_util::Sql(t.db, "UPDATE rows SET data = '" + quoted + "' WHERE kind = 'case_queue' AND id LIKE '%" + id + "'");
+    auto r = t.Run({"case", "inbox", "--as", "000022"});
+    EXPECT_EQ(r.status, 2) << bad;
+    EXPECT_TRUE(Has(r.err, "E-CASE-104")) << bad << ": " << r.err;
+  }
 }
 
 }  // namespace
