@@ -96,7 +96,9 @@ class Store {
   virtual std::vector<Row> List(const std::string& kind,
                                 const std::optional<std::string>& as_of = std::nullopt) = 0;
   // Current rows whose id starts with `prefix`, in id order: a case's events
-  // ("C2026-000001/…") without reading every case's.
+  // ("C2026-000001/…") without reading every case's. The inbox's kind,
+  // case_queue, is read this way by the thousand, and a store keeps its
+  // rows where such a range is one read (SQLite: a covering index).
   virtual std::vector<Row> ListPrefix(const std::string& kind, const std::string& prefix) = 0;
   virtual std::vector<HistoryEntry> History(const std::string& kind, const std::string& id) = 0;
   virtual long long Count(const std::string& kind) = 0;

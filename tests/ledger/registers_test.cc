@@ -149,6 +149,38 @@ TEST(Registers, AStoreFromBeforeTheMigrationVerifies) {
   EXPECT_TRUE(r.ok()) << Codes(r);
 }
 
+// A store whose rows were kept WITHOUT ROWID (schema 3) gets them moved to
+// a table with a small key index beside them, every row as it was, and
+// verifies: the ledger holds each row to its history after the move too.
+TEST(Registers, AStoreFromBeforeTheRowsMovedOutOfTheKeyKeepsEveryRow) {
+  Town t;
+  Sql(t.db, "CREATE TABLE rows_old(kind TEXT NOT NULL, id TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY(kind, id)) WITHOUT ROWID;"
+            "INSERT INTO rows_old SELECT kind, id, data FROM rows; DROP TABLE rows; ALTER TABLE rows_old RENAME TO rows;"
+            "PRAGMA user_version = 3;");
+  auto count = [&](const char* sql) {
+    sqlite3* h = nullptr;
+    EXPECT_EQ(sqlite3_open(t.db.c_str(), &h), SQLITE_OK);
+    sqlite3_stmt* st = nullptr;
+    EXPECT_EQ(sqlite3_prepare_v2(h, sql, -1, &st, nullptr), SQLITE_OK);
+    const long long n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+    sqlite3_finalize(st);
+    sqlite3_close(h);
+    return n;
+  };
+  const long long people = count("SELECT COUNT(*) FROM rows WHERE kind = 'people'");
+  ASSERT_GT(people, 0);
+  auto r = t.Verify();
+  EXPECT_TRUE(r.ok()) << Codes(r);
+  EXPECT_EQ(count("PRAGMA user_version"), 4);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM sqlite_master WHERE name = 'rows' AND sql LIKE '%WITHOUT ROWID%'"), 0);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM rows WHERE kind = 'people'"), people);
+  // The key is still a key: a second row of the same kind and id is refused.
+  sqlite3* h = nullptr;
+  ASSERT_EQ(sqlite3_open(t.db.c_str(), &h), SQLITE_OK);
+  EXPECT_NE(sqlite3_exec(h, "INSERT INTO rows(kind, id, data) VALUES ('people', '000002', '{}')", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(h);
+}
+
 // Archived entries keep only their leaf: the history is checked against it.
 TEST(Registers, ArchivedChangesAreStillHeldToTheirLeaves) {
   Town t;
