@@ -61,9 +61,13 @@ std::vector<Cases::InboxItem> Cases::Inbox(const std::string& person, const std:
   prefixes.erase(std::unique(prefixes.begin(), prefixes.end()), prefixes.end());
   simdjson::ondemand::parser parser;
   std::vector<InboxItem> out;
+  int feeding = 0;  // prefixes that gave rows
   for (const auto& p : prefixes) {
     const bool own = p.rfind("applicant|", 0) == 0;
-    for (auto& row : store_.ListPrefix("case_queue", p)) {
+    auto rows = store_.ListPrefix("case_queue", p);
+    feeding += !rows.empty();
+    out.reserve(out.size() + rows.size());
+    for (auto& row : rows) {
       InboxItem item = ReadItem(row.id, std::move(row.data), parser);
       // 第17条 and its kin: nobody approves their own application (the
       // decision leaves them out), unless it carries the text's justification.
@@ -77,10 +81,11 @@ std::vector<Cases::InboxItem> Cases::Inbox(const std::string& person, const std:
   }
   // Oldest first; a case waiting for two roles the person holds is one item
   // (the same case, so neighbours once sorted). Each prefix's rows come
-  // oldest first already; sorting indices moves each item once.
+  // oldest first already, so one prefix needs no sort; sorting indices
+  // moves each item once.
   std::vector<std::size_t> order(out.size());
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-  if (prefixes.size() > 1)
+  if (feeding > 1)
     std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
       return out[a].opened_at != out[b].opened_at ? out[a].opened_at < out[b].opened_at : out[a].case_id < out[b].case_id;
     });
