@@ -229,6 +229,7 @@ Json Flatten(const policy::Workflow& wf, const policy::Pack& pack, const engine:
       s["records"] = ws.records;
       if (!ws.people.empty()) s["people"] = {ws.people, ws.people_at_least};
       if (!ws.deadline.empty()) s["deadline"] = ws.deadline;
+      if (!ws.act.empty()) s["act"] = ws.act;
       return s;
     };
     if (ws.by == "decision" && d) {
@@ -686,6 +687,18 @@ Outcome Cases::Do(const std::string& case_id, const Act& act) {
                                (step["records"].empty() ? std::string("。") : "（項目: " + Join(step["records"].get<std::vector<std::string>>(), "、") + "）。"));
       if (act.verb == Verb::kRecord && is_approval)
         Fail("E-CASE-012", "段「" + step.value("name", "") + "」は承認の段です。`mamori case approve` か reject / return を使ってください。");
+      if (act.expect == "assess" || act.expect == "instruct") {
+        if (step.value("act", "") != act.expect) {
+          const char* what = act.expect == "assess" ? "評価" : "指示";
+          std::vector<std::string> named;
+          for (const auto& st : s.data["steps"])
+            if (st.value("act", "") == act.expect) named.push_back("「" + st.value("name", "") + "」");
+          Fail("E-CASE-012", "待っている段「" + step.value("name", "") + "」は" + what + "の段ではありません。" +
+                                 (named.empty() ? std::string("この手順に") + what + "の段はありません。"
+                                                : "この手順の" + std::string(what) + "の段: " + Join(named, "、") + "。") +
+                                 "待っている段は `mamori incident step " + case_id + "` で記録してください。");
+        }
+      }
       // The records the step requires, each given, and nothing it does not know.
       const std::vector<std::string> need = step["records"];
       std::vector<std::string> missing, unknown;
@@ -722,8 +735,20 @@ Outcome Cases::Do(const std::string& case_id, const Act& act) {
           Fail("E-CASE-015", "出席 " + std::to_string(act.present.size()) + " 人は定足数 " + std::to_string(quorum) + " 人に足りません。");
         event["present"] = act.present;
       }
-      // Where it goes next: the only way, or the one chosen among several.
+      // Where it goes next: the only way, or the one chosen among several;
+      // incident close is the end, and only from a step that may end.
       const std::vector<int> next = step["next"];
+      if (act.expect == "close") {
+        if (!next.empty() && std::find(next.begin(), next.end(), -1) == next.end()) {
+          std::vector<std::string> ways;
+          for (int n : next) ways.push_back("「" + s.data["steps"][static_cast<std::size_t>(n)].value("name", "") + "」");
+          Fail("E-CASE-014", "待っている段「" + step.value("name", "") + "」からは終われません（次: " + Join(ways, "、") +
+                                 "）。`mamori incident step " + case_id + "` で記録してください。");
+        }
+        if (!act.next.empty() && act.next != "end")
+          Fail("E-CASE-014", "incident close は終わりへ進みます。--next " + act.next + " を指定するなら `mamori incident step` を使ってください。");
+      }
+      const std::string want = act.expect == "close" ? std::string("end") : act.next;
       int to = next.empty() ? -1 : next[0];
       if (next.size() > 1) {
         std::vector<std::string> choices;
@@ -731,13 +756,13 @@ Outcome Cases::Do(const std::string& case_id, const Act& act) {
         for (int n : next) {
           const std::string id = n < 0 ? "end" : s.data["steps"][static_cast<std::size_t>(n)].value("id", "");
           choices.push_back(id + (n < 0 ? "（終わり）" : "（" + s.data["steps"][static_cast<std::size_t>(n)].value("name", "") + "）"));
-          if (!act.next.empty() && act.next == id) to = n, chosen = true;
+          if (!want.empty() && want == id) to = n, chosen = true;
         }
         if (!chosen)
           Fail("E-CASE-014", "段「" + step.value("name", "") + "」の次は選べます。--next で指定してください: " + Join(choices, "、") + "。");
-      } else if (!act.next.empty()) {
+      } else if (!want.empty()) {
         const std::string id = to < 0 ? "end" : s.data["steps"][static_cast<std::size_t>(to)].value("id", "");
-        if (act.next != id) Fail("E-CASE-014", "段「" + step.value("name", "") + "」の次は「" + id + "」だけです。");
+        if (want != id) Fail("E-CASE-014", "段「" + step.value("name", "") + "」の次は「" + id + "」だけです。");
       }
       event["to"] = to;
       done = act.verb == Verb::kApprove ? "承認しました" : act.verb == Verb::kConfirm ? "義務を確認しました" : "記録しました";

@@ -102,6 +102,9 @@ class Cases {
     Json records = Json::object();       // the step's records, by name
     std::string next;                    // the step chosen when several may follow
     std::vector<std::string> present;    // a committee step: the members who sat
+    // incident assess | instruct | close: what the waiting step must be (its
+    // act, or a step that may end the case); "" for any.
+    std::string expect;
   };
   Outcome Do(const std::string& case_id, const Act& act);
 

@@ -103,7 +103,9 @@ std::string g_format = "text";
 
 // One event on a case's waiting step, under a name: `case approve`, and
 // the names staff use for the same (`exception permit`, `incident step`).
-void AddStepCommand(CLI::App* parent, const char* name, const char* help, cases::Cases::Verb verb) {
+// `expect`: what the waiting step must be (incident assess | instruct | close).
+void AddStepCommand(CLI::App* parent, const char* name, const char* help, cases::Cases::Verb verb,
+                    const char* expect = "") {
   auto* cmd = parent->add_subcommand(name, help);
   struct Opts {
     std::string id, as, at, reason, next, present;
@@ -123,8 +125,8 @@ void AddStepCommand(CLI::App* parent, const char* name, const char* help, cases:
   cmd->add_option("--present", o->present, "委員会の段で、出席した委員の職員番号（カンマ区切り）");
   cmd->add_option("--db", g_db, "データベースのファイル");
   cmd->add_option("--format,-f", g_format, "text | json")->check(CLI::IsMember({"text", "json"}));
-  cmd->callback([o, verb] {
-    Guard([o, verb] {
+  cmd->callback([o, verb, expect] {
+    Guard([o, verb, expect] {
       CaseSession s(g_db, g_actor);
       cases::Cases::Act act;
       act.verb = verb;
@@ -134,6 +136,7 @@ void AddStepCommand(CLI::App* parent, const char* name, const char* help, cases:
       act.records = Records(o->records);
       act.next = o->next;
       act.present = SplitComma(o->present);
+      act.expect = expect;
       Print(s.cases.Do(o->id, act), g_format);
     });
   });
@@ -394,13 +397,18 @@ void AddCaseCommands(CLI::App& app) {
     const char* name;
     const char* help;
     cases::Cases::Verb verb;
+    const char* expect = "";
   };
   auto* inc = app.add_subcommand("incident", "情報セキュリティインシデント: 報告と、その後の段");
   inc->require_subcommand(1);
   for (const Alias& a : {Alias{exc, "report", "緊急時の例外措置の事後報告を記録する（case record と同じ）", cases::Cases::Verb::kRecord},
                          Alias{exc, "permit", "例外措置を許可する（case approve と同じ、--record 審査結果=…）", cases::Cases::Verb::kApprove},
                          Alias{exc, "refuse", "例外措置を許可しない（case reject と同じ、--reason が必要）", cases::Cases::Verb::kReject},
-                         Alias{inc, "step", "インシデントの待っている段を記録する（case record と同じ。評価・指示・報告など）", cases::Cases::Verb::kRecord}}) AddStepCommand(a.parent, a.name, a.help, a.verb);
+                         Alias{inc, "step", "インシデントの待っている段を記録する（case record と同じ。評価・指示・報告など）", cases::Cases::Verb::kRecord},
+                         Alias{inc, "assess", "待っている評価の段（インシデントであるか等）を記録する。評価の段でなければ何もしない", cases::Cases::Verb::kRecord, "assess"},
+                         Alias{inc, "instruct", "待っている指示の段（応急措置・再発防止の指示等）を記録する。指示の段でなければ何もしない", cases::Cases::Verb::kRecord, "instruct"},
+                         Alias{inc, "close", "待っている段を記録してインシデントを終える。その段から終われなければ何もしない", cases::Cases::Verb::kRecord, "close"}})
+    AddStepCommand(a.parent, a.name, a.help, a.verb, a.expect);
   {
     auto* cmd = inc->add_subcommand("report", "インシデントを報告する（住民等からの報告を受けたときは --from-resident）");
     static std::string as, what, unit, at, workflow, system;

@@ -587,6 +587,7 @@ void Loader::File(const std::string& path, const std::string& shown, bool manife
             st.people_at_least = s.Int("people_at_least");
             st.next = s.StrList("next");
             st.deadline = s.Str("deadline");
+            st.act = s.OneOf("act", {"assess", "instruct"});
             st.note = s.Str("note");
             st.cite = s.CitesOf("cite", true);
             w.steps.push_back(std::move(st));

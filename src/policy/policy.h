@@ -208,6 +208,10 @@ struct WorkflowStep {
   // last. "end" ends the case.
   std::vector<std::string> next;
   std::string deadline;  // a parameter id whose value is the time allowed (速やかに), or empty
+  // What the text calls the step, where it is one the incident commands
+  // name: "assess" (評価: 安田町 第56条第1項), "instruct" (指示: 第56条第3項・
+  // 第5項), or empty. `incident assess|instruct` record only such a step.
+  std::string act;
   std::string note;
   Cites cite;
   Source where;

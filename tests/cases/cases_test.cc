@@ -287,26 +287,36 @@ TEST(Incident, AStaffReportWalksTheChainToTheCisoWithATimestampAtEveryStep) {
   struct Step {
     std::vector<std::string> args;
   };
+  // Each as `case record`, or by the incident command the text's word names
+  // (評価 第56条第1項, 指示 第56条第3項・第5項, and the last step closes it).
   const std::vector<Step> chain = {
-      {{"record", id, "--as", "000022", "--record", "受け付けた日時=9:00", "--record", "報告の内容=紛失"}},   // 第54条第1項 税務課長
-      {{"record", id, "--as", "000041", "--record", "受け付けた日時=9:05"}},                                // 窓口
-      {{"record", id, "--as", "000022", "--record", "報告した日時=9:10", "--record", "報告した相手=総務課長"}}, // 第54条第2項
-      {{"record", id, "--as", "000022", "--record", "報告した日時=9:20"}},                                  // 第54条第3項
-      {{"record", id, "--as", "000021", "--record", "評価=インシデント", "--record", "評価の理由=個人情報を含む", "--next", "csirt_to_ciso"}},
-      {{"record", id, "--as", "000021", "--record", "報告した日時=10:00"}},                                 // 第56条第2項
-      {{"record", id, "--as", "000021", "--record", "指示の内容=遠隔消去", "--record", "指示した情報セキュリティ責任者=000022"}},
-      {{"record", id, "--as", "000001", "--record", "報告先=総務省、高知県", "--record", "報告した日時=11:00", "--record", "報告した内容=紛失の第一報"}},
-      {{"record", id, "--as", "000001", "--record", "判断=公表する", "--record", "理由=住民の個人情報"}},  // 第18条第6項
-      {{"record", id, "--as", "000021", "--record", "原因=持ち出し記録の不備", "--record", "再発防止策=暗号化の徹底"}},
-      {{"record", id, "--as", "000001", "--record", "指示の内容=全課に暗号化を指示"}},                      // 第56条第5項
+      {{"case", "record", id, "--as", "000022", "--record", "受け付けた日時=9:00", "--record", "報告の内容=紛失"}},   // 第54条第1項 税務課長
+      {{"case", "record", id, "--as", "000041", "--record", "受け付けた日時=9:05"}},                                // 窓口
+      {{"case", "record", id, "--as", "000022", "--record", "報告した日時=9:10", "--record", "報告した相手=総務課長"}}, // 第54条第2項
+      {{"incident", "step", id, "--as", "000022", "--record", "報告した日時=9:20"}},                                // 第54条第3項
+      {{"incident", "assess", id, "--as", "000021", "--record", "評価=インシデント", "--record", "評価の理由=個人情報を含む", "--next", "csirt_to_ciso"}},
+      {{"case", "record", id, "--as", "000021", "--record", "報告した日時=10:00"}},                                 // 第56条第2項
+      {{"incident", "instruct", id, "--as", "000021", "--record", "指示の内容=遠隔消去", "--record", "指示した情報セキュリティ責任者=000022"}},
+      {{"case", "record", id, "--as", "000001", "--record", "報告先=総務省、高知県", "--record", "報告した日時=11:00", "--record", "報告した内容=紛失の第一報"}},
+      {{"case", "record", id, "--as", "000001", "--record", "判断=公表する", "--record", "理由=住民の個人情報"}},  // 第18条第6項
+      {{"case", "record", id, "--as", "000021", "--record", "原因=持ち出し記録の不備", "--record", "再発防止策=暗号化の徹底"}},
+      {{"incident", "close", id, "--as", "000001", "--record", "指示の内容=全課に暗号化を指示"}},                      // 第56条第5項
   };
   // Someone who does not hold the step's role that day is refused at each step.
   EXPECT_EQ(t.Run({"case", "record", id, "--as", "000050", "--record", "受け付けた日時=9:00", "--record", "報告の内容=x"}).status, 2);
+  // The incident commands hold the waiting step to their word, and change nothing otherwise.
+  const long long before = t.LogSize();
+  auto wrong = t.Run({"incident", "assess", id, "--as", "000022", "--record", "受け付けた日時=9:00", "--record", "報告の内容=紛失"});
+  EXPECT_EQ(wrong.status, 2);
+  EXPECT_TRUE(Has(wrong.err, "E-CASE-012")) << wrong.err;
+  EXPECT_TRUE(Has(wrong.err, "CSIRTによる評価")) << wrong.err;  // names the step that is one
+  wrong = t.Run({"incident", "close", id, "--as", "000022", "--record", "受け付けた日時=9:00", "--record", "報告の内容=紛失"});
+  EXPECT_EQ(wrong.status, 2);
+  EXPECT_TRUE(Has(wrong.err, "E-CASE-014")) << wrong.err;
+  EXPECT_EQ(t.LogSize(), before);
   for (const auto& s : chain) {
-    std::vector<std::string> args = {"case"};
-    args.insert(args.end(), s.args.begin(), s.args.end());
-    auto x = t.Run(args);
-    ASSERT_EQ(x.status, 0) << s.args[2] << ": " << x.err;
+    auto x = t.Run(s.args);
+    ASSERT_EQ(x.status, 0) << s.args[1] << " " << s.args[3] << ": " << x.err;
   }
   auto st = t.State(id);
   EXPECT_EQ(st["state"]["status"], "done");

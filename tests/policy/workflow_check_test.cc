@@ -154,6 +154,16 @@ TEST(Workflows, PeopleToCountAreOneOfTheRecordsAndComeWithTheirCount) {
 }
 
 // The procedures the texts lay down, by pack: what each must at least carry.
+// What the text calls a step (評価, 指示) is one of the words the incident
+// commands know, or the pack says which word is not.
+TEST(Workflows, AStepsActIsAssessOrInstruct) {
+  WithWorkflow good(Replace(kGood, "records = [\"日時\"]", "records = [\"日時\"]\nact = \"assess\""));
+  EXPECT_TRUE(good.Errors().empty()) << FormatDiagnostics(good.Errors());
+  EXPECT_EQ(LoadAndCheck(good.dir.string()).load.pack.workflows[0].steps[1].act, "assess");
+  WithWorkflow bad(Replace(kGood, "records = [\"日時\"]", "records = [\"日時\"]\nact = \"judge\""));
+  EXPECT_NE(bad.Of("E-PACK-017").find("「act」に使えない値「judge」"), std::string::npos) << FormatDiagnostics(bad.Errors());
+}
+
 TEST(Workflows, YasudaCarriesItsApplicationsExceptionsAndIncidentChain) {
   auto c = LoadAndCheck(std::string(MAMORI_PACKS_DIR) + "/yasuda");
   ASSERT_TRUE(c.load.errors.empty() && c.report.errors.empty());
