@@ -633,7 +633,7 @@ Outcome Cases::Do(const std::string& case_id, const Act& act) {
   if (!row) Fail("E-CASE-005", "案件「" + case_id + "」はありません。`mamori case list` で番号を確かめてください。");
   State s{Parse(*row)};
   const long n = s.data.value("events", 0L);
-  if (n < 1 || !store_.Get("case_events", EventRowId(case_id, n)) || store_.Get("case_events", EventRowId(case_id, n + 1)))
+  if (n < 1 || !store_.Has("case_events", EventRowId(case_id, n)) || store_.Has("case_events", EventRowId(case_id, n + 1)))
     Fail("E-CASE-101", "案件「" + case_id + "」の状態と出来事の数が合いません。何も変えていません。`mamori ledger verify` で確かめてください。");
   const std::string status = s.status();
   Json event = {{"type", VerbName(act.verb)}, {"on", day}, {"by", act.as}, {"by_name", Field(person, "name")}};

@@ -93,6 +93,9 @@ class Store {
   // Current state, or the state as of the end of day `as_of` ("2026-04-01").
   virtual std::optional<std::string> Get(const std::string& kind, const std::string& id,
                                          const std::optional<std::string>& as_of = std::nullopt) = 0;
+  // Whether a current row exists, without reading it (a case's events are
+  // kilobytes; checking that the n-th is there need not copy it).
+  virtual bool Has(const std::string& kind, const std::string& id) = 0;
   virtual std::vector<Row> List(const std::string& kind,
                                 const std::optional<std::string>& as_of = std::nullopt) = 0;
   // Current rows whose id starts with `prefix`, in id order: a case's events

@@ -79,6 +79,36 @@ TEST(Store, ApplyKeepsHistoryAndReadsAsOf) {
   EXPECT_EQ(h[1].change.before, R"({"name":"甲"})");
 }
 
+// Has, Get and ListPrefix agree on what is there: a row, a row deleted, an
+// id that only starts like one, and the queue kind (read through its own
+// covering index) the same as any other.
+TEST(Store, HasGetAndListPrefixAgreeOnWhatIsThere) {
+  fs::path dir = Scratch();
+  auto s = store::OpenSqlite((dir / "s.db").string(), true);
+  {
+    store::Transaction tx(*s);
+    for (const char* kind : {"case_events", "case_queue"}) {
+      s->Apply({kind, "C1/0001", std::nullopt, R"({"n":1})"}, "a", "2026-05-01T09:00:00+09:00", "t");
+      s->Apply({kind, "C1/0002", std::nullopt, R"({"n":2})"}, "a", "2026-05-01T09:00:00+09:00", "t");
+      s->Apply({kind, "C10/0001", std::nullopt, R"({"n":3})"}, "a", "2026-05-01T09:00:00+09:00", "t");
+      s->Apply({kind, "C1/0002", R"({"n":2})", std::nullopt}, "a", "2026-05-01T09:00:00+09:00", "t");
+    }
+    tx.Commit();
+  }
+  for (const char* kind : {"case_events", "case_queue"}) {
+    EXPECT_TRUE(s->Has(kind, "C1/0001")) << kind;
+    EXPECT_FALSE(s->Has(kind, "C1/0002")) << kind;  // deleted
+    EXPECT_FALSE(s->Has(kind, "C1/")) << kind;      // a prefix is no row
+    EXPECT_FALSE(s->Has("people", "C1/0001")) << kind;
+    EXPECT_EQ(s->Get(kind, "C1/0002"), std::nullopt) << kind;
+    auto rows = s->ListPrefix(kind, "C1/");
+    ASSERT_EQ(rows.size(), 1u) << kind;
+    EXPECT_EQ(rows[0].id, "C1/0001");
+    EXPECT_EQ(rows[0].data, R"({"n":1})");
+    EXPECT_EQ(s->ListPrefix(kind, "C1").size(), 2u) << kind;  // C1/0001 and C10/0001
+  }
+}
+
 TEST(Store, UncommittedTransactionLeavesNoTrace) {
   fs::path dir = Scratch();
   auto s = store::OpenSqlite((dir / "s.db").string(), true);
