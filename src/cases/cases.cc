@@ -101,6 +101,7 @@ std::string EventName(const std::string& type) {
 struct Cases::Resolved {
   std::vector<Who> who;
   std::string why;  // when `who` is empty
+  int quorum = -1;  // a committee's, as the decision of that day gives it (-1: not a committee)
 };
 
 Cases::Cases(store::Store& store, const policy::Pack& pack, const reiki::Regulation& regulation, std::string actor)
@@ -150,15 +151,27 @@ Json Person(store::Store& store, const std::string& id, const char* what) {
 }
 
 // The name of the secretariat (庶務) of the committee a collective step is
-// for, when `unit` (the acting person's 課 in the 職員 register) is it; ""
-// otherwise, and when the pack names none.
+// for, when `unit` (the acting person's 課 in the 職員 register) is it or
+// lies within it; "" otherwise, and when the pack names none. The text names
+// the secretariat as a unit's name (安田町 第16条第7項 「総務課」): exactly
+// one unit of the register must bear it, or nobody is taken for it.
 std::string Secretariat(store::Store& store, const policy::Pack& pack, const Json& step, const std::string& unit) {
   if (unit.empty()) return "";
   for (const auto& role : step.value("roles", std::vector<std::string>{}))
     for (const auto& r : pack.roles) {
       if (r.id != role || r.fill.kind != "committee" || r.fill.secretariat.empty()) continue;
-      auto row = store.Get("units", unit);
-      if (row && Field(Parse(*row), "name") == r.fill.secretariat) return r.fill.secretariat;
+      std::string office;
+      int named = 0;
+      std::map<std::string, std::string> parent;
+      for (const auto& u : store.List("units")) {
+        const Json j = Parse(u.data);
+        parent[u.id] = Field(j, "parent");
+        if (Field(j, "name") == r.fill.secretariat) office = u.id, ++named;
+      }
+      if (named != 1) continue;
+      std::string at = unit;
+      for (int guard = 0; !at.empty() && guard < 64; ++guard, at = parent[at])
+        if (at == office) return r.fill.secretariat;
     }
   return "";
 }
@@ -442,6 +455,7 @@ Cases::Resolved Cases::Resolve(const State& s, int index, const std::string& dat
     for (const auto& a : d.approvals) {
       if (a.order != order || std::find(roles.begin(), roles.end(), std::string(a.role)) == roles.end()) continue;
       found = true;
+      if (a.collective) r.quorum = a.quorum;  // of the members that day, not of the day it opened
       if (a.holders.empty()) vacant.push_back(std::string(a.role_name) + (a.unit_name.empty() ? "" : "（" + std::string(a.unit_name) + "）"));
       for (std::size_t i = 0; i < a.holders.size(); ++i) {
         const std::string p(a.holders[i]);
@@ -647,13 +661,15 @@ Outcome Cases::Do(const std::string& case_id, const Act& act) {
     case Verb::kReturn: {
       if (status != "open")
         Fail("E-CASE-007", "案件「" + case_id + "」は" + StatusName(status) + "です。" + (status == "returned" ? "申請者の再申請（case resubmit）を待っています。" : "進める段はありません。"));
+      if (!act.expect.empty() && s.data.value("kind", "") != "incident")
+        Fail("E-CASE-012", "案件「" + case_id + "」はインシデントではありません（" + s.data.value("name", "") + "）。`mamori case` の approve / record などを使ってください。");
       const int cur = s.current();
       const Json& step = s.data["steps"][static_cast<std::size_t>(cur)];
       auto r = Resolve(s, cur, day);
       auto it = std::find_if(r.who.begin(), r.who.end(), [&](const Who& w) { return w.person == act.as; });
       // A committee's decision is recorded by a member or by its secretariat
       // (安田町 第16条第7項: 庶務は総務課), who is not a member.
-      if (it == r.who.end() && step.value("collective", false) && !r.who.empty()) {
+      if (it == r.who.end() && step.value("collective", false) && !r.who.empty() && act.as != s.data.value("applicant", "")) {
         const std::string secretariat = Secretariat(store_, pack_, step, Field(person, "unit"));
         if (!secretariat.empty()) it = r.who.insert(r.who.end(), Who{act.as, Field(person, "name"), "庶務・" + secretariat, false});
       }
@@ -667,6 +683,21 @@ Outcome Cases::Do(const std::string& case_id, const Act& act) {
       event["post"] = it->post;
       event["acting"] = it->acting;
       event["step"] = cur;
+      // A committee decides together, refusals and returns too: who sat,
+      // against the text's quorum of the members that day.
+      if (step.value("collective", false)) {
+        if (act.present.empty()) Fail("E-CASE-015", "委員会の段です。出席した委員を --present 000001,000002 … で指定してください。");
+        for (std::size_t i = 0; i < act.present.size(); ++i)
+          if (std::find(act.present.begin(), act.present.begin() + static_cast<long>(i), act.present[i]) != act.present.begin() + static_cast<long>(i))
+            Fail("E-CASE-015", "出席した委員「" + act.present[i] + "」が二度書かれています（定足数は人で数えます）。");
+        for (const auto& p : act.present)
+          if (std::none_of(r.who.begin(), r.who.end(), [&](const Who& w) { return w.person == p && w.post.rfind("庶務・", 0) != 0; }))
+            Fail("E-CASE-015", "「" + p + "」は " + day + " にこの委員会の委員ではありません。");
+        const int quorum = r.quorum >= 0 ? r.quorum : step.value("quorum", 0);
+        if (quorum > 0 && static_cast<int>(act.present.size()) < quorum)
+          Fail("E-CASE-015", "出席 " + std::to_string(act.present.size()) + " 人は定足数 " + std::to_string(quorum) + " 人に足りません。");
+        event["present"] = act.present;
+      }
       if (act.verb == Verb::kReject || act.verb == Verb::kReturn) {
         if (act.reason.empty()) Fail("E-CASE-016", std::string(act.verb == Verb::kReject ? "却下" : "差戻し") + "には --reason で理由が必要です（申請者に示します）。");
         event["reason"] = act.reason;
@@ -720,20 +751,6 @@ Outcome Cases::Do(const std::string& case_id, const Act& act) {
         Json confirmed = Json::array();
         for (const auto& o : step["obligations"]) confirmed.push_back(o[0]);
         event["records"]["確認した義務"] = confirmed;
-      }
-      // A committee decides together: who sat, against the text's quorum.
-      if (step.value("collective", false)) {
-        if (act.present.empty()) Fail("E-CASE-015", "委員会の段です。出席した委員を --present 000001,000002 … で指定してください。");
-        for (std::size_t i = 0; i < act.present.size(); ++i)
-          if (std::find(act.present.begin(), act.present.begin() + static_cast<long>(i), act.present[i]) != act.present.begin() + static_cast<long>(i))
-            Fail("E-CASE-015", "出席した委員「" + act.present[i] + "」が二度書かれています（定足数は人で数えます）。");
-        for (const auto& p : act.present)
-          if (std::none_of(r.who.begin(), r.who.end(), [&](const Who& w) { return w.person == p && w.post.rfind("庶務・", 0) != 0; }))
-            Fail("E-CASE-015", "「" + p + "」は " + day + " にこの委員会の委員ではありません。");
-        const int quorum = step.value("quorum", 0);
-        if (quorum > 0 && static_cast<int>(act.present.size()) < quorum)
-          Fail("E-CASE-015", "出席 " + std::to_string(act.present.size()) + " 人は定足数 " + std::to_string(quorum) + " 人に足りません。");
-        event["present"] = act.present;
       }
       // Where it goes next: the only way, or the one chosen among several;
       // incident close is the end, and only from a step that may end.

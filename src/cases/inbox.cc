@@ -11,6 +11,7 @@
 #include <algorithm>
 
 #include "cases/cases.h"
+#include "ledger/canonical.h"
 #include "registry/registry.h"
 
 namespace mamori::cases {
@@ -20,6 +21,13 @@ namespace {
 // changed outside mamori: E-CASE-104, as ledger verify would report it.
 Cases::InboxItem ReadItem(const std::string& row_id, std::string text, simdjson::ondemand::parser& parser) {
   Cases::InboxItem item;
+  // One object as the writer makes it, and nothing after it: the row's text
+  // is printed as it is by --format json, so a second object appended by
+  // SQL must not pass (simdjson 3.0's on-demand reader stops at the first).
+  if (!ledger::IsCanonicalJson(text) || text.empty() || text.front() != '{')
+    throw store::Error("E-CASE-104", "待ち行列の行「" + row_id + "」は mamori が書いた形ではありません。台帳の外で書き換えられています。"
+                                     "`mamori ledger verify` で確かめてください。");
+  int members = 0;
   try {
     text.reserve(text.size() + simdjson::SIMDJSON_PADDING);  // what the parser may read past the end
     simdjson::ondemand::document doc = parser.iterate(text.data(), text.size(), text.capacity());
@@ -28,6 +36,7 @@ Cases::InboxItem ReadItem(const std::string& row_id, std::string text, simdjson:
       auto value = field.value();
       if (key == "step") {
         item.step = static_cast<int>(value.get_int64());
+        ++members;
         continue;
       }
       std::string* into = key == "case"             ? &item.case_id
@@ -39,14 +48,17 @@ Cases::InboxItem ReadItem(const std::string& row_id, std::string text, simdjson:
                           : key == "opened_at"      ? &item.opened_at
                           : key == "step_name"      ? &item.step_name
                                                     : nullptr;
-      if (into) *into = std::string(std::string_view(value.get_string()));
+      if (into) *into = std::string(std::string_view(value.get_string())), ++members;
     }
   } catch (const simdjson::simdjson_error& e) {
     throw store::Error("E-CASE-104", "待ち行列の行「" + row_id + "」が読めません（" + e.what() +
                                          "）。台帳の外で書き換えられています。`mamori ledger verify` で確かめてください。");
   }
-  if (item.case_id.empty())
-    throw store::Error("E-CASE-104", "待ち行列の行「" + row_id + "」に案件番号がありません。`mamori ledger verify` で確かめてください。");
+  // All nine, each once (the object is canonical, so no name twice): a row
+  // without its applicant would slip past the 第17条 check below.
+  if (members != 9 || item.case_id.empty())
+    throw store::Error("E-CASE-104", "待ち行列の行「" + row_id + "」の項目が足りません（案件番号・申請者・状態など9項目）。"
+                                     "`mamori ledger verify` で確かめてください。");
   item.json = std::move(text);
   return item;
 }
@@ -73,7 +85,10 @@ std::vector<Cases::InboxItem> Cases::Inbox(const std::string& person, const std:
       // decision leaves them out), unless it carries the text's justification.
       if (!own && item.applicant == person && item.status == "open") {
         auto st = store_.Get("cases", item.case_id);
-        const Json request = st ? Json::parse(*st)["request"] : Json();
+        const Json state = st ? Json::parse(*st, nullptr, false) : Json();
+        if (st && state.is_discarded())
+          throw store::Error("E-CASE-102", "案件「" + item.case_id + "」の状態の行が読めません。`mamori ledger verify` で確かめてください。");
+        const Json request = state.is_object() ? state.value("request", Json()) : Json();
         if (!request.is_object() || !request.value("context", Json::object()).contains("justification")) continue;
       }
       out.push_back(std::move(item));

@@ -313,7 +313,17 @@ TEST(Incident, AStaffReportWalksTheChainToTheCisoWithATimestampAtEveryStep) {
   wrong = t.Run({"incident", "close", id, "--as", "000022", "--record", "受け付けた日時=9:00", "--record", "報告の内容=紛失"});
   EXPECT_EQ(wrong.status, 2);
   EXPECT_TRUE(Has(wrong.err, "E-CASE-014")) << wrong.err;
+  wrong = t.Run({"incident", "instruct", id, "--as", "000022", "--record", "受け付けた日時=9:00", "--record", "報告の内容=紛失"});
+  EXPECT_EQ(wrong.status, 2);
+  EXPECT_TRUE(Has(wrong.err, "応急措置及び復旧に係る指示")) << wrong.err;
   EXPECT_EQ(t.LogSize(), before);
+  // An application is no incident: its steps are not closed by the incident commands.
+  const std::string app = t.Apply(kTakeOut, "000023");
+  const long long opened = t.LogSize();
+  wrong = t.Run({"incident", "close", app, "--as", "000022"});
+  EXPECT_EQ(wrong.status, 2);
+  EXPECT_TRUE(Has(wrong.err, "インシデントではありません")) << wrong.err;
+  EXPECT_EQ(t.LogSize(), opened);
   for (const auto& s : chain) {
     auto x = t.Run(s.args);
     ASSERT_EQ(x.status, 0) << s.args[1] << " " << s.args[3] << ": " << x.err;
@@ -432,6 +442,10 @@ TEST(Inbox, IsExactlyWhatResolvingEveryCaseGives) {
     const Json items = Json::parse(inbox.out);
     for (const auto& item : items) got.insert(item["case"].get<std::string>());
     EXPECT_EQ(got, want) << person;
+    EXPECT_EQ(got.size(), items.size()) << person << ": a case twice";
+    for (std::size_t i = 1; i < items.size(); ++i)  // oldest first
+      EXPECT_LE(items[i - 1]["opened_at"].get<std::string>() + items[i - 1]["case"].get<std::string>(),
+                items[i]["opened_at"].get<std::string>() + items[i]["case"].get<std::string>()) << person;
   }
   // 000002 acts for the 副町長 that week: the CISO's steps are in their inbox too.
   auto acting = t.Run({"case", "inbox", "--as", "000002", "--as-of", "2026-05-10"});
@@ -493,13 +507,13 @@ TEST(Evidence, AForgedEventNamingNoStepSaysSo) {
 // that is not what the writer makes stops the inbox with E-CASE-104 (and
 // the row's id), never a crash or a half-read item.
 TEST(Inbox, AQueueRowEditedBySqlIsReportedNotRead) {
-  for (const char* bad : {"{\"case\":", "{\"case\":\"C\",\"name\":5}", "[1,2]", "{\"name\":\"x\"}", ""}) {
+  // Whole texts, and edits of the row as written (SQL expressions of `data`):
+  // a second object appended (which --format json would print), a member gone.
+  for (std::string bad : {"'{\"case\":'", "'{\"case\":\"C\",\"name\":5}'", "'[1,2]'", "'{\"name\":\"x\"}'", "''",
+                          "data || ',{\"case\":\"C2026-999999\"}'", "json_remove(data, '$.applicant')"}) {
     Town t;
     const std::string id = t.Apply(kTakeOut, "000023");
-    std::string text = bad;
-    std::string quoted;
-    for (char c : text) quoted += c == '\'' ? std::string("''") : std::string(1, c);
-    mamori::test_util::Sql(t.db, "UPDATE rows SET data = '" + quoted + "' WHERE kind = 'case_queue' AND id LIKE '%" + id + "'");
+    mamori::test_util::Sql(t.db, "UPDATE rows SET data = " + bad + " WHERE kind = 'case_queue' AND id LIKE '%" + id + "'");
     auto r = t.Run({"case", "inbox", "--as", "000022"});
     EXPECT_EQ(r.status, 2) << bad;
     EXPECT_TRUE(Has(r.err, "E-CASE-104")) << bad << ": " << r.err;
@@ -513,11 +527,12 @@ namespace {
 // 安田町 第16条: the 委員会 decides together. Its members that day are the
 // sample's 21 (委員長 副町長 and the 課長職, 第3項), so it sits with at least
 // 11 (第5項: 委員の過半数); the decision is recorded by a member or by the
-// secretariat, 総務課 (第7項), with who sat. 000041 is a 総務課 staff member
-// who is no member; 000050 neither.
+// secretariat, 総務課 (第7項), with who sat; a refusal is the committee's
+// too. 000041 and 000061 are 総務課 staff who are no members; 000043 and
+// 000050 are neither.
 TEST(Committee, DecidesWithItsQuorumRecordedByTheSecretariat) {
   Town t;
-  const std::string id = t.Apply(R"({"action":"policy_decision"})", "000041", "2026-05-20");
+  const std::string id = t.Apply(R"({"action":"policy_decision"})", "000043", "2026-05-20");
   ASSERT_FALSE(id.empty());
   const long long before = t.LogSize();
   auto approve = [&](const std::string& as, const std::string& present) {
@@ -537,7 +552,20 @@ TEST(Committee, DecidesWithItsQuorumRecordedByTheSecretariat) {
   r = approve("000041", ten + ",000010");  // one member twice is still ten people
   EXPECT_EQ(r.status, 2);
   EXPECT_TRUE(Has(r.err, "二度")) << r.err;
+  // Refusing or returning is the committee's decision as well: not without its sitting.
+  r = t.Run({"case", "reject", id, "--as", "000041", "--at", "2026-05-20", "--reason", "時期尚早"});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_TRUE(Has(r.err, "E-CASE-015")) << r.err;
+  r = t.Run({"case", "return", id, "--as", "000041", "--at", "2026-05-20", "--reason", "r", "--present", ten});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_TRUE(Has(r.err, "定足数 11 人")) << r.err;
   EXPECT_EQ(t.LogSize(), before);  // refusals change nothing
+  // The secretariat does not record the decision on its own clerk's application.
+  const std::string own = t.Apply(R"({"action":"audit_plan"})", "000061", "2026-05-20");
+  r = t.Run({"case", "approve", own, "--as", "000061", "--at", "2026-05-20", "--present", ten + ",000011", "--record",
+             "開催日=2026-05-20", "--record", "決定の内容=x"});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_TRUE(Has(r.err, "E-CASE-010")) << r.err;
   r = approve("000041", ten + ",000011");
   ASSERT_EQ(r.status, 0) << r.err;
   const Json s = t.State(id);

@@ -154,6 +154,12 @@ TEST(Registers, AStoreFromBeforeTheMigrationVerifies) {
 // verifies: the ledger holds each row to its history after the move too.
 TEST(Registers, AStoreFromBeforeTheRowsMovedOutOfTheKeyKeepsEveryRow) {
   Town t;
+  // A case with its queue row, so that the queue's own index is built from rows there are.
+  {
+    std::ofstream(t.dir / "r.json") << R"({"action":"take_out","resource":"A0000022"})";
+    auto a = RunMamori({"apply", (t.dir / "r.json").string(), "--as", "000023", "--db", t.db.string()}, t.dir);
+    ASSERT_EQ(a.status, 0) << a.err;
+  }
   Sql(t.db, "CREATE TABLE rows_old(kind TEXT NOT NULL, id TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY(kind, id)) WITHOUT ROWID;"
             "INSERT INTO rows_old SELECT kind, id, data FROM rows; DROP TABLE rows; ALTER TABLE rows_old RENAME TO rows;"
             "PRAGMA user_version = 3;");
@@ -174,6 +180,11 @@ TEST(Registers, AStoreFromBeforeTheRowsMovedOutOfTheKeyKeepsEveryRow) {
   EXPECT_EQ(count("PRAGMA user_version"), 4);
   EXPECT_EQ(count("SELECT COUNT(*) FROM sqlite_master WHERE name = 'rows' AND sql LIKE '%WITHOUT ROWID%'"), 0);
   EXPECT_EQ(count("SELECT COUNT(*) FROM rows WHERE kind = 'people'"), people);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = 'rows_queue'"), 1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM rows INDEXED BY rows_queue WHERE kind = 'case_queue'"), 1);
+  auto inbox = RunMamori({"case", "inbox", "--as", "000022", "--db", t.db.string()}, t.dir);
+  EXPECT_EQ(inbox.status, 0) << inbox.err;
+  EXPECT_NE(inbox.out.find("1 件"), std::string::npos) << inbox.out;
   // The key is still a key: a second row of the same kind and id is refused.
   sqlite3* h = nullptr;
   ASSERT_EQ(sqlite3_open(t.db.c_str(), &h), SQLITE_OK);
