@@ -11,7 +11,6 @@
 #include <algorithm>
 
 #include "cases/cases.h"
-#include "ledger/canonical.h"
 #include "registry/registry.h"
 
 namespace mamori::cases {
@@ -21,12 +20,6 @@ namespace {
 // changed outside mamori: E-CASE-104, as ledger verify would report it.
 Cases::InboxItem ReadItem(const std::string& row_id, std::string text, simdjson::ondemand::parser& parser) {
   Cases::InboxItem item;
-  // One object as the writer makes it, and nothing after it: the row's text
-  // is printed as it is by --format json, so a second object appended by
-  // SQL must not pass (simdjson 3.0's on-demand reader stops at the first).
-  if (!ledger::IsCanonicalJson(text) || text.empty() || text.front() != '{')
-    throw store::Error("E-CASE-104", "待ち行列の行「" + row_id + "」は mamori が書いた形ではありません。台帳の外で書き換えられています。"
-                                     "`mamori ledger verify` で確かめてください。");
   int members = 0;
   try {
     text.reserve(text.size() + simdjson::SIMDJSON_PADDING);  // what the parser may read past the end
@@ -50,6 +43,13 @@ Cases::InboxItem ReadItem(const std::string& row_id, std::string text, simdjson:
                                                     : nullptr;
       if (into) *into = std::string(std::string_view(value.get_string())), ++members;
     }
+    // One object and nothing after it: the row's text is printed as it is by
+    // --format json, so a second object appended by SQL must not pass
+    // (simdjson 3.0's on-demand reader stops after the first; a location
+    // still in bounds is text left over).
+    if (!doc.current_location().error())
+      throw store::Error("E-CASE-104", "待ち行列の行「" + row_id + "」の後ろに余分な内容があります。台帳の外で書き換えられています。"
+                                       "`mamori ledger verify` で確かめてください。");
   } catch (const simdjson::simdjson_error& e) {
     throw store::Error("E-CASE-104", "待ち行列の行「" + row_id + "」が読めません（" + e.what() +
                                          "）。台帳の外で書き換えられています。`mamori ledger verify` で確かめてください。");
