@@ -94,22 +94,21 @@ std::vector<Cases::InboxItem> Cases::Inbox(const std::string& person, const std:
       out.push_back(std::move(item));
     }
   }
-  // Oldest first; a case waiting for two roles the person holds is one item
-  // (the same case, so neighbours once sorted). Each prefix's rows come
-  // oldest first already, so one prefix needs no sort; sorting indices
-  // moves each item once.
+  // Oldest first: each prefix's rows come so already, and one prefix has
+  // each case once. From several, a case waiting for two roles the person
+  // holds is one item (the same case, so neighbours once sorted); sorting
+  // indices moves each item once.
+  if (feeding <= 1) return out;
   std::vector<std::size_t> order(out.size());
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-  if (feeding > 1)
-    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-      return out[a].opened_at != out[b].opened_at ? out[a].opened_at < out[b].opened_at : out[a].case_id < out[b].case_id;
-    });
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return out[a].opened_at != out[b].opened_at ? out[a].opened_at < out[b].opened_at : out[a].case_id < out[b].case_id;
+  });
   std::vector<InboxItem> sorted;
   sorted.reserve(out.size());
   for (std::size_t i : order)
     if (sorted.empty() || sorted.back().case_id != out[i].case_id) sorted.push_back(std::move(out[i]));
-  out = std::move(sorted);
-  return out;
+  return sorted;
 }
 
 }  // namespace mamori::cases

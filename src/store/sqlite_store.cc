@@ -484,18 +484,17 @@ class SqliteStore final : public Store {
   }
 
   std::vector<Row> ListPrefix(const std::string& kind, const std::string& prefix) override {
-    // A range over the primary key (kind, id): ids from `prefix` up to, not
+    // A range over the key (kind, id): ids from `prefix` up to, not
     // including, `prefix` followed by the highest byte UTF-8 never uses.
+    // case_queue's statement names its kind itself (its covering index).
+    const bool queue = kind == "case_queue";
+    Stmt& s = queue ? *list_queue_ : *list_prefix_;
+    Stmt::Scope scope(s);
+    int k = 1;
+    if (!queue) s.Bind(k++, kind);
+    s.Bind(k, prefix).Bind(k + 1, prefix + "\xff");
     std::vector<Row> out;
-    if (kind == "case_queue") {
-      Stmt::Scope scope(*list_queue_);
-      list_queue_->Bind(1, prefix).Bind(2, prefix + "\xff");
-      while (list_queue_->Step()) out.push_back({*list_queue_->Text(0), *list_queue_->Text(1)});
-      return out;
-    }
-    Stmt::Scope scope(*list_prefix_);
-    list_prefix_->Bind(1, kind).Bind(2, prefix).Bind(3, prefix + "\xff");
-    while (list_prefix_->Step()) out.push_back({*list_prefix_->Text(0), *list_prefix_->Text(1)});
+    while (s.Step()) out.push_back({*s.Text(0), *s.Text(1)});
     return out;
   }
 

@@ -475,14 +475,20 @@ TEST(Evidence, AStateOutOfStepWithItsEventsIsNotActedOn) {
   EXPECT_EQ(t.LogSize(), before);
 }
 
+// The second event of a take-out case, approving: inserted by SQL, as an
+// insider would, with `step` the member naming the step taken ("" for none).
+void ForgeApproval(Town& t, const std::string& id, const std::string& step) {
+  mamori::test_util::Sql(t.db, "INSERT INTO rows(kind, id, data) VALUES ('case_events', '" + id +
+                                   "/0002', '{\"type\":\"approve\",\"case\":\"" + id + "\",\"n\":2," + step +
+                                   "\"to\":-1,\"at\":\"2026-05-01T09:00:00+09:00\"}')");
+}
+
 // An event forged by SQL that takes a step which was not waiting is named
 // as people count steps (case show lists them from 第1段), not by index.
 TEST(Evidence, AnImpossibleEventIsNamedByTheStepsAsShown) {
   Town t;
   const std::string id = t.Apply(kTakeOut, "000023");
-  mamori::test_util::Sql(t.db, "INSERT INTO rows(kind, id, data) VALUES ('case_events', '" + id +
-                                   "/0002', '{\"type\":\"approve\",\"case\":\"" + id +
-                                   "\",\"n\":2,\"step\":3,\"to\":-1,\"at\":\"2026-05-01T09:00:00+09:00\"}')");
+  ForgeApproval(t, id, "\"step\":3,");
   auto v = t.Run({"ledger", "verify"});
   EXPECT_EQ(v.status, 1);
   EXPECT_TRUE(Has(v.out, "E-CASE-101")) << v.out;
@@ -494,9 +500,7 @@ TEST(Evidence, AnImpossibleEventIsNamedByTheStepsAsShown) {
 TEST(Evidence, AForgedEventNamingNoStepSaysSo) {
   Town t;
   const std::string id = t.Apply(kTakeOut, "000023");
-  mamori::test_util::Sql(t.db, "INSERT INTO rows(kind, id, data) VALUES ('case_events', '" + id +
-                                   "/0002', '{\"type\":\"approve\",\"case\":\"" + id +
-                                   "\",\"n\":2,\"to\":-1,\"at\":\"2026-05-01T09:00:00+09:00\"}')");
+  ForgeApproval(t, id, "");
   auto v = t.Run({"ledger", "verify"});
   EXPECT_EQ(v.status, 1);
   EXPECT_TRUE(Has(v.out, "ではない段（段の指定なし）")) << v.out;
