@@ -246,8 +246,12 @@ class SqliteStore final : public Store {
       // 1 GB and the point reads of each approval beyond it were a read(2)
       // each. The WAL is copied back on
       // another thread (checkpointer.h).
+      // cache_size 64 MB, not SQLite's 2 MB: a batch of 1,000 approvals dirties
+      // a few thousand pages spread over the store, and with 2 MB the pager
+      // spilled them to the WAL mid-transaction and read them back (20,000
+      // cases: 3,700 -> 5,300 approvals/s). A cap, allocated only as used.
       Exec("PRAGMA page_size=8192; PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; "
-           "PRAGMA mmap_size=2147418112;");
+           "PRAGMA mmap_size=2147418112; PRAGMA cache_size=-65536;");
       {
         Stmt page(db_, "PRAGMA page_size");
         page.Step();
