@@ -165,7 +165,10 @@ class Checker {
       for (const auto& o : f.requires_what) Known(obligations_, o, "E-PACK-013", "flows の requires の義務", f.where, "[[obligations]]");
     }
     if (p_.sod.present) Role(p_.sod.fallback_by, p_.sod.where, "[separation_of_duties] の fallback_by");
-    for (const auto& d : p_.duties) Role(d.role, d.where, "duties「" + d.id + "」の role");
+    for (const auto& d : p_.duties) {
+      Role(d.role, d.where, "duties「" + d.id + "」の role");
+      Interval(d);
+    }
     for (const auto& c : p_.checklist) Role(c.role, c.where, "checklist「" + c.id + "」の role");
     for (const auto& w : p_.workflows) Workflow(w);
     for (const auto& x : p_.parameters) Role(x.owner, x.where, "parameters「" + x.id + "」の owner");
@@ -247,6 +250,31 @@ class Checker {
     std::string out;
     for (const auto& s : w.steps) out += (out.empty() ? "" : "、") + s.id;
     return out;
+  }
+
+  // A 定期的に duty names the parameter that holds its interval, so that
+  // `mamori duties` can show it as 未設定 with the one who sets it, rather
+  // than a due date nobody wrote; a value there must read as a period.
+  void Interval(const Duty& d) {
+    const std::string what = "duties「" + d.id + "」";
+    if (d.interval.empty()) {
+      if (d.cycle == "periodic")
+        Error("E-PACK-046", d.where,
+              what + " は定期的に（periodic）ですが、間隔の parameters がありません。interval = \"…\" で [[parameters]] の id を指定してください"
+                     "（本文に間隔がなければ value を書かず未設定のままにします）。");
+      return;
+    }
+    if (d.cycle != "periodic") {
+      Error("E-PACK-046", d.where, what + " の interval は定期的に（cycle = \"periodic\"）の務めにだけ書けます。");
+      return;
+    }
+    for (const auto& x : p_.parameters) {
+      if (x.id != d.interval) continue;
+      if (x.value && !PeriodOf(x))
+        Error("E-PACK-047", x.where, "parameters「" + x.id + "」の値「" + *x.value + "」は " + what + " の間隔として読めません（例: 1年、6か月、90日）。");
+      return;
+    }
+    Error("E-PACK-046", d.where, what + " の interval「" + d.interval + "」は parameters に定義されていません。[[parameters]] に定義するか、綴りを確認してください。");
   }
 
   void Retention() {

@@ -559,6 +559,7 @@ void Loader::File(const std::string& path, const std::string& shown, bool manife
         d.role = e.Str("role", true);
         d.cycle = e.OneOf("cycle", {"fiscal_year", "periodic", "as_needed", "on_event", "continuous"}, true);
         d.event = e.Str("event");
+        d.interval = e.Str("interval");
         d.note = e.Str("note");
         d.cite = e.CitesOf("cite", true);
         pack_.duties.push_back(std::move(d));

@@ -70,6 +70,27 @@ std::string DateBefore(const std::string& date, const Period& p) {
   return buf;
 }
 
+std::string DateAfter(const std::string& date, const Period& p) {
+  int y = 0, m = 0, d = 0;
+  if (std::sscanf(date.c_str(), "%d-%d-%d", &y, &m, &d) != 3) return date;
+  int months = y * 12 + (m - 1) + (p.years * 12 + p.months);
+  y = months / 12;
+  m = months % 12 + 1;
+  d = std::min(d, DaysIn(y, m));
+  for (int k = 0; k < p.days; ++k) {
+    if (++d > DaysIn(y, m)) {
+      d = 1;
+      if (++m == 13) {
+        m = 1;
+        ++y;
+      }
+    }
+  }
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, m, d);
+  return buf;
+}
+
 std::optional<Period> PeriodOf(const Parameter& p) {
   if (!p.value) return std::nullopt;
   if (auto v = ParsePeriod(*p.value)) return v;

@@ -185,6 +185,10 @@ struct SeparationOfDuties {
 
 struct Duty {
   std::string id, name, role, cycle, event, note;
+  // A 定期的に duty's interval: the id of a [[parameters]] entry (the text
+  // gives none, so its value stays unset, shown as 未設定 with its owner,
+  // until the owner sets it). Required for cycle "periodic".
+  std::string interval;
   Cites cite;
   Source where;
 };
@@ -400,6 +404,9 @@ std::optional<Period> ParsePeriod(std::string_view text);
 // The date `p` before `date` ("2026-11-22"); a day past the month's end is
 // clamped to it (2026-03-31 less 1か月 is 2026-02-28).
 std::string DateBefore(const std::string& date, const Period& p);
+// The date `p` after `date`, clamped the same way (2026-01-31 and 1か月 is
+// 2026-02-28): when a 定期的に duty falls due again.
+std::string DateAfter(const std::string& date, const Period& p);
 // A parameter's value as a period, its unit applied to a bare number ("5" 年).
 std::optional<Period> PeriodOf(const Parameter& p);
 // The evidence retention period the pack sets; nullopt while unset (keep all).

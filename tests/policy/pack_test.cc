@@ -25,7 +25,9 @@ std::string Read(const fs::path& p) {
 // A copy of the mini pack with one edit to pack.toml, in a directory of its own.
 class Mutated {
  public:
-  Mutated(const std::string& from, const std::string& to) {
+  Mutated(const std::string& from, const std::string& to) : Mutated(std::vector<std::pair<std::string, std::string>>{{from, to}}) {}
+  // Several edits, in order; line() is where the first starts.
+  explicit Mutated(const std::vector<std::pair<std::string, std::string>>& edits) {
     const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
     dir_ = fs::temp_directory_path() / ("mamori_pack_test_" + std::string(info->name()));
     fs::remove_all(dir_);
@@ -33,11 +35,15 @@ class Mutated {
     fs::copy_file(kMini / "regulation.txt", dir_ / "regulation.txt");
     fs::copy_file(kMini / "review.toml", dir_ / "review.toml");
     std::string toml = Read(kMini / "pack.toml");
-    std::size_t at = toml.find(from);
-    EXPECT_NE(at, std::string::npos) << "mutation target not found: " << from;
-    if (at != std::string::npos) toml.replace(at, from.size(), to);
+    for (std::size_t k = 0; k < edits.size(); ++k) {
+      const auto& [from, to] = edits[k];
+      std::size_t at = toml.find(from);
+      EXPECT_NE(at, std::string::npos) << "mutation target not found: " << from;
+      if (at == std::string::npos) continue;
+      toml.replace(at, from.size(), to);
+      if (k == 0) line_of_change_ = 1 + static_cast<int>(std::count(toml.begin(), toml.begin() + static_cast<long>(at), '\n'));
+    }
     std::ofstream(dir_ / "pack.toml", std::ios::binary) << toml;
-    line_of_change_ = 1 + static_cast<int>(std::count(toml.begin(), toml.begin() + static_cast<long>(at), '\n'));
   }
   ~Mutated() { fs::remove_all(dir_); }
   std::string dir() const { return dir_.string(); }
@@ -260,6 +266,14 @@ TEST(Evidence, PeriodsAsParametersStateThem) {
   EXPECT_EQ(DateBefore("2026-01-10", {0, 0, 10}), "2025-12-31");
   EXPECT_EQ(DateBefore("2024-03-01", {0, 0, 1}), "2024-02-29");
   EXPECT_EQ(DateBefore("2026-04-01", {1, 6, 0}), "2024-10-01");
+  // And forward, for when a 定期的に duty falls due again.
+  EXPECT_EQ(DateAfter("2026-01-31", {0, 1, 0}), "2026-02-28");
+  EXPECT_EQ(DateAfter("2028-01-31", {0, 1, 0}), "2028-02-29");
+  EXPECT_EQ(DateAfter("2026-04-01", {0, 6, 0}), "2026-10-01");
+  EXPECT_EQ(DateAfter("2026-12-31", {0, 0, 1}), "2027-01-01");
+  EXPECT_EQ(DateAfter("2024-02-28", {0, 0, 1}), "2024-02-29");
+  EXPECT_EQ(DateAfter("2026-10-01", {1, 6, 0}), "2028-04-01");
+  EXPECT_EQ(DateAfter("2026-03-02", {0, 0, 90}), "2026-05-31");
 }
 
 // An include names a .toml file inside the pack's folder. A name the file
@@ -278,5 +292,42 @@ TEST(Mutation, IncludeNamesOutsideThePackOrTooLongAreRefusedWithACode) {
 }
 
 }  // namespace
+
+// --- [[duties]]: a 定期的に duty names the parameter that holds its interval.
+
+TEST(Duties, APeriodicDutyMustNameItsIntervalParameter) {
+  Mutated missing("cycle = \"fiscal_year\"\ncite = \"第131条\"", "cycle = \"periodic\"\ncite = \"第131条\"");
+  Diagnostic d = Only(LoadAndCheck(missing.dir()), "E-PACK-046");
+  EXPECT_NE(d.message.find("duties「audit」"), std::string::npos) << d.message;
+  EXPECT_NE(d.message.find("interval"), std::string::npos) << d.message;
+  Mutated unknown("cycle = \"fiscal_year\"\ncite = \"第131条\"", "cycle = \"periodic\"\ninterval = \"audit_every\"\ncite = \"第131条\"");
+  EXPECT_NE(Only(LoadAndCheck(unknown.dir()), "E-PACK-046").message.find("audit_every"), std::string::npos);
+  // Only a 定期的に duty has one: a 毎年度 duty is due at the end of the 年度.
+  Mutated yearly("cycle = \"fiscal_year\"\ncite = \"第131条\"",
+                 "cycle = \"fiscal_year\"\ninterval = \"password_min_length\"\ncite = \"第131条\"");
+  EXPECT_NE(Only(LoadAndCheck(yearly.dir()), "E-PACK-046").message.find("periodic"), std::string::npos);
+}
+
+TEST(Duties, AnIntervalIsUnsetOrReadsAsAPeriod) {
+  const std::string duty = "cycle = \"periodic\"\ninterval = \"password_min_length\"\ncite = \"第131条\"";
+  {
+    Mutated unset("cycle = \"fiscal_year\"\ncite = \"第131条\"", duty);
+    auto c = LoadAndCheck(unset.dir());
+    EXPECT_TRUE(c.ok()) << FormatDiagnostics(AllErrors(c));
+    ASSERT_EQ(c.load.pack.duties.size(), 1u);
+    EXPECT_EQ(c.load.pack.duties[0].interval, "password_min_length");
+  }
+  const std::string unset_value = "source = \"実施手順\"        # no value: the text gives none (未設定)\ncite = \"第10条\"\n";
+  Mutated bad({{"cycle = \"fiscal_year\"\ncite = \"第131条\"", duty},
+               {unset_value, "source = \"実施手順\"\nvalue = \"ときどき\"\ncite = \"第10条\"\n"}});
+  Diagnostic d = Only(LoadAndCheck(bad.dir()), "E-PACK-047");
+  EXPECT_NE(d.message.find("ときどき"), std::string::npos) << d.message;
+  EXPECT_NE(d.message.find("duties「audit」"), std::string::npos) << d.message;
+  Mutated good({{"cycle = \"fiscal_year\"\ncite = \"第131条\"", duty},
+                {unset_value, "source = \"実施手順\"\nvalue = \"6か月\"\ncite = \"第10条\"\n"}});
+  auto c = LoadAndCheck(good.dir());
+  EXPECT_TRUE(c.ok()) << FormatDiagnostics(AllErrors(c));
+}
+
 }  // namespace mamori::policy
 
