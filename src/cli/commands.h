@@ -16,6 +16,7 @@ void AddRegistryCommands(CLI::App& app);
 void AddDecideCommand(CLI::App& app);
 void AddLedgerCommand(CLI::App& app);
 void AddCaseCommands(CLI::App& app);
+void AddComplianceCommands(CLI::App& app);
 // The database a command uses when --db is not given: $MAMORI_DB, else mamori.db.
 std::string DefaultDb();
 int ExitCode();

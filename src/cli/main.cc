@@ -267,6 +267,7 @@ int main(int argc, char** argv) {
   mamori::cli::AddDecideCommand(app);
   mamori::cli::AddLedgerCommand(app);
   mamori::cli::AddCaseCommands(app);
+  mamori::cli::AddComplianceCommands(app);
   NameSubcommandGroups(app);
   try {
     app.parse(argc, argv);

@@ -1,0 +1,210 @@
+// `mamori duties` and `mamori duty done`: the 年度's duties and their
+// completions. --as names the person the operator records for (the CLI is
+// the operator's tool; the server will authenticate the person instead).
+#include <CLI/CLI.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <cstdlib>
+#include <iostream>
+#include <sstream>
+
+#include "cli/commands.h"
+#include "cli/guard.h"
+#include "compliance/compliance.h"
+#include "output/output.h"
+#include "registry/binding.h"
+#include "registry/io/table_io.h"
+
+namespace mamori::cli {
+namespace {
+
+using Json = nlohmann::json;
+namespace compliance = mamori::compliance;
+
+std::string g_cdb = DefaultDb();
+std::string g_cactor = std::getenv("USER") ? std::getenv("USER") : "mamori";
+
+std::string DateOf(const std::string& s, const char* option) {
+  if (s.empty()) return "";
+  if (auto d = registry::io::ParseDate(s)) return *d;
+  throw store::Error("E-COMP-005", std::string(option) + " の日付「" + s + "」を読めません（例: 2026-04-01、令和8年4月1日、R8.4.1）。");
+}
+
+std::string Join(const std::vector<std::string>& v, const std::string& sep) {
+  std::string out;
+  for (const auto& s : v) out += (out.empty() ? "" : sep) + s;
+  return out;
+}
+
+std::vector<std::string> Refs(const policy::Cites& c) {
+  std::vector<std::string> out;
+  for (const auto& x : c) out.push_back(x.ref);
+  return out;
+}
+
+Json HolderJson(const registry::Holder& h) {
+  return {{"person", h.person_id}, {"name", h.person_name}, {"post", h.post_name}, {"acting", h.acting}};
+}
+
+Json DutyJson(const compliance::DutyStatus& d) {
+  Json scopes = Json::array();
+  for (const auto& s : d.scopes) {
+    Json holders = Json::array();
+    for (const auto& h : s.holders) holders.push_back(HolderJson(h));
+    Json x = {{"id", s.id}, {"name", s.name}, {"holders", holders}, {"done", s.done}, {"status", compliance::ScopeStatusName(d, s)}};
+    if (!s.vacancy.empty()) x["vacancy"] = s.vacancy;
+    scopes.push_back(std::move(x));
+  }
+  Json j = {{"id", d.duty->id},          {"name", d.duty->name},      {"role", d.duty->role},
+            {"role_name", d.role_name},  {"cycle", d.duty->cycle},    {"cycle_name", compliance::CycleName(d.duty->cycle)},
+            {"due", d.due.empty() ? Json(nullptr) : Json(d.due)},     {"status", d.status},
+            {"status_name", d.StatusName()}, {"scope_kind", d.scope_kind}, {"scopes", scopes},
+            {"cite", Refs(d.duty->cite)}};
+  if (!d.duty->event.empty()) j["event"] = d.duty->event;
+  if (d.interval) {
+    j["interval"] = {{"parameter", d.interval->id},
+                     {"name", d.interval->name},
+                     {"value", d.interval->value ? Json(*d.interval->value) : Json(nullptr)},
+                     {"owner", d.interval->owner},
+                     {"owner_name", d.interval_owner}};
+  }
+  return j;
+}
+
+// One duty in the text listing: what, who, when due, whether done.
+void PrintDuty(std::ostream& out, const compliance::DutyStatus& d) {
+  out << "■ " << d.duty->name << "（" << d.duty->id << "）\n";
+  out << "    周期: " << compliance::CycleName(d.duty->cycle);
+  if (!d.duty->event.empty()) out << "（" << d.duty->event << "）";
+  out << "　根拠: " << Join(Refs(d.duty->cite), "、") << "\n";
+  if (d.duty->cycle == "fiscal_year") out << "    期限: " << d.due << "（年度末）\n";
+  if (d.duty->cycle == "periodic") {
+    if (!d.interval) out << "    間隔: 未設定\n";
+    else if (!d.interval->value)
+      out << "    間隔: 未設定（" << d.interval->name << "、定める者: " << d.interval_owner << "）— 期限は示せません\n";
+    else out << "    間隔: " << *d.interval->value << "　次の期限: " << d.due << "\n";
+  }
+  out << "    状態: " << d.StatusName() << "\n";
+  const bool scoped = !d.scope_kind.empty();
+  std::size_t done = 0, vacant = 0;
+  for (const auto& s : d.scopes) done += !s.done.empty(), vacant += s.holders.empty();
+  out << "    " << d.role_name;
+  if (scoped) out << "（" << (d.scope_kind == "unit" ? "組織" : "情報システム") << "ごと: " << d.scopes.size() << "、実施 " << done << "、空席 " << vacant << "）";
+  out << ":\n";
+  for (const auto& s : d.scopes) {
+    std::vector<std::string> who;
+    for (const auto& h : s.holders) who.push_back(h.person_id + " " + h.person_name + "（" + h.post_name + (h.acting ? "・代理" : "") + "）");
+    out << "      " << (scoped ? s.name + ": " : "") << (who.empty() ? "（" + s.vacancy + "）" : Join(who, "、"));
+    if (scoped || !s.done.empty()) out << " — " << compliance::ScopeStatusName(d, s);
+    for (const auto& r : s.done) out << "　" << r.value("on", "") << " " << r.value("by_name", "") << "（" << r.value("id", "") << "）";
+    out << "\n";
+  }
+}
+
+}  // namespace
+
+void AddComplianceCommands(CLI::App& app) {
+  std::string& db = g_cdb;
+  {
+    auto* cmd = app.add_subcommand("duties", "年度の務め: 役割と在任者、周期、期限、状態、根拠条文");
+    static std::string fy_text, as_of, format = "text", out, only;
+    static bool force = false;
+    cmd->add_option("--fy", fy_text, "年度（2026、令和8年度、R8）")->required();
+    cmd->add_option("--as-of", as_of, "在任者と状態を見る日（既定: 今日。年度の外なら年度の末日・初日）");
+    cmd->add_option("--cycle", only, "周期で絞る: fiscal_year | periodic | as_needed | on_event | continuous")
+        ->check(CLI::IsMember({"fiscal_year", "periodic", "as_needed", "on_event", "continuous"}));
+    cmd->add_option("--format,-f", format, "text | json | xlsx")->check(CLI::IsMember({"text", "json", "xlsx"}));
+    cmd->add_option("--out,-o", out, "書き出すファイル（xlsx では必須）");
+    cmd->add_flag("--force", force, "既にあるファイルを置き換える");
+    cmd->add_option("--db", db, "データベースのファイル");
+    cmd->callback([] {
+      Guard([] {
+        const compliance::FiscalYear fy = compliance::ParseFiscalYear(fy_text);
+        if (format == "xlsx" && out.empty()) throw store::Error("E-COMP-007", "xlsx は --out でファイル名を指定してください（例: --out 務め.xlsx）。");
+        std::optional<output::AtomicFile> file;
+        if (!out.empty()) file.emplace(out, output::Options{force, output::StoreFiles(db)});
+        auto b = registry::Open(db);
+        // Holders on the day asked, or today clipped into the 年度; the
+        // status as of that day, or today (an ended 年度 is late today).
+        std::string date = DateOf(as_of, "--as-of"), now = date;
+        if (date.empty()) {
+          now = store::NowJst().substr(0, 10);
+          date = fy.Contains(now) ? now : now > fy.end ? fy.end : fy.start;
+        }
+        compliance::Duties duties(*b.store, b.pack);
+        auto list = duties.List(fy, date, now);
+        if (!only.empty()) std::erase_if(list, [](const compliance::DutyStatus& d) { return d.duty->cycle != only; });
+        std::ostringstream text;
+        if (format == "json") {
+          Json arr = Json::array();
+          for (const auto& d : list) arr.push_back(DutyJson(d));
+          text << Json{{"fy", fy.year}, {"fy_name", fy.Wareki()}, {"start", fy.start}, {"end", fy.end}, {"as_of", date}, {"status_on", now}, {"duties", arr}}.dump(2) << "\n";
+        } else if (format == "text") {
+          std::size_t counts[4] = {0, 0, 0, 0};
+          for (const auto& d : list)
+            counts[d.status == "done" ? 0 : d.status == "open" ? 1 : d.status == "overdue" ? 2 : 3]++;
+          text << b.pack.name << " " << fy.Wareki() << "（" << fy.start << "〜" << fy.end << "）の務め " << list.size() << " 件、在任者は " << date
+               << " 時点。実施済み " << counts[0] << "、未実施 " << counts[1] << "、期限超過 " << counts[2] << "、記録なし " << counts[3] << "\n";
+          for (const char* cycle : {"fiscal_year", "periodic", "as_needed", "on_event", "continuous"}) {
+            bool header = false;
+            for (const auto& d : list) {
+              if (d.duty->cycle != cycle) continue;
+              if (!header) text << "\n【" << compliance::CycleName(cycle) << "】\n", header = true;
+              PrintDuty(text, d);
+            }
+          }
+        }
+        if (format == "xlsx") {
+          registry::io::WriteXlsx(file->temp_path(), fy.Wareki() + "の務め", compliance::DutyTable(list, fy));
+        } else if (file) {
+          file->stream() << text.str();
+        } else {
+          std::cout << text.str();
+        }
+        if (file) {
+          file->Commit();
+          std::cerr << list.size() << " 件の務めを " << out << " に書き出しました。\n";
+        }
+      });
+    });
+  }
+  {
+    auto* duty = app.add_subcommand("duty", "務めの実施を記録する");
+    duty->require_subcommand(1);
+    auto* cmd = duty->add_subcommand("done", "務めの実施を、その証拠とともに証跡に記録する（務めの役割にある人だけ）");
+    static std::string id, as, date, scope, format = "text";
+    static std::vector<std::string> evidence;
+    cmd->add_option("ID", id, "務めの id（`mamori duties` の括弧内）")->required();
+    cmd->add_option("--as", as, "実施した人の職員番号（その日に務めの役割にあること）")->required();
+    cmd->add_option("--evidence,-e", evidence, "証拠（繰り返し可）: note:内容、file:パス（SHA-256 を記録）、sha256:16進数、case:案件番号");
+    cmd->add_option("--date", date, "実施した日（既定: 今日）");
+    cmd->add_option("--scope", scope, "役割を複数の組織・システムについて持つとき、どれについての実施か");
+    cmd->add_option("--format,-f", format, "text | json")->check(CLI::IsMember({"text", "json"}));
+    cmd->add_option("--db", db, "データベースのファイル");
+    cmd->callback([] {
+      Guard([] {
+        compliance::Duties::Done d;
+        d.duty = id;
+        d.as = as;
+        d.date = DateOf(date, "--date");
+        d.scope = scope;
+        for (const auto& e : evidence) d.evidence.push_back(compliance::ParseEvidence(e));
+        d.actor = g_cactor;
+        auto b = registry::Open(db);
+        compliance::Duties duties(*b.store, b.pack);
+        Json row = duties.Record(d);
+        if (format == "json") {
+          std::cout << row.dump(2) << "\n";
+          return;
+        }
+        std::cout << "務め「" << row.value("duty_name", "") << "」の実施を記録しました（" << row.value("id", "") << "）: " << row.value("on", "")
+                  << " " << row.value("by", "") << " " << row.value("by_name", "") << "（" << row.value("post", "")
+                  << (row.value("acting", false) ? "・代理" : "") << "）" << (row.value("scope_name", "").empty() ? "" : "、" + row.value("scope_name", ""))
+                  << "。証拠 " << row["evidence"].size() << " 件。\n";
+      });
+    });
+  }
+}
+
+}  // namespace mamori::cli
