@@ -863,16 +863,35 @@ registry::io::Table Cases::ExceptionRegister(const std::string& date) {
     }
     const std::string opened = s.data.value("opened_on", ""), until = Field(f, "until");
     const long long days = (Seconds(date + "T00:00:00") - Seconds(opened + "T00:00:00")) / 86400;
-    std::string period;
-    if (s.status() == "done") period = until.empty() ? "期間の定めなし" : until < date ? "期間切れ" : "期間内";
-    else period = StatusName(s.status());
-    if (renewed_by.count(s.id())) period += "（更新済み）";
+    const std::string period = ExceptionPeriod(s, date, renewed_by.count(s.id()) > 0);
     t.rows.push_back({s.id(), s.data.value("name", ""), s.data.value("applicant", ""), s.data.value("applicant_name", ""),
                       s.data.value("unit_name", ""), Field(f, "departs"), Field(f, "measure"), Field(f, "reason"), until, opened,
                       StatusName(s.status()), result, by, on, std::to_string(days < 0 ? 0 : days), period, Field(f, "renews"),
                       renewed_by.count(s.id()) ? renewed_by[s.id()] : ""});
   }
   return t;
+}
+
+std::string ExceptionPeriod(const State& s, const std::string& date, bool renewed) {
+  const std::string until = Field(s.data["fields"], "until");
+  std::string period;
+  if (s.status() == "done") period = until.empty() ? "期間の定めなし" : until < date ? "期間切れ" : "期間内";
+  else period = StatusName(s.status());
+  return renewed ? period + "（更新済み）" : period;
+}
+
+std::vector<State> ExceptionsPastPeriod(store::Store& store, const std::string& date) {
+  std::vector<State> all, out;
+  std::set<std::string> renewed;
+  for (const auto& r : store.List("cases")) {
+    State s{Parse(r.data)};
+    if (s.data.value("kind", "") != "exception") continue;
+    if (const std::string by = Field(s.data["fields"], "renews"); !by.empty()) renewed.insert(by);
+    all.push_back(std::move(s));
+  }
+  for (auto& s : all)
+    if (ExceptionPeriod(s, date, renewed.count(s.id()) > 0) == "期間切れ") out.push_back(std::move(s));
+  return out;
 }
 
 std::string Cases::Show(const State& s, const std::string& date) {

@@ -190,6 +190,14 @@ class Cases {
 struct Finding {
   std::string code, case_id, message;
 };
+
+// An exception (例外措置) case's period on `date`, as the 第121条 register
+// shows it: 期間内, 期間切れ, 期間の定めなし (once permitted), else its status
+// name; "（更新済み）" when a later case renews it (fields.renews).
+std::string ExceptionPeriod(const State& s, const std::string& date, bool renewed);
+// The exceptions in force past their period on `date` that no later case
+// renews: what `mamori check` reports (exceptions_past_period).
+std::vector<State> ExceptionsPastPeriod(store::Store& store, const std::string& date);
 std::vector<Finding> Verify(store::Store& store);
 
 }  // namespace mamori::cases

@@ -170,6 +170,57 @@ void AddComplianceCommands(CLI::App& app) {
     });
   }
   {
+    auto* cmd = app.add_subcommand("check", "台帳の点検: パックの [[checks]] を台帳に当て、根拠条文ごとに問題のある行を示す");
+    static std::string as_of, format = "text", out;
+    static bool force = false;
+    cmd->add_option("--as-of", as_of, "点検する日（既定: 今日）");
+    cmd->add_option("--format,-f", format, "text | json | xlsx")->check(CLI::IsMember({"text", "json", "xlsx"}));
+    cmd->add_option("--out,-o", out, "書き出すファイル（xlsx では必須）");
+    cmd->add_flag("--force", force, "既にあるファイルを置き換える");
+    cmd->add_option("--db", db, "データベースのファイル");
+    cmd->callback([] {
+      Guard([] {
+        if (format == "xlsx" && out.empty()) throw store::Error("E-COMP-007", "xlsx は --out でファイル名を指定してください（例: --out 点検.xlsx）。");
+        std::optional<output::AtomicFile> file;
+        if (!out.empty()) file.emplace(out, output::Options{force, output::StoreFiles(db)});
+        auto b = registry::Open(db);
+        const std::string date = as_of.empty() ? store::NowJst().substr(0, 10) : DateOf(as_of, "--as-of");
+        if (b.pack.checks.empty())
+          throw store::Error("E-COMP-008", "パック（" + b.pack.name + "）に点検（[[checks]]）がありません。本文が台帳の点検を定めていれば、パックに [[checks]] を加えてください（docs/pack-format.md）。");
+        const auto results = compliance::RunChecks(*b.store, b.pack, date);
+        std::size_t total = 0;
+        for (const auto& r : results) total += r.findings.size();
+        std::ostringstream text;
+        if (format == "json") {
+          Json arr = Json::array();
+          for (const auto& r : results) {
+            Json findings = Json::array();
+            for (const auto& f : r.findings)
+              findings.push_back({{"register", f.kind}, {"register_name", f.kind_name}, {"row", f.row}, {"detail", f.detail}});
+            arr.push_back({{"id", r.check->id}, {"kind", r.check->kind}, {"name", r.name}, {"cite", Refs(r.check->cite)}, {"findings", findings}});
+          }
+          text << Json{{"as_of", date}, {"findings", total}, {"checks", arr}}.dump(2) << "\n";
+        } else if (format == "text") {
+          text << b.pack.name << " の台帳の点検（" << date << " 時点）: 点検 " << results.size() << " 件、指摘 " << total << " 件\n";
+          for (const auto& r : results) {
+            text << "\n■ " << r.name << "（" << r.check->id << "、" << Join(Refs(r.check->cite), "、") << "）: "
+                 << (r.findings.empty() ? std::string("指摘なし") : std::to_string(r.findings.size()) + " 件") << "\n";
+            for (const auto& f : r.findings) text << "    " << f.kind_name << " " << f.row << ": " << f.detail << "\n";
+          }
+        }
+        if (format == "xlsx") registry::io::WriteXlsx(file->temp_path(), "台帳の点検", compliance::CheckTable(results));
+        else if (file) file->stream() << text.str();
+        else std::cout << text.str();
+        if (file) {
+          file->Commit();
+          std::cerr << "指摘 " << total << " 件を " << out << " に書き出しました。\n";
+        }
+        // As ledger verify: a script can tell a clean town from one with findings.
+        if (total > 0) SetExitCode(1);
+      });
+    });
+  }
+  {
     auto* duty = app.add_subcommand("duty", "務めの実施を記録する");
     duty->require_subcommand(1);
     auto* cmd = duty->add_subcommand("done", "務めの実施を、その証拠とともに証跡に記録する（務めの役割にある人だけ）");

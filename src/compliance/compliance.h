@@ -59,6 +59,12 @@ struct Scope {
   std::vector<Json> done;   // "duty_records" rows of this scope, oldest first
 };
 
+// Where `role` is held on `date` and by whom: one Scope per unit (a role
+// filled per 課: unit_head, unit_post; kind "unit"), per system
+// (system_admin; kind "system"), or one for the whole body (kind "").
+std::vector<Scope> RoleScopes(store::Store& store, registry::Registry& reg, const policy::Role& role,
+                              const std::string& date, std::string& kind);
+
 struct DutyStatus {
   const policy::Duty* duty = nullptr;
   std::string role_name, how;  // 最高情報セキュリティ責任者, 副町長をもって充てる
@@ -113,12 +119,32 @@ class Duties {
   Json Record(const Done& d);
 
  private:
-  std::vector<Scope> ScopesOf(const policy::Role& role, const std::string& date, std::string& kind);
-
   store::Store& store_;
   const policy::Pack& pack_;
   registry::Registry reg_;
 };
+
+// --- Checks over the registers (`mamori check`): the pack's [[checks]],
+// each run over the registers as they are on a day.
+
+// One offending row: which register, which row, what is wrong there.
+struct Finding {
+  std::string kind, kind_name;  // "assets", 情報資産 (or "parameters", "cases")
+  std::string row;              // the row's id
+  std::string detail;           // Japanese: what is wrong, and what would mend it
+};
+struct CheckResult {
+  const policy::RegisterCheck* check = nullptr;
+  std::string name;  // Japanese name of its kind
+  std::vector<Finding> findings;
+};
+// The Japanese name of a check kind (情報資産の分類の未設定 …).
+std::string CheckKindName(const std::string& kind);
+// Every check of the pack, in its order, over the registers on `date`.
+std::vector<CheckResult> RunChecks(store::Store& store, const policy::Pack& pack, const std::string& date);
+// The findings as a table for Excel: one row per finding, a check without
+// findings as one row that says so.
+registry::io::Table CheckTable(const std::vector<CheckResult>& results);
 
 // A scope's own status within a duty: 実施済み, 空席, 未実施, 期限超過, 記録なし.
 std::string ScopeStatusName(const DutyStatus& d, const Scope& s);

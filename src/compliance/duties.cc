@@ -139,17 +139,18 @@ const policy::Duty& Duties::Find(const std::string& id) const {
                                        "一覧は `mamori duties --fy 年度` で確かめてください。");
 }
 
-std::vector<Scope> Duties::ScopesOf(const policy::Role& role, const std::string& date, std::string& kind) {
+std::vector<Scope> RoleScopes(store::Store& store, registry::Registry& reg, const policy::Role& role, const std::string& date,
+                              std::string& kind) {
   std::vector<Scope> out;
   const std::string& fill = role.fill.kind;
   if (fill == "unit_head" || fill == "unit_post" || fill == "system_admin") {
     const bool unit = fill != "system_admin";
     kind = unit ? "unit" : "system";
-    for (const auto& row : store_.List(unit ? "units" : "systems")) {
+    for (const auto& row : store.List(unit ? "units" : "systems")) {
       Scope s;
       s.id = row.id;
       s.name = Field(Json::parse(row.data), "name");
-      auto a = unit ? reg_.Who(role.id, row.id, "", date) : reg_.Who(role.id, "", row.id, date);
+      auto a = unit ? reg.Who(role.id, row.id, "", date) : reg.Who(role.id, "", row.id, date);
       s.holders = std::move(a.holders);
       if (s.holders.empty()) s.vacancy = a.note.empty() ? "空席" : a.note;
       out.push_back(std::move(s));
@@ -158,7 +159,7 @@ std::vector<Scope> Duties::ScopesOf(const policy::Role& role, const std::string&
   }
   kind = "";
   Scope s;
-  auto a = reg_.Who(role.id, "", "", date);
+  auto a = reg.Who(role.id, "", "", date);
   s.holders = std::move(a.holders);
   if (s.holders.empty()) s.vacancy = a.note.empty() ? "空席" : a.note;
   out.push_back(std::move(s));
@@ -178,7 +179,7 @@ std::vector<DutyStatus> Duties::List(const FiscalYear& fy, const std::string& da
     auto it = by_role.find(role.id);
     if (it == by_role.end()) {
       std::string kind;
-      auto scopes = ScopesOf(role, date, kind);
+      auto scopes = RoleScopes(store_, reg_, role, date, kind);
       it = by_role.emplace(role.id, std::make_pair(kind, std::move(scopes))).first;
     }
     return it->second;
@@ -265,7 +266,7 @@ Json Duties::Record(const Done& in) {
 
   // Who holds the role that day, and for which units or systems this person does.
   std::string kind;
-  auto scopes = ScopesOf(*role, on, kind);
+  auto scopes = RoleScopes(store_, reg_, *role, on, kind);
   std::vector<const Scope*> mine;
   for (const auto& s : scopes)
     if (std::any_of(s.holders.begin(), s.holders.end(), [&](const registry::Holder& h) { return h.person_id == in.as; }))

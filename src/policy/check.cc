@@ -170,6 +170,7 @@ class Checker {
       Interval(d);
     }
     for (const auto& c : p_.checklist) Role(c.role, c.where, "checklist「" + c.id + "」の role");
+    for (const auto& c : p_.checks) RegisterCheck(c);
     for (const auto& w : p_.workflows) Workflow(w);
     for (const auto& x : p_.parameters) Role(x.owner, x.where, "parameters「" + x.id + "」の owner");
     if (p_.evidence.present) Retention();
@@ -275,6 +276,22 @@ class Checker {
       return;
     }
     Error("E-PACK-046", d.where, what + " の interval「" + d.interval + "」は parameters に定義されていません。[[parameters]] に定義するか、綴りを確認してください。");
+  }
+
+  // A check must be one mamori can run on this pack's registers: a
+  // contract's items are the text's, a zone needs zones, an exception's
+  // period an exception workflow.
+  void RegisterCheck(const policy::RegisterCheck& c) {
+    const std::string what = "checks「" + c.id + "」";
+    if (c.kind == "contract_clauses" && c.items.empty())
+      Error("E-PACK-048", c.where, what + " は契約に明記する項目を items = [\"…\"] で本文のとおりに書いてください。");
+    if (c.kind != "contract_clauses" && !c.items.empty())
+      Error("E-PACK-048", c.where, what + " の items は contract_clauses の点検にだけ書けます。");
+    if (c.kind == "systems_without_zone" && p_.zones.empty())
+      Error("E-PACK-048", c.where, what + " はネットワークの区分を点検しますが、パックに [[zones]] がありません。");
+    if (c.kind == "exceptions_past_period" &&
+        std::none_of(p_.workflows.begin(), p_.workflows.end(), [](const policy::Workflow& w) { return w.kind == "exception"; }))
+      Error("E-PACK-048", c.where, what + " は例外措置の期間を点検しますが、パックに例外措置の手順（kind = \"exception\"）がありません。");
   }
 
   void Retention() {

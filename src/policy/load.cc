@@ -153,10 +153,14 @@ class Entry {
   // A value from a fixed set (effect, fill kind, cycle …).
   std::string OneOf(std::string_view key, std::initializer_list<std::string_view> allowed,
                     bool required = false) {
+    return OneOfRange(key, allowed, required);
+  }
+  template <typename Range>
+  std::string OneOfRange(std::string_view key, const Range& allowed, bool required = false) {
     std::string v = Str(key, required);
     if (v.empty()) return v;
     for (auto a : allowed)
-      if (v == a) return v;
+      if (v == std::string_view(a)) return v;
     std::string list;
     for (auto a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
     Error("E-PACK-017", At(file_, *t_.get(key)),
@@ -609,6 +613,17 @@ void Loader::File(const std::string& path, const std::string& shown, bool manife
         c.cite = e.CitesOf("cite", true);
         pack_.checklist.push_back(std::move(c));
       });
+    } else if (key == "checks") {
+      EachTable(v, shown, key, [&](Entry& e) {
+        RegisterCheck c;
+        c.where = e.where();
+        c.id = e.Str("id", true);
+        c.kind = e.OneOfRange("kind", kCheckKinds, true);
+        c.items = e.StrList("items");
+        c.note = e.Str("note");
+        c.cite = e.CitesOf("cite", true);
+        pack_.checks.push_back(std::move(c));
+      });
     } else if (key == "parameters") {
       EachTable(v, shown, key, [&](Entry& e) {
         Parameter p;
@@ -742,6 +757,7 @@ LoadResult LoadPack(const std::string& dir) {
   CheckUnique(p.workflows, "workflows", out.errors);
   for (const Workflow& w : p.workflows) CheckUnique(w.steps, "workflows「" + w.id + "」の steps", out.errors);
   CheckUnique(p.checklist, "checklist", out.errors);
+  CheckUnique(p.checks, "checks", out.errors);
   CheckUnique(p.parameters, "parameters", out.errors);
   CheckUnique(p.gaps, "gaps", out.errors);
   CheckUnique(p.classification.axes, "classification.axes", out.errors);

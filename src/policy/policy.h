@@ -242,6 +242,27 @@ struct ChecklistItem {
   Source where;
 };
 
+// An automated check over the registers that the text supports (`mamori
+// check`): `kind` is one of the checks mamori implements (kCheckKinds), cited
+// to the article of this text it enforces.
+struct RegisterCheck {
+  std::string id, kind, note;
+  // contract_clauses: the items the text requires a contract to state, as
+  // the text lists them (安田町 第126条 (1)〜(13)).
+  std::vector<std::string> items;
+  Cites cite;
+  Source where;
+};
+// The kinds, with what each finds: assets_unclassified (an asset without a
+// level on an axis), systems_without_zone, accounts_of_leavers (an account
+// still enabled after its person left), vacant_approvers (an approving post
+// nobody holds), unset_parameters (a value the text leaves to its owner, not
+// yet set), exceptions_past_period, contract_clauses (a contract not stating
+// an item the text requires).
+inline constexpr const char* kCheckKinds[] = {"assets_unclassified",  "systems_without_zone", "accounts_of_leavers",
+                                              "vacant_approvers",     "unset_parameters",     "exceptions_past_period",
+                                              "contract_clauses"};
+
 struct Parameter {
   std::string id, name, unit, owner, source, note;
   std::optional<std::string> value;  // unset: shown as 未設定, never defaulted
@@ -309,6 +330,7 @@ struct Pack {
   std::vector<Duty> duties;
   std::vector<Workflow> workflows;
   std::vector<ChecklistItem> checklist;
+  std::vector<RegisterCheck> checks;
   std::vector<Parameter> parameters;
   Evidence evidence;
   std::vector<Gap> gaps;

@@ -84,6 +84,7 @@ void ForEachCite(const Pack& p,
     for (const auto& s : x.steps) all(s.cite, named("workflows", x.id) + ".steps「" + s.id + "」");
   }
   for (const auto& x : p.checklist) all(x.cite, named("checklist", x.id));
+  for (const auto& x : p.checks) all(x.cite, named("checks", x.id));
   for (const auto& x : p.parameters) all(x.cite, named("parameters", x.id));
   all(p.evidence.cite, "evidence");
   for (const auto& x : p.gaps) all(x.cite, named("gaps", x.id));

@@ -329,5 +329,30 @@ TEST(Duties, AnIntervalIsUnsetOrReadsAsAPeriod) {
   EXPECT_TRUE(c.ok()) << FormatDiagnostics(AllErrors(c));
 }
 
+
+// --- [[checks]]: a check mamori can run, over what this pack has.
+
+TEST(Checks, AContractCheckCarriesTheTextsItemsAndNoOtherCheckDoes) {
+  const std::string before = "[[checklist]]";
+  Mutated none(before, "[[checks]]\nid = \"contracts\"\nkind = \"contract_clauses\"\ncite = \"第131条\"\n\n[[checklist]]");
+  EXPECT_NE(Only(LoadAndCheck(none.dir()), "E-PACK-048").message.find("items"), std::string::npos);
+  Mutated stray(before, "[[checks]]\nid = \"params\"\nkind = \"unset_parameters\"\nitems = [\"x\"]\ncite = \"第10条\"\n\n[[checklist]]");
+  EXPECT_NE(Only(LoadAndCheck(stray.dir()), "E-PACK-048").message.find("contract_clauses"), std::string::npos);
+  Mutated unknown(before, "[[checks]]\nid = \"x\"\nkind = \"everything\"\ncite = \"第10条\"\n\n[[checklist]]");
+  EXPECT_NE(Only(LoadAndCheck(unknown.dir()), "E-PACK-017").message.find("assets_unclassified"), std::string::npos);
+  Mutated good(before, "[[checks]]\nid = \"params\"\nkind = \"unset_parameters\"\ncite = \"第10条\"\n\n[[checklist]]");
+  auto c = LoadAndCheck(good.dir());
+  EXPECT_TRUE(c.ok()) << FormatDiagnostics(AllErrors(c));
+  ASSERT_EQ(c.load.pack.checks.size(), 1u);
+  EXPECT_EQ(c.load.pack.checks[0].kind, "unset_parameters");
+}
+
+TEST(Checks, AZoneOrExceptionCheckNeedsZonesOrAnExceptionProcedure) {
+  const std::string before = "[[checklist]]";
+  Mutated exceptions(before, "[[checks]]\nid = \"e\"\nkind = \"exceptions_past_period\"\ncite = \"第10条\"\n\n[[checklist]]");
+  EXPECT_NE(Only(LoadAndCheck(exceptions.dir()), "E-PACK-048").message.find("例外措置"), std::string::npos);
+  Mutated zones(before, "[[checks]]\nid = \"z\"\nkind = \"systems_without_zone\"\ncite = \"第10条\"\n\n[[checklist]]");
+  EXPECT_NE(Only(LoadAndCheck(zones.dir()), "E-PACK-048").message.find("[[zones]]"), std::string::npos);
+}
 }  // namespace mamori::policy
 

@@ -1,0 +1,250 @@
+// The checks over the registers that a pack's [[checks]] name, each cited to
+// the article of its own text. A check reads the registers as they are and
+// says which rows offend and why; it never changes anything, and a check the
+// pack does not list is not run (a text that says nothing about it is not
+// enforced by invention).
+#include <algorithm>
+#include <map>
+#include <set>
+#include <unordered_map>
+
+#include "cases/cases.h"
+#include "compliance/compliance.h"
+
+namespace mamori::compliance {
+namespace {
+
+std::string Field(const Json& j, const std::string& key) {
+  auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
+std::string Join(const std::vector<std::string>& v, const std::string& sep) {
+  std::string out;
+  for (const auto& s : v) out += (out.empty() ? "" : sep) + s;
+  return out;
+}
+
+std::string Trim(std::string s) {
+  auto space = [](const std::string& x, std::size_t i) {
+    return x[i] == ' ' || x[i] == '\t' || x[i] == '\r' || x[i] == '\n';
+  };
+  while (!s.empty() && space(s, s.size() - 1)) s.pop_back();
+  std::size_t i = 0;
+  while (i < s.size() && space(s, i)) ++i;
+  if (s.compare(i, 3, "\u3000") == 0) i += 3;
+  return s.substr(i);
+}
+
+// A cell listing several values: 、 , ， or a line break between them.
+std::vector<std::string> SplitList(const std::string& cell) {
+  std::vector<std::string> out;
+  std::string cur;
+  auto flush = [&] {
+    if (auto t = Trim(cur); !t.empty()) out.push_back(t);
+    cur.clear();
+  };
+  for (std::size_t i = 0; i < cell.size();) {
+    if (cell.compare(i, 3, "、") == 0 || cell.compare(i, 3, "，") == 0) {
+      flush();
+      i += 3;
+    } else if (cell[i] == ',' || cell[i] == '\n') {
+      flush();
+      ++i;
+    } else {
+      cur += cell[i++];
+    }
+  }
+  flush();
+  return out;
+}
+
+const policy::Role* RoleOf(const policy::Pack& pack, const std::string& id) {
+  for (const auto& r : pack.roles)
+    if (r.id == id) return &r;
+  return nullptr;
+}
+
+struct Context {
+  store::Store& store;
+  const policy::Pack& pack;
+  registry::Registry reg;
+  std::string date;
+};
+
+void AssetsUnclassified(Context& c, std::vector<Finding>& out) {
+  if (c.pack.classification.axes.empty()) return;
+  for (const auto& row : c.store.List("assets")) {
+    const Json j = Json::parse(row.data);
+    std::vector<std::string> missing;
+    for (const auto& axis : c.pack.classification.axes)
+      if (Field(j, axis.id).empty()) missing.push_back(axis.name);
+    if (!missing.empty())
+      out.push_back({"assets", "情報資産", row.id,
+                     "「" + Field(j, "name") + "」の " + Join(missing, "・") + " が未設定です。情報資産の台帳の列に分類の段階を記入してください。"});
+  }
+}
+
+void SystemsWithoutZone(Context& c, std::vector<Finding>& out) {
+  for (const auto& row : c.store.List("systems")) {
+    const Json j = Json::parse(row.data);
+    if (Field(j, "zone").empty())
+      out.push_back({"systems", "情報システム", row.id,
+                     "「" + Field(j, "name") + "」のネットワーク区分が未設定です。情報システムの台帳の「ネットワーク区分」を記入してください。"});
+  }
+}
+
+// An account is enabled on the day unless its 無効化日 has come.
+void AccountsOfLeavers(Context& c, std::vector<Finding>& out) {
+  std::unordered_map<std::string, Json> people;
+  for (const auto& row : c.store.List("people")) people.emplace(row.id, Json::parse(row.data));
+  for (const auto& row : c.store.List("accounts")) {
+    const Json j = Json::parse(row.data);
+    const std::string person = Field(j, "person"), disabled = Field(j, "disabled");
+    if (person.empty() || (!disabled.empty() && disabled <= c.date)) continue;
+    auto p = people.find(person);
+    if (p == people.end()) continue;  // a reference the importer refused; ledger verify names it
+    const std::string end = Field(p->second, "end");
+    if (end.empty() || end >= c.date) continue;
+    out.push_back({"accounts", "アカウント", row.id,
+                   "職員 " + person + " " + Field(p->second, "name") + " は " + end + " に終了（退職等）していますが、アカウントは" +
+                       (disabled.empty() ? std::string("無効化されていません") : disabled + " まで有効です") +
+                       "。利用者IDを抹消し、アカウントの台帳に無効化日を記録してください。"});
+  }
+}
+
+void VacantApprovers(Context& c, std::vector<Finding>& out) {
+  std::vector<std::string> roles;
+  for (const auto& r : c.pack.rules)
+    for (const auto& a : r.approvers)
+      if (std::find(roles.begin(), roles.end(), a) == roles.end()) roles.push_back(a);
+  for (const auto& id : roles) {
+    const policy::Role* role = RoleOf(c.pack, id);
+    if (!role || role->fill.kind == "external" || role->fill.kind == "unset") continue;  // pack check / unset_parameters say so
+    std::string kind;
+    for (const auto& s : RoleScopes(c.store, c.reg, *role, c.date, kind)) {
+      if (!s.holders.empty()) continue;
+      const std::string where = kind.empty() ? "" : s.name + "（" + s.id + "）の";
+      out.push_back({kind == "system" ? "systems" : kind == "unit" ? "units" : "roles",
+                     kind == "system" ? "情報システム" : kind == "unit" ? "組織" : "役割", kind.empty() ? role->id : s.id,
+                     where + "「" + role->name + "」（承認する役割）に " + c.date + " に在任する者がいません（" + s.vacancy +
+                         "）。その間、承認の段は進みません。職の在任の台帳に記録してください。"});
+    }
+  }
+}
+
+void UnsetParameters(Context& c, std::vector<Finding>& out) {
+  std::map<std::string, std::string> owners;  // role id -> "名（在任者）"
+  for (const auto& p : c.pack.parameters) {
+    if (p.value) continue;
+    auto it = owners.find(p.owner);
+    if (it == owners.end()) {
+      std::string text = p.owner;
+      if (const policy::Role* role = RoleOf(c.pack, p.owner)) {
+        text = role->name;
+        std::string kind;
+        std::vector<std::string> who;
+        if (role->fill.kind != "external" && role->fill.kind != "unset") {
+          auto scopes = RoleScopes(c.store, c.reg, *role, c.date, kind);
+          if (kind.empty())
+            for (const auto& h : scopes.front().holders) who.push_back(h.person_id + " " + h.person_name);
+        }
+        if (!who.empty()) text += "（" + Join(who, "、") + "）";
+      }
+      it = owners.emplace(p.owner, text).first;
+    }
+    std::vector<std::string> refs;
+    for (const auto& x : p.cite) refs.push_back(x.ref);
+    out.push_back({"parameters", "パラメータ", p.id,
+                   "「" + p.name + "」（" + p.unit + "）は未設定です。定める者: " + it->second + "。根拠: " + Join(refs, "、") +
+                       (p.source.empty() ? "" : "。定める先: " + p.source) + "。"});
+  }
+}
+
+void ExceptionsPast(Context& c, std::vector<Finding>& out) {
+  for (const auto& s : cases::ExceptionsPastPeriod(c.store, c.date))
+    out.push_back({"cases", "案件", s.id(),
+                   "例外措置「" + Field(s.data["fields"], "departs") + "」（" + s.data.value("applicant", "") + " " +
+                       s.data.value("applicant_name", "") + "）の期間は " + Field(s.data["fields"], "until") +
+                       " までです。終了を確かめるか、更新の申請（--renews " + s.id() + "）をしてください。"});
+}
+
+// A contract states an item when its 含む条項 cell lists it, by the item's
+// number in the order the text lists them (安田町 第126条 (1)〜(13)) or by
+// the item's words.
+void ContractClauses(Context& c, const policy::RegisterCheck& check, std::vector<Finding>& out) {
+  std::set<std::string> with_contract;
+  for (const auto& row : c.store.List("contracts")) {
+    const Json j = Json::parse(row.data);
+    const std::string start = Field(j, "start"), end = Field(j, "end");
+    if ((!start.empty() && start > c.date) || (!end.empty() && end < c.date)) continue;  // not in force that day
+    with_contract.insert(Field(j, "contractor"));
+    const auto stated = SplitList(Field(j, "clauses"));
+    std::vector<std::string> missing;
+    for (std::size_t i = 0; i < check.items.size(); ++i) {
+      const std::string num = std::to_string(i + 1);
+      bool has = false;
+      for (const auto& x : stated)
+        has |= x == check.items[i] || x == num || x == "(" + num + ")" || x == "（" + num + "）";
+      if (!has) missing.push_back("(" + num + ") " + check.items[i]);
+    }
+    if (!missing.empty())
+      out.push_back({"contracts", "契約", row.id,
+                     "「" + Field(j, "subject") + "」に明記されていない項目: " + Join(missing, "、") +
+                         "。契約に明記したら、契約の台帳の「含む条項」に番号か項目を記入してください。"});
+  }
+  for (const auto& row : c.store.List("contractors")) {
+    if (with_contract.count(row.id)) continue;
+    out.push_back({"contractors", "委託事業者", row.id,
+                   "「" + Field(Json::parse(row.data), "name") + "」に " + c.date + " に効力のある契約が契約の台帳にありません。"});
+  }
+}
+
+}  // namespace
+
+std::string CheckKindName(const std::string& kind) {
+  if (kind == "assets_unclassified") return "分類の定められていない情報資産";
+  if (kind == "systems_without_zone") return "ネットワーク区分のない情報システム";
+  if (kind == "accounts_of_leavers") return "終了した職員のアカウント";
+  if (kind == "vacant_approvers") return "在任者のいない承認の役割";
+  if (kind == "unset_parameters") return "未設定のパラメータ（実施手順に委ねられた値）";
+  if (kind == "exceptions_past_period") return "期間を過ぎた例外措置";
+  if (kind == "contract_clauses") return "本文の求める項目を欠く委託契約";
+  return kind;
+}
+
+std::vector<CheckResult> RunChecks(store::Store& store, const policy::Pack& pack, const std::string& date) {
+  Context c{store, pack, registry::Registry(store, pack), date};
+  std::vector<CheckResult> out;
+  // One read transaction: every check sees the same registers.
+  store.Read([&] {
+    for (const auto& check : pack.checks) {
+      CheckResult r;
+      r.check = &check;
+      r.name = CheckKindName(check.kind);
+      if (check.kind == "assets_unclassified") AssetsUnclassified(c, r.findings);
+      else if (check.kind == "systems_without_zone") SystemsWithoutZone(c, r.findings);
+      else if (check.kind == "accounts_of_leavers") AccountsOfLeavers(c, r.findings);
+      else if (check.kind == "vacant_approvers") VacantApprovers(c, r.findings);
+      else if (check.kind == "unset_parameters") UnsetParameters(c, r.findings);
+      else if (check.kind == "exceptions_past_period") ExceptionsPast(c, r.findings);
+      else if (check.kind == "contract_clauses") ContractClauses(c, check, r.findings);
+      out.push_back(std::move(r));
+    }
+  });
+  return out;
+}
+
+registry::io::Table CheckTable(const std::vector<CheckResult>& results) {
+  registry::io::Table t;
+  t.header = {"点検", "内容", "根拠条文", "台帳", "行", "指摘"};
+  for (const auto& r : results) {
+    std::vector<std::string> refs;
+    for (const auto& x : r.check->cite) refs.push_back(x.ref);
+    if (r.findings.empty()) t.rows.push_back({r.check->id, r.name, Join(refs, "、"), "", "", "指摘なし"});
+    for (const auto& f : r.findings) t.rows.push_back({r.check->id, r.name, Join(refs, "、"), f.kind_name, f.row, f.detail});
+  }
+  return t;
+}
+
+}  // namespace mamori::compliance
