@@ -95,6 +95,14 @@ std::vector<Kind> Kinds(const policy::Pack& pack) {
   k.push_back({"areas", "管理区域",
                {Text("id", "区域コード", true), Text("name", "名称", true), Ref("unit", "管理組織", "units"),
                 RefList("systems", "設置する情報システム", "systems")}});
+  // 研修受講: one row per person per session attended (安田町 第51条: every
+  // 職員等 once a 年度, new staff their own course, reported to the
+  // committee). 区分 is the town's word for the course's audience; the value
+  // 新規採用 marks training for new staff (what `mamori training` reads). No
+  // period: an attendance is a fact of one day, so --as-of shows them all.
+  k.push_back({"training_attendance", "研修受講",
+               {Text("id", "受講ID", true), Text("course", "研修名", true), Date("date", "日付", true),
+                Ref("person", "職員", "people", true), Text("category", "区分")}});
   return k;
 }
 

@@ -99,7 +99,9 @@ std::string Example(const Kind& k, const Column& c, const policy::Pack& pack) {
       {"services.approved", "2026-04-01"}, {"designations.id", "D2026-01"}, {"designations.person", "000003"},
       {"designations.designated_by", "000001"}, {"designations.from", "2026-04-01"},
       {"designations.cite", "第13条"}, {"areas.id", "R01"}, {"areas.name", "サーバ室"}, {"areas.unit", "U01"},
-      {"areas.systems", "S01、S02"}};
+      {"areas.systems", "S01、S02"}, {"training_attendance.id", "TR000001"},
+      {"training_attendance.course", "情報セキュリティ研修"}, {"training_attendance.date", "2026-06-15"},
+      {"training_attendance.person", "000002"}, {"training_attendance.category", "新規採用"}};
   const std::string key = k.id + "." + c.key;
   for (const auto& [k2, v] : kExamples)
     if (k2 == key) return v;
