@@ -17,6 +17,7 @@ void AddDecideCommand(CLI::App& app);
 void AddLedgerCommand(CLI::App& app);
 void AddCaseCommands(CLI::App& app);
 void AddComplianceCommands(CLI::App& app);
+void AddTrainingCommands(CLI::App& app);
 // The database a command uses when --db is not given: $MAMORI_DB, else mamori.db.
 std::string DefaultDb();
 int ExitCode();

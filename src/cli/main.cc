@@ -268,6 +268,7 @@ int main(int argc, char** argv) {
   mamori::cli::AddLedgerCommand(app);
   mamori::cli::AddCaseCommands(app);
   mamori::cli::AddComplianceCommands(app);
+  mamori::cli::AddTrainingCommands(app);
   NameSubcommandGroups(app);
   try {
     app.parse(argc, argv);

@@ -152,4 +152,99 @@ std::string ScopeStatusName(const DutyStatus& d, const Scope& s);
 // The list as a table for Excel (one row per duty and scope).
 registry::io::Table DutyTable(const std::vector<DutyStatus>& duties, const FiscalYear& fy);
 
+// ===========================================================================
+// 研修 (`mamori training`, training.cc): the 年度's attendance at training,
+// from the register 研修受講 ("training_attendance"), against what the pack's
+// text requires of it. Nothing here writes anything.
+//
+// Invariants:
+//  * Who is in scope is read from the pack, never from a list of words: a
+//    row of 職員 in force on some day of the 年度 (開始日〜終了日, either
+//    open) whose 区分 puts them in one of the pack's staff categories
+//    (PersonCategory::staff), read as the decision engine reads 区分
+//    (engine/compile.cc): a 区分 naming a category (its id, its name or one
+//    of its `includes`) puts the person in it; a 区分 naming none (一般職,
+//    特別職, empty) puts a person of the 職員 register in the staff
+//    categories not tied to a unit, unless it names a category that is not
+//    staff (外部委託事業者); a category tied to a unit (湖北 総務課職員)
+//    takes that unit's people.
+//  * What the text requires comes from the pack's duties, by id (the
+//    constants below): without kTrainingNewStaffDuty nothing about new staff
+//    is reported; without kTrainingYearlyDuty the list is of who has no
+//    attendance in the 年度, with no article behind it (a text that says
+//    定期的に does not make every 年度 a deadline).
+//  * New staff: in scope, with 開始日 within the 年度. Trained: an attendance
+//    of theirs whose 区分 is kNewStaffCategory, on any day (a course held
+//    before the first day counts; the text names the audience, not the day).
+//  * A 課 is the person's 所属 as the 職員 register now has it.
+//  * A pack with no staff category cannot say who is in scope: E-COMP-011,
+//    rather than an empty list that would read as "everyone attended".
+
+// The duties (by id) that say what a pack's text requires of training: 安田町
+// 第51条第2項 (every 職員等 at least once a 年度), 第3項 (training for new
+// staff), 第5項 (the CISO's report to the committee each 年度).
+inline constexpr const char* kTrainingYearlyDuty = "training-yearly";
+inline constexpr const char* kTrainingNewStaffDuty = "training-new-hire";
+inline constexpr const char* kTrainingReportDuty = "training-report";
+// The 区分 of an attendance that marks it as training for new staff.
+inline constexpr const char* kNewStaffCategory = "新規採用";
+
+// One person in scope for the 年度.
+struct Trainee {
+  std::string id, name, unit, unit_name;  // unit "" when the register gives none
+  std::string category;        // 区分 as the 職員 register has it ("" when empty)
+  std::string staff_category;  // the pack's staff category that puts them in scope (職員等)
+  std::string start, end;
+  std::vector<std::string> attended;    // their attendance ids in the 年度, by date
+  bool new_staff = false;               // 開始日 within the 年度
+  std::vector<std::string> new_staff_training;  // their attendance ids of 区分 新規採用, any day
+};
+
+// Per 課: how many are in scope, attended in the 年度, did not.
+struct TrainingUnit {
+  std::string id, name;
+  int in_scope = 0, attended = 0, not_attended = 0;
+  int new_staff = 0, new_staff_untrained = 0;
+};
+
+// A course (研修名) held in the 年度: each day it was held, and whom it reached.
+struct TrainingCourse {
+  std::string name;
+  std::vector<std::pair<std::string, int>> sessions;  // date, attendees in scope that day
+  int attendees = 0;  // distinct people in scope over its sessions
+};
+
+struct TrainingYear {
+  FiscalYear fy;
+  // The pack's duties behind each part, or nullptr when the text has none.
+  const policy::Duty* yearly = nullptr;
+  const policy::Duty* new_staff_duty = nullptr;
+  const policy::Duty* report = nullptr;
+  std::vector<Trainee> people;         // in scope, by unit (register order) then 職員番号
+  std::vector<TrainingUnit> units;     // units with someone in scope, register order; no 所属 last
+  std::vector<TrainingCourse> courses; // by the first day held, then name
+  TrainingUnit total;                  // the whole body (id "")
+  // Attendances in the 年度 of people not in scope (not 職員等, not in force
+  // that 年度): not counted anywhere above, said so the figures add up.
+  int others = 0;
+};
+
+// The 年度's training over the registers as they are.
+TrainingYear Training(store::Store& store, const policy::Pack& pack, const FiscalYear& fy);
+
+// A unit by code (U03) or name (税務課) -> its code; E-COMP-010 naming the
+// units otherwise.
+std::string FindUnit(store::Store& store, const std::string& text);
+
+// Percent attended, one decimal (96.3); nullopt when nobody is in scope.
+std::optional<double> AttendanceRate(const TrainingUnit& u);
+
+// For Excel. The unattended book: 未受講 (one row per person, the first
+// sheet), 組織ごと (the counts), and 新規採用 when the pack requires it;
+// `unit` ("" = all) limits the people and the counts.
+std::vector<registry::io::Sheet> UnattendedBook(const TrainingYear& y, const std::string& unit);
+// The report's book: 研修ごと (course, day, attendees), 組織ごと (counts and
+// rate), 未受講, and 新規採用 when the pack requires it.
+std::vector<registry::io::Sheet> TrainingReportBook(const TrainingYear& y);
+
 }  // namespace mamori::compliance

@@ -196,6 +196,19 @@ std::vector<SampleTable> SampleTown(const policy::Pack& pack, const SampleSize& 
   Table areas = Make({"区域コード", "名称", "管理組織", "設置する情報システム"});
   Add(areas, {"R01", "サーバ室", "U20", "S01、S02、S03、S04"});
   out.push_back({"areas", areas});
+
+  // 研修受講: the 年度's 情報セキュリティ研修 (安田町 第51条第2項) on 2026-06-15,
+  // missed by every 13th person; half of them came to the second session on
+  // 2026-06-22, so `mamori training unattended --fy 2026` names the others
+  // (odd multiples of 13). Everyone started on 2015-04-01, so there is no new
+  // staff and no 新規採用 course.
+  Table attendance = Make({"受講ID", "研修名", "日付", "職員", "区分"});
+  long a = 0;
+  for (long i = 1; i <= kMayor; ++i)
+    if (i % 13 != 0) Add(attendance, {"TR" + Pad(++a, 6), "情報セキュリティ研修", "2026-06-15", Pad(i, 6), ""});
+  for (long i = 26; i <= kMayor; i += 26)
+    Add(attendance, {"TR" + Pad(++a, 6), "情報セキュリティ研修", "2026-06-22", Pad(i, 6), ""});
+  out.push_back({"training_attendance", attendance});
   return out;
 }
 
