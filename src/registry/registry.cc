@@ -577,9 +577,20 @@ WhoAnswer Registry::Who(const std::string& role, const std::string& unit, const 
   WhoAnswer a;
   a.role_name = r->name;
 
-  auto people = store_.List("people", recorded);
-  std::unordered_map<std::string, std::string> person_name;
-  for (const auto& p : people) person_name[p.id] = Field(Json::parse(p.data), "name");
+  // Names of the holders only, looked up as they are met: a town of 100,000
+  // people has a few hundred holders, and reading every 職員 row for each
+  // question made `who --all-units`, the duties and the checks O(units x people).
+  struct Names {
+    store::Store& store;
+    const std::optional<std::string>& recorded;
+    std::unordered_map<std::string, std::string> seen;
+    const std::string& operator[](const std::string& id) {
+      auto it = seen.find(id);
+      if (it != seen.end()) return it->second;
+      const auto row = store.Get("people", id, recorded);
+      return seen.emplace(id, row ? Field(Json::parse(*row), "name") : "").first->second;
+    }
+  } person_name{store_, recorded, {}};
   std::unordered_map<std::string, Json> posts;
   for (const auto& p : store_.List("posts", recorded)) posts[p.id] = Json::parse(p.data);
   auto holders_of = [&](const std::string& post_id) {
