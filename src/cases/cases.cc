@@ -873,7 +873,7 @@ registry::io::Table Cases::ExceptionRegister(const std::string& date) {
 }
 
 std::string ExceptionPeriod(const State& s, const std::string& date, bool renewed) {
-  const std::string until = Field(s.data["fields"], "until");
+  const std::string until = Field(s.data.value("fields", Json::object()), "until");
   std::string period;
   if (s.status() == "done") period = until.empty() ? "期間の定めなし" : until < date ? "期間切れ" : "期間内";
   else period = StatusName(s.status());
@@ -886,7 +886,7 @@ std::vector<State> ExceptionsPastPeriod(store::Store& store, const std::string& 
   for (const auto& r : store.List("cases")) {
     State s{Parse(r.data)};
     if (s.data.value("kind", "") != "exception") continue;
-    if (const std::string by = Field(s.data["fields"], "renews"); !by.empty()) renewed.insert(by);
+    if (const std::string by = Field(s.data.value("fields", Json::object()), "renews"); !by.empty()) renewed.insert(by);
     all.push_back(std::move(s));
   }
   for (auto& s : all)
