@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <sstream>
 
@@ -219,6 +220,132 @@ void AddComplianceCommands(CLI::App& app) {
         if (total > 0) SetExitCode(1);
       });
     });
+  }
+  {
+    auto* inspect = app.add_subcommand("inspect", "自己点検: 回答者ごとの票（xlsx）の書き出し、記入した票の取り込み、進み具合と改善策");
+    inspect->require_subcommand(1);
+    {
+      auto* cmd = inspect->add_subcommand("export", "回答者（役割と組織・システム）ごとに自己点検票を xlsx で書き出す");
+      static std::string fy_text, dir, as_of;
+      static bool force = false;
+      cmd->add_option("--fy", fy_text, "年度（2026、令和8年度、R8）")->required();
+      cmd->add_option("--out,-o", dir, "票を書き出すフォルダ（なければ作る）")->required();
+      cmd->add_option("--as-of", as_of, "回答者を決める日（既定: 今日）");
+      cmd->add_flag("--force", force, "既にある票を置き換える");
+      cmd->add_option("--db", db, "データベースのファイル");
+      cmd->callback([] {
+        Guard([] {
+          const compliance::FiscalYear fy = compliance::ParseFiscalYear(fy_text);
+          const std::string date = as_of.empty() ? store::NowJst().substr(0, 10) : DateOf(as_of, "--as-of");
+          auto b = registry::Open(db);
+          const auto forms = compliance::InspectionForms(*b.store, b.pack, fy, date);
+          if (forms.empty())
+            throw store::Error("E-COMP-020", "パック（" + b.pack.name + "）に自己点検の項目（[[checklist]]）がないか、答える役割に在任する者がいません。");
+          std::error_code ec;
+          std::filesystem::create_directories(dir, ec);
+          if (ec) throw store::Error("E-COMP-020", "フォルダ「" + dir + "」を作れません: " + ec.message() + "。");
+          for (const auto& f : forms) {
+            const std::string path = (std::filesystem::path(dir) / f.file_name).string();
+            output::AtomicFile file(path, output::Options{force, output::StoreFiles(db)});
+            registry::io::WriteXlsxBook(file.temp_path(), {f.sheet});
+            file.Commit();
+          }
+          std::cout << fy.Wareki() << " の自己点検票 " << forms.size() << " 件を " << dir << " に書き出しました（回答者は " << date << " 時点）。\n";
+        });
+      });
+    }
+    {
+      auto* cmd = inspect->add_subcommand("import", "記入した自己点検票を取り込む（1つでも誤りがあれば何も取り込まない）");
+      static std::vector<std::string> files;
+      static std::string as_of;
+      static bool dry_run = false;
+      cmd->add_option("FILE", files, "記入した票（xlsx、いくつでも）")->required();
+      cmd->add_option("--as-of", as_of, "回答者を確かめる日（既定: 今日）");
+      cmd->add_flag("--dry-run", dry_run, "確かめるだけで取り込まない");
+      cmd->add_option("--db", db, "データベースのファイル");
+      cmd->callback([] {
+        Guard([] {
+          const std::string date = as_of.empty() ? store::NowJst().substr(0, 10) : DateOf(as_of, "--as-of");
+          auto b = registry::Open(db);
+          // Every file checked before any is written: a town imports a folder of forms at once.
+          std::vector<std::pair<std::string, registry::io::Table>> tables;
+          std::vector<std::string> errors;
+          for (const auto& f : files) {
+            auto t = registry::io::ReadXlsx(f);
+            auto check = compliance::ImportInspection(*b.store, b.pack, t, f, g_cactor, "", date, true);
+            for (const auto& e : check.errors) errors.push_back(f + ": " + std::to_string(e.row) + "行目「" + e.column + "」: " + e.reason);
+            tables.emplace_back(f, std::move(t));
+          }
+          if (!errors.empty()) {
+            for (const auto& e : errors) std::cerr << "E-COMP-021: " << e << "\n";
+            throw store::Error("E-COMP-022", std::to_string(errors.size()) + " か所の誤りがあるため、何も取り込んでいません。票を直してやり直してください。");
+          }
+          int answered = 0, unchanged = 0;
+          for (const auto& [f, t] : tables) {
+            auto r = compliance::ImportInspection(*b.store, b.pack, t, f, g_cactor, "", date, dry_run);
+            answered += r.answered;
+            unchanged += r.unchanged;
+          }
+          std::cout << (dry_run ? "確かめました（取り込んでいません）: " : "取り込みました: ") << files.size() << " 件の票、回答 " << answered
+                    << " 件" << (unchanged ? "（変わらない回答 " + std::to_string(unchanged) + " 件）" : "") << "。\n";
+        });
+      });
+    }
+    {
+      auto* cmd = inspect->add_subcommand("status", "自己点検の進み具合（回答者ごと）と、いいえの項目の改善策");
+      static std::string fy_text, as_of, format = "text", out;
+      static bool force = false;
+      cmd->add_option("--fy", fy_text, "年度（2026、令和8年度、R8）")->required();
+      cmd->add_option("--as-of", as_of, "回答者を決める日（既定: 今日）");
+      cmd->add_option("--format,-f", format, "text | json | xlsx")->check(CLI::IsMember({"text", "json", "xlsx"}));
+      cmd->add_option("--out,-o", out, "書き出すファイル（xlsx では必須）");
+      cmd->add_flag("--force", force, "既にあるファイルを置き換える");
+      cmd->add_option("--db", db, "データベースのファイル");
+      cmd->callback([] {
+        Guard([] {
+          const compliance::FiscalYear fy = compliance::ParseFiscalYear(fy_text);
+          if (format == "xlsx" && out.empty()) throw store::Error("E-COMP-007", "xlsx は --out でファイル名を指定してください（例: --out 自己点検.xlsx）。");
+          const std::string date = as_of.empty() ? store::NowJst().substr(0, 10) : DateOf(as_of, "--as-of");
+          std::optional<output::AtomicFile> file;
+          if (!out.empty()) file.emplace(out, output::Options{force, output::StoreFiles(db)});
+          auto b = registry::Open(db);
+          const auto progress = compliance::Progress(*b.store, b.pack, fy, date);
+          const auto table = compliance::ProgressTable(progress), measures = compliance::MeasuresTable(progress);
+          std::ostringstream text;
+          if (format == "json") {
+            Json arr = Json::array();
+            for (std::size_t i = 0; i < progress.size(); ++i) {
+              const auto& p = progress[i];
+              Json m = Json::array();
+              for (const auto& x : p.measures) m.push_back({{"item", x.item->id}, {"text", x.item->text}, {"note", x.note}, {"measure", x.measure}});
+              arr.push_back({{"role", p.respondent.role->id}, {"role_name", p.respondent.role->name}, {"scope", p.respondent.scope.id},
+                             {"scope_name", p.respondent.scope.name}, {"answered", p.answered}, {"total", p.total}, {"yes", p.yes},
+                             {"no", p.no}, {"not_applicable", p.na}, {"measures", m}});
+            }
+            text << Json{{"fy", fy.year}, {"respondents", arr}}.dump(2) << "\n";
+          } else if (format == "text") {
+            int answered = 0, total = 0;
+            for (const auto& p : progress) answered += p.answered, total += p.total;
+            text << fy.Wareki() << " の自己点検: 回答者 " << progress.size() << "、回答 " << answered << " / " << total << " 項目\n";
+            for (const auto& r : table.rows)
+              text << "  " << r[0] << (r[1].empty() ? "" : "・" + r[1]) << "（" << r[2] << "）: " << r[3] << " / " << r[4] << "（はい " << r[5]
+                   << "、いいえ " << r[6] << "、該当なし " << r[7] << "）\n";
+            text << "改善策（いいえの項目 " << measures.rows.size() << " 件）:\n";
+            for (const auto& r : measures.rows)
+              text << "  " << r[0] << (r[1].empty() ? "" : "・" + r[1]) << " " << r[2] << "（" << r[4] << "）: " << r[3] << " → " << r[6] << "\n";
+          }
+          if (format == "xlsx") {
+            registry::io::Sheet a{"進み具合", table}, m{"改善策", measures};
+            registry::io::WriteXlsxBook(file->temp_path(), {a, m});
+          } else if (file) {
+            file->stream() << text.str();
+          } else {
+            std::cout << text.str();
+          }
+          if (file) file->Commit();
+        });
+      });
+    }
   }
   {
     auto* duty = app.add_subcommand("duty", "務めの実施を記録する");

@@ -247,4 +247,54 @@ std::vector<registry::io::Sheet> UnattendedBook(const TrainingYear& y, const std
 // rate), 未受講, and 新規採用 when the pack requires it.
 std::vector<registry::io::Sheet> TrainingReportBook(const TrainingYear& y);
 
+// --- Self-inspection (自己点検, inspection.cc): the pack's checklist put to
+// each respondent — each role of the checklist where it is held, per unit or
+// system (安田町 第139条) — as Excel forms, and the answers read back.
+
+struct Respondent {
+  const policy::Role* role = nullptr;
+  std::string scope_kind;  // "" (the whole body), "unit", "system"
+  Scope scope;             // the unit or system answered for, with its holders on the day
+  std::vector<const policy::ChecklistItem*> items;
+};
+std::vector<Respondent> Respondents(store::Store& store, const policy::Pack& pack, const std::string& date);
+
+// One form per respondent: 自己点検_令和8年度_<役割>_<組織>.xlsx, one row per
+// item with its article, the answer a dropdown of はい・いいえ・該当なし.
+struct InspectionForm {
+  Respondent respondent;
+  std::string file_name;
+  registry::io::Sheet sheet;
+};
+std::vector<InspectionForm> InspectionForms(store::Store& store, const policy::Pack& pack, const FiscalYear& fy,
+                                            const std::string& date);
+
+// A filled form -> "inspection_answers" rows, all or none: every row is
+// checked first (the 年度, a respondent of `date`, an item of theirs, an
+// answer of the three, an improvement measure for every いいえ); with errors
+// or `dry_run` nothing is written. An answer left blank is not an answer.
+struct InspectionImport {
+  int answered = 0, unchanged = 0;
+  std::vector<registry::RowError> errors;
+};
+InspectionImport ImportInspection(store::Store& store, const policy::Pack& pack, const registry::io::Table& table,
+                                  const std::string& source, const std::string& actor, const std::string& at,
+                                  const std::string& date, bool dry_run);
+
+// Per respondent: how many items are answered, how, and the measures of
+// each いいえ (第140条: reported to the committee with the results).
+struct InspectionMeasure {
+  const policy::ChecklistItem* item = nullptr;
+  std::string note, measure;
+};
+struct InspectionProgress {
+  Respondent respondent;
+  int answered = 0, total = 0, yes = 0, no = 0, na = 0;
+  std::vector<InspectionMeasure> measures;
+};
+std::vector<InspectionProgress> Progress(store::Store& store, const policy::Pack& pack, const FiscalYear& fy,
+                                         const std::string& date);
+registry::io::Table ProgressTable(const std::vector<InspectionProgress>& progress);
+registry::io::Table MeasuresTable(const std::vector<InspectionProgress>& progress);
+
 }  // namespace mamori::compliance
