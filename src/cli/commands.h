@@ -18,6 +18,7 @@ void AddLedgerCommand(CLI::App& app);
 void AddCaseCommands(CLI::App& app);
 void AddComplianceCommands(CLI::App& app);
 void AddTrainingCommands(CLI::App& app);
+void AddReportCommand(CLI::App& app);
 // The database a command uses when --db is not given: $MAMORI_DB, else mamori.db.
 std::string DefaultDb();
 int ExitCode();
