@@ -44,17 +44,17 @@ test-asan: deps
 # libFuzzer over every reader of outside input, for a bounded time each
 # (FUZZ_SECONDS, default 30): the 例規 reader, the decide request contract,
 # the pack loader, the CSV and xlsx register readers, the ledger export
-# reader, and the ledger's test for rows already canonical. Crash inputs go
+# reader, the ledger's test for rows already canonical, and the 年度 parser. Crash inputs go
 # to $(FUZZ)/artifacts/, not the repository root; a hang (an input over
 # 10 s) counts as a crash too. Inputs that once crashed
 # (tests/*/data/fuzz-crashes/<target>/) are read first, as regression seeds.
 FUZZ_SECONDS ?= 30
-FUZZ_TARGETS = fuzz_reiki_parse fuzz_decide_request fuzz_pack_load fuzz_csv fuzz_xlsx fuzz_export_reader fuzz_canonical
+FUZZ_TARGETS = fuzz_reiki_parse fuzz_decide_request fuzz_pack_load fuzz_csv fuzz_xlsx fuzz_export_reader fuzz_canonical fuzz_fiscal_year
 FUZZ_RUN = -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 -artifact_prefix=$(FUZZ)/artifacts/
 fuzz: deps
 	CC=clang CXX=clang++ cmake -S . -B $(FUZZ) $(CMAKE_FLAGS) -DMAMORI_FUZZ=ON
 	cmake --build $(FUZZ) -j $(JOBS) --target $(FUZZ_TARGETS)
-	mkdir -p $(FUZZ)/artifacts $(addprefix $(FUZZ)/corpus-,reiki decide pack csv xlsx export canonical)
+	mkdir -p $(FUZZ)/artifacts $(addprefix $(FUZZ)/corpus-,reiki decide pack csv xlsx export canonical fiscal_year)
 	cp $(SEEDS)/*.txt $(FUZZ)/corpus-reiki/
 	cp fuzz/seeds/decide_request/*.json $(FUZZ)/corpus-decide/
 	cp fuzz/seeds/pack/* $(FUZZ)/corpus-pack/
@@ -62,6 +62,7 @@ fuzz: deps
 	cp fuzz/seeds/xlsx/* $(FUZZ)/corpus-xlsx/
 	cp fuzz/seeds/export/* $(FUZZ)/corpus-export/
 	cp fuzz/seeds/canonical/* $(FUZZ)/corpus-canonical/
+	cp fuzz/seeds/fiscal_year/* $(FUZZ)/corpus-fiscal_year/
 	$(FUZZ)/fuzz_reiki_parse $(FUZZ_RUN) -max_len=65536 $(FUZZ)/corpus-reiki $(wildcard tests/reiki/data/fuzz-crashes)
 	$(FUZZ)/fuzz_decide_request $(FUZZ_RUN) -max_len=70000 -dict=fuzz/decide_request.dict \
 	  $(FUZZ)/corpus-decide $(wildcard tests/engine/data/fuzz-crashes)
@@ -70,6 +71,7 @@ fuzz: deps
 	$(FUZZ)/fuzz_xlsx $(FUZZ_RUN) -max_len=65536 $(FUZZ)/corpus-xlsx $(wildcard tests/registry_io/data/fuzz-crashes/xlsx)
 	$(FUZZ)/fuzz_export_reader $(FUZZ_RUN) -max_len=65536 $(FUZZ)/corpus-export $(wildcard tests/ledger/data/fuzz-crashes)
 	$(FUZZ)/fuzz_canonical $(FUZZ_RUN) -max_len=65536 $(FUZZ)/corpus-canonical
+	$(FUZZ)/fuzz_fiscal_year $(FUZZ_RUN) -max_len=64 $(FUZZ)/corpus-fiscal_year
 
 # The command, the five packs and the docs under $(PREFIX): bin/mamori,
 # share/mamori/packs/, share/doc/mamori/ (DESTDIR= stages them for a package).
