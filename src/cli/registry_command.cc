@@ -123,13 +123,13 @@ void AddRegistryCommands(CLI::App& app) {
     static bool force = false;
     static std::string reason;
     cmd->add_flag("--force", force, "別の団体のパックへ切り替える（--reason が必要）");
-    cmd->add_option("--reason", reason, "切り替えの理由（証跡に残す）");
+    cmd->add_option("--reason", reason, "切り替えの理由（証跡に残す。改正の内容など）");
     cmd->add_option("--db", db, "データベースのファイル");
     cmd->callback([] {
       Guard([] {
         if (force && reason.find_first_not_of(" \t") == std::string::npos)
           throw store::Error("E-CLI-001", "--force には --reason \"理由\" が必要です（理由は証跡に残ります）。");
-        std::string hash = registry::ApplyPack(db, ResolvePackDir(dir), actor, force ? reason : "");
+        std::string hash = registry::ApplyPack(db, ResolvePackDir(dir), actor, force ? reason : "", reason);
         if (hash.empty()) std::cout << "パックは登録済みの版と同じです。変更はありません。\n";
         else std::cout << "パックを切り替えました（" << hash << "）。\n";
       });

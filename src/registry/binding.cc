@@ -130,7 +130,7 @@ Bound Open(const std::string& db) {
 }
 
 std::string ApplyPack(const std::string& db, const std::string& pack_dir, const std::string& actor,
-                      const std::string& force_reason) {
+                      const std::string& force_reason, const std::string& reason) {
   auto s = store::OpenSqlite(db, /*create=*/false);
   ledger::Ledger evidence(*s, ledger::KeyPathFor(db));
   policy::Pack pack = LoadClean(pack_dir);
@@ -145,7 +145,7 @@ std::string ApplyPack(const std::string& db, const std::string& pack_dir, const 
                                         *bound_id + "）ではありません。別の団体の規程で判定することになります。意図したものなら "
                                         "--force --reason \"理由\" を付けて、理由を証跡に残してください。");
   Record(*s, pack, fs::absolute(pack_dir).lexically_normal().string(), hash, actor, other ? "pack apply --force" : "pack apply",
-         other ? "別の団体のパックへの切り替え（" + bound_id.value_or("") + " → " + pack.id + "）: " + force_reason : force_reason);
+         other ? "別の団体のパックへの切り替え（" + bound_id.value_or("") + " → " + pack.id + "）: " + force_reason : reason);
   return hash;
 }
 

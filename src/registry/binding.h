@@ -33,8 +33,10 @@ Bound Open(const std::string& db);
 // Records a switch to the pack in `pack_dir`; returns the new hash, or "" when
 // it is the version already bound. A pack of another organisation (another
 // pack id) is refused with E-REG-006 unless `force_reason` says why; the
-// reason is recorded with the switch.
+// reason is recorded with the switch. `reason`, for a switch within the
+// organisation (a revised text), is recorded too: the committee's evaluation
+// (第142条) reads why the text changed.
 std::string ApplyPack(const std::string& db, const std::string& pack_dir, const std::string& actor,
-                      const std::string& force_reason = "");
+                      const std::string& force_reason = "", const std::string& reason = "");
 
 }  // namespace mamori::registry

@@ -289,6 +289,45 @@ Document AnnualReport(store::Store& store, ledger::Ledger& ledger, const policy:
     s7.paragraphs.push_back(WarekiDate(o.now) + " の台帳に、パックの点検 " + std::to_string(results.size()) + " 件を当てた結果、指摘 " +
                             std::to_string(total) + " 件" + (unit_id.empty() ? "" : "（" + unit_name + "に関わるもの）") + "。");
     doc.sections.push_back(std::move(s7));
+
+    // 8. The inputs of the committee's evaluation of the policy (安田町 第142条):
+    // the sections above, the pack versions switched to in the 年度, and the
+    // cases still open under an earlier version's text.
+    if (unit_id.empty()) {
+      Section s8;
+      s8.title = "8. 情報セキュリティポリシーの評価の資料";
+      std::vector<std::string> refs;
+      for (const auto& d : pack.duties)
+        if (d.name.find("評価") != std::string::npos && d.cycle == "fiscal_year")
+          for (const auto& c : d.cite) refs.push_back(c.ref);
+      s8.paragraphs.push_back("委員会の評価" + (refs.empty() ? std::string() : "（" + Join(refs, "、") + "）") +
+                              "の資料は、監査（4）・自己点検（3）・インシデント（5）・例外措置（6）・務め（1）・点検（7）の結果と、下の規程の改正です。");
+      s8.table.header = {"切り替え", "日時", "パック", "SHA-256", "理由"};
+      s8.widths = {0.8, 1.6, 1.2, 4.2, 1.6};
+      for (const auto& row : store.List("pack_versions")) {
+        const auto history = store.History("pack_versions", row.id);
+        const std::string at = history.empty() ? "" : history.front().at;
+        if (at.size() < 10 || !fy.Contains(at.substr(0, 10))) continue;
+        const Json j = Json::parse(row.data);
+        s8.table.rows.push_back({row.id, at, Field(j, "pack"), Field(j, "hash"), Field(j, "reason")});
+      }
+      const std::string current = registry::HashPack(pack);
+      Section::Extra old_text;
+      old_text.caption = "前の版のもとで開かれ、まだ終わっていない案件";
+      old_text.table.header = {"案件", "開始日", "名称", "状態", "開始時のパック"};
+      old_text.widths = {1.3, 1.1, 3.0, 1.0, 3.0};
+      for (const auto& row : store.List("cases")) {
+        const Json j = Json::parse(row.data);
+        const std::string status = Field(j, "status");
+        if ((status != "open" && status != "returned") || Field(j, "pack_hash") == current) continue;
+        old_text.table.rows.push_back({row.id, Field(j, "opened_on"), Field(j, "name"), cases::StatusName(status), Field(j, "pack_hash")});
+      }
+      s8.paragraphs.push_back(fy.Wareki() + "にパックを切り替えた記録 " + std::to_string(s8.table.rows.size()) + " 件、前の版のもとで開かれて続いている案件 " +
+                              std::to_string(old_text.table.rows.size()) + " 件（各案件は開始時の本文を保ちます）。改正で本文が変わった条項と、それを引く規定は "
+                              "`mamori pack check` が示します。");
+      s8.more.push_back(std::move(old_text));
+      doc.sections.push_back(std::move(s8));
+    }
   });
   return doc;
 }

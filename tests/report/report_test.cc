@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "compliance/compliance.h"
 #include "registry/io/table_io.h"
 #include "reiki/cli_util.h"
 
@@ -186,6 +187,46 @@ TEST(Report, OneUnitsReportAndBadInputChangeNothing) {
   EXPECT_EQ(bad_fy.status, 2);
   EXPECT_TRUE(Has(bad_fy.err, "E-COMP-001")) << bad_fy.err;
   EXPECT_EQ(t.Root(), root);  // a report reads only
+}
+
+// 第142条: the committee evaluates the policy with the year's results and,
+// when the text changed, what the change touches: the pack switches of the
+// 年度 and the cases still open under the earlier text.
+TEST(Report, ThePolicyEvaluationListsTheYearsPackSwitchAndCasesUnderTheOldText) {
+  Town t;
+  std::ofstream(t.dir / "r.json") << R"({"action":"take_out","resource":"A0000022"})";
+  auto applied = t.Run({"apply", (t.dir / "r.json").string(), "--as", "000023", "--format", "json"});
+  ASSERT_EQ(applied.status, 0) << applied.err;
+  const std::string id = Json::parse(applied.out)["case"];
+  const fs::path pack = t.dir / "yasuda-revised";
+  fs::copy(fs::path(MAMORI_PACKS_DIR) / "yasuda", pack, fs::copy_options::recursive);
+  {
+    std::ifstream in(pack / "gaps.toml", std::ios::binary);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const auto at = text.find("note = \"");
+    ASSERT_NE(at, std::string::npos);
+    text.insert(at + 8, "（改正）");
+    std::ofstream(pack / "gaps.toml", std::ios::binary | std::ios::trunc) << text;
+  }
+  ASSERT_EQ(t.Run({"pack", "apply", pack.string(), "--reason", "令和8年の改正"}).status, 0);
+  // The switch was recorded today: the report of today's 年度 lists it.
+  const std::string fy = std::to_string(mamori::compliance::FiscalYearOf(mamori::store::NowJst().substr(0, 10)).year);
+  const std::string book = (t.dir / "評価.xlsx").string();
+  auto r = t.Run({"report", "--fy", fy, "--format", "xlsx", "--out", book});
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto sheets = mamori::registry::io::ReadXlsxSheets(book);
+  const mamori::registry::io::Sheet *switches = nullptr, *open = nullptr;
+  for (const auto& x : sheets) {
+    if (x.name == "8. 情報セキュリティポリシーの評価の資料") switches = &x;
+    if (x.name == "前の版のもとで開かれ、まだ終わっていない案件") open = &x;
+  }
+  ASSERT_NE(switches, nullptr);
+  ASSERT_NE(open, nullptr);
+  bool reason = false;
+  for (const auto& row : switches->table.rows) reason |= row.size() > 4 && row[4] == "令和8年の改正";
+  EXPECT_TRUE(reason);
+  ASSERT_EQ(open->table.rows.size(), 1u);
+  EXPECT_EQ(open->table.rows[0][0], id);
 }
 
 }  // namespace
