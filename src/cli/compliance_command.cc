@@ -20,6 +20,9 @@
 namespace mamori::cli {
 namespace {
 
+using compliance::Join;
+using compliance::Refs;
+
 using Json = nlohmann::json;
 namespace compliance = mamori::compliance;
 
@@ -30,18 +33,6 @@ std::string DateOf(const std::string& s, const char* option) {
   if (s.empty()) return "";
   if (auto d = registry::io::ParseDate(s)) return *d;
   throw store::Error("E-COMP-005", std::string(option) + " の日付「" + s + "」を読めません（例: 2026-04-01、令和8年4月1日、R8.4.1）。");
-}
-
-std::string Join(const std::vector<std::string>& v, const std::string& sep) {
-  std::string out;
-  for (const auto& s : v) out += (out.empty() ? "" : sep) + s;
-  return out;
-}
-
-std::vector<std::string> Refs(const policy::Cites& c) {
-  std::vector<std::string> out;
-  for (const auto& x : c) out.push_back(x.ref);
-  return out;
 }
 
 Json HolderJson(const registry::Holder& h) {

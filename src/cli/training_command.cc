@@ -23,22 +23,13 @@
 namespace mamori::cli {
 namespace {
 
+using compliance::Join;
+using compliance::Refs;
+
 using Json = nlohmann::json;
 namespace compliance = mamori::compliance;
 
 std::string g_tdb = DefaultDb();
-
-std::string Join(const std::vector<std::string>& v, const std::string& sep) {
-  std::string out;
-  for (const auto& s : v) out += (out.empty() ? "" : sep) + s;
-  return out;
-}
-
-std::vector<std::string> Refs(const policy::Cites& c) {
-  std::vector<std::string> out;
-  for (const auto& x : c) out.push_back(x.ref);
-  return out;
-}
 
 Json DutyJson(const policy::Duty* d) {
   if (!d) return nullptr;

@@ -12,31 +12,13 @@
 
 #include "cases/cases.h"
 #include "compliance/compliance.h"
+#include "compliance/row_text.h"
 
 namespace mamori::compliance {
 namespace {
 
-std::string Field(const Json& j, const std::string& key) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : "";
-}
-
-std::string Join(const std::vector<std::string>& v, const std::string& sep) {
-  std::string out;
-  for (const auto& s : v) out += (out.empty() ? "" : sep) + s;
-  return out;
-}
-
-std::string Trim(std::string s) {
-  auto space = [](const std::string& x, std::size_t i) {
-    return x[i] == ' ' || x[i] == '\t' || x[i] == '\r' || x[i] == '\n';
-  };
-  while (!s.empty() && space(s, s.size() - 1)) s.pop_back();
-  std::size_t i = 0;
-  while (i < s.size() && space(s, i)) ++i;
-  if (s.compare(i, 3, "\u3000") == 0) i += 3;
-  return s.substr(i);
-}
+using internal::Field;
+using internal::Trim;
 
 // A cell listing several values: 、 , ， or a line break between them.
 std::vector<std::string> SplitList(const std::string& cell) {

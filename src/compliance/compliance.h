@@ -33,6 +33,11 @@ namespace mamori::compliance {
 
 using Json = nlohmann::json;
 
+// The articles a binding cites, as written (第51条第2項), and a list joined
+// for a cell or a sentence: what every listing of this module prints.
+std::vector<std::string> Refs(const policy::Cites& cites);
+std::string Join(const std::vector<std::string>& parts, const std::string& sep);
+
 // 年度: April 1 to March 31 of the next year, named for the year it starts.
 struct FiscalYear {
   int year = 0;             // 2026

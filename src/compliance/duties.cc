@@ -16,24 +16,17 @@
 #include <numeric>
 
 #include "compliance/compliance.h"
+#include "compliance/row_text.h"
 #include "ledger/merkle.h"
 #include "registry/io/table_io.h"
 
 namespace mamori::compliance {
 namespace {
 
+using internal::Field;
+using internal::Trim;
+
 namespace fs = std::filesystem;
-
-std::string Join(const std::vector<std::string>& v, const std::string& sep) {
-  std::string out;
-  for (const auto& s : v) out += (out.empty() ? "" : sep) + s;
-  return out;
-}
-
-std::string Field(const Json& j, const char* key) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : "";
-}
 
 const policy::Role* RoleOf(const policy::Pack& pack, const std::string& id) {
   for (const auto& r : pack.roles)
@@ -73,17 +66,23 @@ std::size_t Distance(const std::string& a, const std::string& b) {
   return prev[b.size()];
 }
 
-std::vector<std::string> Refs(const policy::Cites& c) {
-  std::vector<std::string> out;
-  for (const auto& x : c) out.push_back(x.ref);
-  return out;
-}
-
 std::string HolderText(const registry::Holder& h) {
   return h.person_id + " " + h.person_name + "（" + h.post_name + (h.acting ? "・代理" : "") + "）";
 }
 
 }  // namespace
+
+std::vector<std::string> Refs(const policy::Cites& cites) {
+  std::vector<std::string> out;
+  for (const auto& x : cites) out.push_back(x.ref);
+  return out;
+}
+
+std::string Join(const std::vector<std::string>& parts, const std::string& sep) {
+  std::string out;
+  for (const auto& s : parts) out += (out.empty() ? "" : sep) + s;
+  return out;
+}
 
 std::string DutyStatus::StatusName() const {
   if (status == "done") return "実施済み";

@@ -14,29 +14,15 @@
 #include <set>
 
 #include "compliance/compliance.h"
+#include "compliance/row_text.h"
 
 namespace mamori::compliance {
 namespace {
 
+using internal::Field;
+using internal::Trim;
+
 namespace fs = std::filesystem;
-
-std::string Field(const Json& j, const char* key) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : "";
-}
-
-std::string Join(const std::vector<std::string>& v, const std::string& sep) {
-  std::string out;
-  for (const auto& s : v) out += (out.empty() ? "" : sep) + s;
-  return out;
-}
-
-std::string Trim(std::string s) {
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\r' || s.back() == '\n' || s.back() == '\t')) s.pop_back();
-  std::size_t i = 0;
-  while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
-  return s.substr(i);
-}
 
 const std::vector<std::string> kHeader = {"年度", "役割", "組織・システムコード", "組織・システム", "項目ID", "点検項目", "根拠", "回答", "備考", "改善策"};
 const std::vector<std::string> kAnswers = {"はい", "いいえ", "該当なし"};

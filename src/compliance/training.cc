@@ -9,27 +9,13 @@
 #include <unordered_map>
 
 #include "compliance/compliance.h"
+#include "compliance/row_text.h"
 
 namespace mamori::compliance {
 namespace {
 
-std::string Field(const Json& j, const char* key) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : "";
-}
-
-std::string Join(const std::vector<std::string>& v, const std::string& sep) {
-  std::string out;
-  for (const auto& s : v) out += (out.empty() ? "" : sep) + s;
-  return out;
-}
-
-std::string Trim(std::string s) {
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.pop_back();
-  std::size_t i = 0;
-  while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
-  return s.substr(i);
-}
+using internal::Field;
+using internal::Trim;
 
 const policy::Duty* DutyOf(const policy::Pack& pack, const char* id) {
   for (const auto& d : pack.duties)

@@ -18,13 +18,10 @@
 namespace mamori::report {
 namespace {
 
-using Json = nlohmann::json;
+using compliance::Join;
+using compliance::Refs;
 
-std::string Join(const std::vector<std::string>& v, const std::string& sep) {
-  std::string out;
-  for (const auto& s : v) out += (out.empty() ? "" : sep) + s;
-  return out;
-}
+using Json = nlohmann::json;
 
 std::string Field(const Json& j, const std::string& key) {
   auto it = j.find(key);
@@ -37,12 +34,6 @@ const Json& Fields(const cases::State& s) {
   static const Json kNone = Json::object();
   auto it = s.data.find("fields");
   return it != s.data.end() && it->is_object() ? *it : kNone;
-}
-
-std::vector<std::string> Refs(const policy::Cites& c) {
-  std::vector<std::string> out;
-  for (const auto& x : c) out.push_back(x.ref);
-  return out;
 }
 
 // 2026-04-01 -> 令和8年4月1日, as staff write dates on paper.
