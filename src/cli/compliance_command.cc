@@ -12,6 +12,7 @@
 
 #include "cli/commands.h"
 #include "cli/guard.h"
+#include "cli/listing_output.h"
 #include "compliance/compliance.h"
 #include "output/output.h"
 #include "registry/binding.h"
@@ -100,22 +101,19 @@ void AddComplianceCommands(CLI::App& app) {
   std::string& db = g_cdb;
   {
     auto* cmd = app.add_subcommand("duties", "年度の務め: 役割と在任者、周期、期限、状態、根拠条文");
-    static std::string fy_text, as_of, format = "text", out, only;
-    static bool force = false;
+    static std::string fy_text, as_of, only;
+    static ListingOutput o;
     cmd->add_option("--fy", fy_text, "年度（2026、令和8年度、R8）")->required();
     cmd->add_option("--as-of", as_of, "在任者と状態を見る日（既定: 今日。年度の外なら年度の末日・初日）");
     cmd->add_option("--cycle", only, "周期で絞る: fiscal_year | periodic | as_needed | on_event | continuous")
         ->check(CLI::IsMember({"fiscal_year", "periodic", "as_needed", "on_event", "continuous"}));
-    cmd->add_option("--format,-f", format, "text | json | xlsx")->check(CLI::IsMember({"text", "json", "xlsx"}));
-    cmd->add_option("--out,-o", out, "書き出すファイル（xlsx では必須）");
-    cmd->add_flag("--force", force, "既にあるファイルを置き換える");
+    o.Add(cmd);
     cmd->add_option("--db", db, "データベースのファイル");
     cmd->callback([] {
       Guard([] {
         const compliance::FiscalYear fy = compliance::ParseFiscalYear(fy_text);
-        if (format == "xlsx" && out.empty()) throw store::Error("E-COMP-007", "xlsx は --out でファイル名を指定してください（例: --out 務め.xlsx）。");
         std::optional<output::AtomicFile> file;
-        if (!out.empty()) file.emplace(out, output::Options{force, output::StoreFiles(db)});
+        o.Open(file, db, "務め.xlsx");
         auto b = registry::Open(db);
         // Holders on the day asked, or today clipped into the 年度; the
         // status as of that day, or today (an ended 年度 is late today).
@@ -128,11 +126,11 @@ void AddComplianceCommands(CLI::App& app) {
         auto list = duties.List(fy, date, now);
         if (!only.empty()) std::erase_if(list, [](const compliance::DutyStatus& d) { return d.duty->cycle != only; });
         std::ostringstream text;
-        if (format == "json") {
+        if (o.format == "json") {
           Json arr = Json::array();
           for (const auto& d : list) arr.push_back(DutyJson(d));
           text << Json{{"fy", fy.year}, {"fy_name", fy.Wareki()}, {"start", fy.start}, {"end", fy.end}, {"as_of", date}, {"status_on", now}, {"duties", arr}}.dump(2) << "\n";
-        } else if (format == "text") {
+        } else if (o.format == "text") {
           std::size_t counts[4] = {0, 0, 0, 0};
           for (const auto& d : list)
             counts[d.status == "done" ? 0 : d.status == "open" ? 1 : d.status == "overdue" ? 2 : 3]++;
@@ -147,7 +145,7 @@ void AddComplianceCommands(CLI::App& app) {
             }
           }
         }
-        if (format == "xlsx") {
+        if (o.format == "xlsx") {
           registry::io::WriteXlsx(file->temp_path(), fy.Wareki() + "の務め", compliance::DutyTable(list, fy));
         } else if (file) {
           file->stream() << text.str();
@@ -156,25 +154,22 @@ void AddComplianceCommands(CLI::App& app) {
         }
         if (file) {
           file->Commit();
-          std::cerr << list.size() << " 件の務めを " << out << " に書き出しました。\n";
+          std::cerr << list.size() << " 件の務めを " << o.out << " に書き出しました。\n";
         }
       });
     });
   }
   {
     auto* cmd = app.add_subcommand("check", "台帳の点検: パックの [[checks]] を台帳に当て、根拠条文ごとに問題のある行を示す");
-    static std::string as_of, format = "text", out;
-    static bool force = false;
+    static std::string as_of;
+    static ListingOutput o;
     cmd->add_option("--as-of", as_of, "点検する日（既定: 今日）");
-    cmd->add_option("--format,-f", format, "text | json | xlsx")->check(CLI::IsMember({"text", "json", "xlsx"}));
-    cmd->add_option("--out,-o", out, "書き出すファイル（xlsx では必須）");
-    cmd->add_flag("--force", force, "既にあるファイルを置き換える");
+    o.Add(cmd);
     cmd->add_option("--db", db, "データベースのファイル");
     cmd->callback([] {
       Guard([] {
-        if (format == "xlsx" && out.empty()) throw store::Error("E-COMP-007", "xlsx は --out でファイル名を指定してください（例: --out 点検.xlsx）。");
         std::optional<output::AtomicFile> file;
-        if (!out.empty()) file.emplace(out, output::Options{force, output::StoreFiles(db)});
+        o.Open(file, db, "点検.xlsx");
         auto b = registry::Open(db);
         const std::string date = as_of.empty() ? store::NowJst().substr(0, 10) : DateOf(as_of, "--as-of");
         if (b.pack.checks.empty())
@@ -183,7 +178,7 @@ void AddComplianceCommands(CLI::App& app) {
         std::size_t total = 0;
         for (const auto& r : results) total += r.findings.size();
         std::ostringstream text;
-        if (format == "json") {
+        if (o.format == "json") {
           Json arr = Json::array();
           for (const auto& r : results) {
             Json findings = Json::array();
@@ -192,7 +187,7 @@ void AddComplianceCommands(CLI::App& app) {
             arr.push_back({{"id", r.check->id}, {"kind", r.check->kind}, {"name", r.name}, {"cite", Refs(r.check->cite)}, {"findings", findings}});
           }
           text << Json{{"as_of", date}, {"findings", total}, {"checks", arr}}.dump(2) << "\n";
-        } else if (format == "text") {
+        } else if (o.format == "text") {
           text << b.pack.name << " の台帳の点検（" << date << " 時点）: 点検 " << results.size() << " 件、指摘 " << total << " 件\n";
           for (const auto& r : results) {
             text << "\n■ " << r.name << "（" << r.check->id << "、" << Join(Refs(r.check->cite), "、") << "）: "
@@ -200,12 +195,12 @@ void AddComplianceCommands(CLI::App& app) {
             for (const auto& f : r.findings) text << "    " << f.kind_name << " " << f.row << ": " << f.detail << "\n";
           }
         }
-        if (format == "xlsx") registry::io::WriteXlsx(file->temp_path(), "台帳の点検", compliance::CheckTable(results));
+        if (o.format == "xlsx") registry::io::WriteXlsx(file->temp_path(), "台帳の点検", compliance::CheckTable(results));
         else if (file) file->stream() << text.str();
         else std::cout << text.str();
         if (file) {
           file->Commit();
-          std::cerr << "指摘 " << total << " 件を " << out << " に書き出しました。\n";
+          std::cerr << "指摘 " << total << " 件を " << o.out << " に書き出しました。\n";
         }
         // As ledger verify: a script can tell a clean town from one with findings.
         if (total > 0) SetExitCode(1);
@@ -284,26 +279,23 @@ void AddComplianceCommands(CLI::App& app) {
     }
     {
       auto* cmd = inspect->add_subcommand("status", "自己点検の進み具合（回答者ごと）と、いいえの項目の改善策");
-      static std::string fy_text, as_of, format = "text", out;
-      static bool force = false;
+      static std::string fy_text, as_of;
+      static ListingOutput o;
       cmd->add_option("--fy", fy_text, "年度（2026、令和8年度、R8）")->required();
       cmd->add_option("--as-of", as_of, "回答者を決める日（既定: 今日）");
-      cmd->add_option("--format,-f", format, "text | json | xlsx")->check(CLI::IsMember({"text", "json", "xlsx"}));
-      cmd->add_option("--out,-o", out, "書き出すファイル（xlsx では必須）");
-      cmd->add_flag("--force", force, "既にあるファイルを置き換える");
+      o.Add(cmd);
       cmd->add_option("--db", db, "データベースのファイル");
       cmd->callback([] {
         Guard([] {
           const compliance::FiscalYear fy = compliance::ParseFiscalYear(fy_text);
-          if (format == "xlsx" && out.empty()) throw store::Error("E-COMP-007", "xlsx は --out でファイル名を指定してください（例: --out 自己点検.xlsx）。");
           const std::string date = as_of.empty() ? store::NowJst().substr(0, 10) : DateOf(as_of, "--as-of");
           std::optional<output::AtomicFile> file;
-          if (!out.empty()) file.emplace(out, output::Options{force, output::StoreFiles(db)});
+          o.Open(file, db, "自己点検.xlsx");
           auto b = registry::Open(db);
           const auto progress = compliance::Progress(*b.store, b.pack, fy, date);
           const auto table = compliance::ProgressTable(progress), measures = compliance::MeasuresTable(progress);
           std::ostringstream text;
-          if (format == "json") {
+          if (o.format == "json") {
             Json arr = Json::array();
             for (std::size_t i = 0; i < progress.size(); ++i) {
               const auto& p = progress[i];
@@ -314,7 +306,7 @@ void AddComplianceCommands(CLI::App& app) {
                              {"no", p.no}, {"not_applicable", p.na}, {"measures", m}});
             }
             text << Json{{"fy", fy.year}, {"respondents", arr}}.dump(2) << "\n";
-          } else if (format == "text") {
+          } else if (o.format == "text") {
             int answered = 0, total = 0;
             for (const auto& p : progress) answered += p.answered, total += p.total;
             text << fy.Wareki() << " の自己点検: 回答者 " << progress.size() << "、回答 " << answered << " / " << total << " 項目\n";
@@ -325,7 +317,7 @@ void AddComplianceCommands(CLI::App& app) {
             for (const auto& r : measures.rows)
               text << "  " << r[0] << (r[1].empty() ? "" : "・" + r[1]) << " " << r[2] << "（" << r[4] << "）: " << r[3] << " → " << r[6] << "\n";
           }
-          if (format == "xlsx") {
+          if (o.format == "xlsx") {
             registry::io::Sheet a{"進み具合", table}, m{"改善策", measures};
             registry::io::WriteXlsxBook(file->temp_path(), {a, m});
           } else if (file) {

@@ -15,6 +15,7 @@
 
 #include "cli/commands.h"
 #include "cli/guard.h"
+#include "cli/listing_output.h"
 #include "compliance/compliance.h"
 #include "output/output.h"
 #include "registry/binding.h"
@@ -148,19 +149,16 @@ void AddTrainingCommands(CLI::App& app) {
   training->require_subcommand(1);
   {
     auto* cmd = training->add_subcommand("unattended", "年度内に研修を受講していない職員等（課ごと）と、新規採用の職員等の研修");
-    static std::string fy_text, unit, format = "text", out;
-    static bool force = false;
+    static std::string fy_text, unit;
+    static ListingOutput o;
     cmd->add_option("--fy", fy_text, "年度（2026、令和8年度、R8）")->required();
     cmd->add_option("--unit", unit, "組織で絞る（組織コード U03 か名称 税務課）");
-    cmd->add_option("--format,-f", format, "text | json | xlsx")->check(CLI::IsMember({"text", "json", "xlsx"}));
-    cmd->add_option("--out,-o", out, "書き出すファイル（xlsx では必須）");
-    cmd->add_flag("--force", force, "既にあるファイルを置き換える");
+    o.Add(cmd);
     cmd->add_option("--db", db, "データベースのファイル");
     cmd->callback([] {
       Guard([] {
         const compliance::FiscalYear fy = compliance::ParseFiscalYear(fy_text);
-        if (format == "xlsx" && out.empty())
-          throw store::Error("E-COMP-007", "xlsx は --out でファイル名を指定してください（例: --out 未受講.xlsx）。");
+        o.RequireFileForXlsx("未受講.xlsx");
         auto b = registry::Open(db);
         const std::string unit_id = unit.empty() ? "" : compliance::FindUnit(*b.store, unit);
         const std::string unit_name = unit_id.empty() ? "" : Json::parse(*b.store->Get("units", unit_id)).value("name", "");
@@ -178,7 +176,7 @@ void AddTrainingCommands(CLI::App& app) {
         for (const auto& p : y.people)
           if (p.attended.empty() && (unit_id.empty() || p.unit == unit_id)) missing.push_back(&p);
         std::ostringstream text;
-        if (format == "json") {
+        if (o.format == "json") {
           Json us = Json::array(), list = Json::array();
           for (const auto* u : units) us.push_back(UnitJson(*u, new_staff));
           for (const auto* p : missing) list.push_back(PersonJson(*p));
@@ -195,7 +193,7 @@ void AddTrainingCommands(CLI::App& app) {
           // the duty gets no new-staff figures at all.
           if (new_staff) j["new_staff"] = NewStaffJson(y, unit_id);
           text << j.dump(2) << "\n";
-        } else if (format == "text") {
+        } else if (o.format == "text") {
           text << Heading(b.pack, fy) << "に研修を受講していない職員等"
                << (unit_id.empty() ? "" : "（" + UnitLabel(unit_id, unit_name) + "）") << ": "
                << total.not_attended << " 人（職員等 " << total.in_scope << " 人のうち受講 " << total.attended << "）\n";
@@ -211,30 +209,27 @@ void AddTrainingCommands(CLI::App& app) {
           for (const auto* p : missing) text << "    " << UnitLabel(p->unit, p->unit_name) << " " << PersonText(*p) << "\n";
           if (new_staff) NewStaffText(text, y, unit_id);
         }
-        Emit(format, out, force, db, text.str(), format == "xlsx" ? compliance::UnattendedBook(y, unit_id) : std::vector<registry::io::Sheet>{},
+        Emit(o.format, o.out, o.force, db, text.str(), o.format == "xlsx" ? compliance::UnattendedBook(y, unit_id) : std::vector<registry::io::Sheet>{},
              "受講のない職員等 " + std::to_string(missing.size()) + " 人");
       });
     });
   }
   {
     auto* cmd = training->add_subcommand("report", "研修の実施状況（委員会への報告のため）: 研修ごとの日付と受講者数、組織ごとの受講率、未受講者数");
-    static std::string fy_text, format = "text", out;
-    static bool force = false;
+    static std::string fy_text;
+    static ListingOutput o;
     cmd->add_option("--fy", fy_text, "年度（2026、令和8年度、R8）")->required();
-    cmd->add_option("--format,-f", format, "text | json | xlsx")->check(CLI::IsMember({"text", "json", "xlsx"}));
-    cmd->add_option("--out,-o", out, "書き出すファイル（xlsx では必須）");
-    cmd->add_flag("--force", force, "既にあるファイルを置き換える");
+    o.Add(cmd);
     cmd->add_option("--db", db, "データベースのファイル");
     cmd->callback([] {
       Guard([] {
         const compliance::FiscalYear fy = compliance::ParseFiscalYear(fy_text);
-        if (format == "xlsx" && out.empty())
-          throw store::Error("E-COMP-007", "xlsx は --out でファイル名を指定してください（例: --out 研修の実施状況.xlsx）。");
+        o.RequireFileForXlsx("研修の実施状況.xlsx");
         auto b = registry::Open(db);
         const auto y = compliance::Training(*b.store, b.pack, fy);
         const bool new_staff = y.new_staff_duty != nullptr;
         std::ostringstream text;
-        if (format == "json") {
+        if (o.format == "json") {
           Json courses = Json::array(), units = Json::array();
           for (const auto& c : y.courses) {
             Json sessions = Json::array();
@@ -254,7 +249,7 @@ void AddTrainingCommands(CLI::App& app) {
                     {"others", y.others}};
           if (new_staff) j["new_staff"] = NewStaffJson(y, "");
           text << j.dump(2) << "\n";
-        } else if (format == "text") {
+        } else if (o.format == "text") {
           text << Heading(b.pack, fy) << "の研修の実施状況\n";
           text << "    根拠: " << Basis(y.report, "本文は委員会への報告を定めていません（パックに務め " + std::string(compliance::kTrainingReportDuty) + " がない）")
                << "\n";
@@ -273,7 +268,7 @@ void AddTrainingCommands(CLI::App& app) {
                  << "、受講率 " << RateText(u) << "\n";
           if (new_staff) NewStaffText(text, y, "");
         }
-        Emit(format, out, force, db, text.str(), format == "xlsx" ? compliance::TrainingReportBook(y) : std::vector<registry::io::Sheet>{},
+        Emit(o.format, o.out, o.force, db, text.str(), o.format == "xlsx" ? compliance::TrainingReportBook(y) : std::vector<registry::io::Sheet>{},
              "研修の実施状況（職員等 " + std::to_string(y.total.in_scope) + " 人）");
       });
     });
