@@ -146,7 +146,7 @@ void AddComplianceCommands(CLI::App& app) {
           }
         }
         if (o.format == "xlsx") {
-          registry::io::WriteXlsx(file->temp_path(), fy.Wareki() + "の務め", compliance::DutyTable(list, fy));
+          registry::io::WriteXlsx(file->temp_path(), fy.Wareki() + "の務め", compliance::DutyTable(list));
         } else if (file) {
           file->stream() << text.str();
         } else {

@@ -18,30 +18,6 @@ namespace mamori::compliance {
 namespace {
 
 using internal::Field;
-using internal::Trim;
-
-// A cell listing several values: 、 , ， or a line break between them.
-std::vector<std::string> SplitList(const std::string& cell) {
-  std::vector<std::string> out;
-  std::string cur;
-  auto flush = [&] {
-    if (auto t = Trim(cur); !t.empty()) out.push_back(t);
-    cur.clear();
-  };
-  for (std::size_t i = 0; i < cell.size();) {
-    if (cell.compare(i, 3, "、") == 0 || cell.compare(i, 3, "，") == 0) {
-      flush();
-      i += 3;
-    } else if (cell[i] == ',' || cell[i] == '\n') {
-      flush();
-      ++i;
-    } else {
-      cur += cell[i++];
-    }
-  }
-  flush();
-  return out;
-}
 
 const policy::Role* RoleOf(const policy::Pack& pack, const std::string& id) {
   for (const auto& r : pack.roles)
@@ -187,7 +163,7 @@ void ContractClauses(Context& c, const policy::RegisterCheck& check, std::vector
     const std::string start = Field(j, "start"), end = Field(j, "end");
     if ((!start.empty() && start > c.date) || (!end.empty() && end < c.date)) continue;  // not in force that day
     with_contract.insert(Field(j, "contractor"));
-    const auto stated = SplitList(Field(j, "clauses"));
+    const auto stated = registry::io::SplitList(Field(j, "clauses"));
     std::vector<std::string> missing;
     for (std::size_t i = 0; i < check.items.size(); ++i) {
       const std::string num = std::to_string(i + 1);

@@ -155,7 +155,7 @@ registry::io::Table CheckTable(const std::vector<CheckResult>& results);
 std::string ScopeStatusName(const DutyStatus& d, const Scope& s);
 
 // The list as a table for Excel (one row per duty and scope).
-registry::io::Table DutyTable(const std::vector<DutyStatus>& duties, const FiscalYear& fy);
+registry::io::Table DutyTable(const std::vector<DutyStatus>& duties);
 
 // ===========================================================================
 // 研修 (`mamori training`, training.cc): the 年度's attendance at training,

@@ -24,7 +24,6 @@ namespace mamori::compliance {
 namespace {
 
 using internal::Field;
-using internal::Trim;
 
 namespace fs = std::filesystem;
 
@@ -346,7 +345,7 @@ std::string ScopeStatusName(const DutyStatus& d, const Scope& s) {
   return d.status == "overdue" ? "期限超過" : "未実施";
 }
 
-registry::io::Table DutyTable(const std::vector<DutyStatus>& duties, const FiscalYear& fy) {
+registry::io::Table DutyTable(const std::vector<DutyStatus>& duties) {
   registry::io::Table t;
   t.header = {"務め", "名称", "周期", "役割", "組織・システム", "在任者", "期限", "状態", "実施日", "記録", "根拠条文"};
   t.date_columns = {false, false, false, false, false, false, false, false, true, false, false};
@@ -363,7 +362,6 @@ registry::io::Table DutyTable(const std::vector<DutyStatus>& duties, const Fisca
                         s.done.empty() ? "" : Field(s.done.back(), "on"), Join(ids, "、"), Join(Refs(d.duty->cite), "、")});
     }
   }
-  (void)fy;
   return t;
 }
 

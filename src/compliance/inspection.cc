@@ -20,7 +20,6 @@ namespace mamori::compliance {
 namespace {
 
 using internal::Field;
-using internal::Trim;
 
 namespace fs = std::filesystem;
 
@@ -87,7 +86,7 @@ InspectionImport ImportInspection(store::Store& store, const policy::Pack& pack,
                                   const std::string& date, bool dry_run) {
   InspectionImport result;
   std::map<std::string, std::size_t> col;
-  for (std::size_t i = 0; i < table.header.size(); ++i) col[Trim(table.header[i])] = i;
+  for (std::size_t i = 0; i < table.header.size(); ++i) col[registry::io::TrimCell(table.header[i])] = i;
   for (const char* need : {"年度", "役割", "組織・システムコード", "項目ID", "回答", "備考", "改善策"})
     if (!col.count(need)) {
       result.errors.push_back({1, need, "見出しがありません。`mamori inspect export` で書き出した票に記入してください（見出しの行は変えないでください）。"});
@@ -103,7 +102,7 @@ InspectionImport ImportInspection(store::Store& store, const policy::Pack& pack,
   for (std::size_t i = 0; i < table.rows.size(); ++i) {
     const auto& cells = table.rows[i];
     const int line = i < table.row_lines.size() ? table.row_lines[i] : static_cast<int>(i) + 2;
-    auto cell = [&](const char* name) { return col[name] < cells.size() ? Trim(cells[col[name]]) : std::string(); };
+    auto cell = [&](const char* name) { return col[name] < cells.size() ? registry::io::TrimCell(cells[col[name]]) : std::string(); };
     const std::string fy_text = cell("年度"), role_text = cell("役割"), scope = cell("組織・システムコード"), item_id = cell("項目ID"),
                       answer = cell("回答"), note = cell("備考"), measure = cell("改善策");
     if (fy_text.empty() && role_text.empty() && item_id.empty() && answer.empty()) continue;  // a blank line

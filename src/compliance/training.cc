@@ -15,7 +15,6 @@ namespace mamori::compliance {
 namespace {
 
 using internal::Field;
-using internal::Trim;
 
 const policy::Duty* DutyOf(const policy::Pack& pack, const char* id) {
   for (const auto& d : pack.duties)
@@ -104,7 +103,7 @@ std::optional<double> AttendanceRate(const TrainingUnit& u) {
 }
 
 std::string FindUnit(store::Store& store, const std::string& text) {
-  const std::string want = Trim(registry::io::FoldWidth(text));
+  const std::string want = registry::io::TrimCell(registry::io::FoldWidth(text));
   std::vector<std::string> names, near;
   for (const auto& row : store.List("units")) {
     const std::string name = Field(Json::parse(row.data), "name");
@@ -151,7 +150,7 @@ TrainingYear Training(store::Store& store, const policy::Pack& pack, const Fisca
     p.end = Field(j, "end");
     if ((!p.start.empty() && p.start > fy.end) || (!p.end.empty() && p.end < fy.start)) continue;
     if (auto it = unit_names.find(p.unit); it != unit_names.end()) p.unit_name = it->second;
-    p.category = Trim(Field(j, "category"));
+    p.category = registry::io::TrimCell(Field(j, "category"));
     const policy::PersonCategory* staff = StaffCategory(pack, p.category, p.unit_name);
     if (!staff) continue;
     p.staff_category = staff->name;
@@ -173,7 +172,7 @@ TrainingYear Training(store::Store& store, const policy::Pack& pack, const Fisca
   for (const auto& j : rows) {
     const std::string date = Field(j, "date"), person = Field(j, "person");
     auto it = index.find(person);
-    if (it != index.end() && Trim(Field(j, "category")) == kNewStaffCategory)
+    if (it != index.end() && registry::io::TrimCell(Field(j, "category")) == kNewStaffCategory)
       y.people[it->second].new_staff_training.push_back(Field(j, "id"));
     if (!fy.Contains(date)) continue;
     if (it == index.end()) {
@@ -181,7 +180,7 @@ TrainingYear Training(store::Store& store, const policy::Pack& pack, const Fisca
       continue;
     }
     y.people[it->second].attended.push_back(Field(j, "id"));
-    held[Trim(Field(j, "course"))][date].insert(person);
+    held[registry::io::TrimCell(Field(j, "course"))][date].insert(person);
   }
   for (const auto& [name, days] : held) {
     TrainingCourse c;

@@ -40,23 +40,7 @@ std::string NoSpaces(std::string s) {
   return out;
 }
 
-// "a、b, c" -> {"a", "b", "c"}: Excel users write lists both ways.
-std::vector<std::string> SplitList(const std::string& s) {
-  std::vector<std::string> out;
-  std::string cur;
-  auto flush = [&] {
-    std::string t = Trim(cur);
-    if (!t.empty()) out.push_back(t);
-    cur.clear();
-  };
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == ',') { flush(); continue; }
-    if (s.compare(i, 3, "、") == 0 || s.compare(i, 3, "，") == 0) { flush(); i += 2; continue; }
-    cur += s[i];
-  }
-  flush();
-  return out;
-}
+using io::SplitList;
 
 std::string Join(const std::vector<std::string>& v, const char* sep) {
   std::string out;

@@ -98,20 +98,17 @@ Section Duties(const std::vector<compliance::DutyStatus>& duties, const std::str
 Document AnnualReport(store::Store& store, ledger::Ledger& ledger, const policy::Pack& pack, const Options& o) {
   Document doc;
   const compliance::FiscalYear fy = compliance::ParseFiscalYear(std::to_string(o.fy));
-  std::string unit_name;
   store.Read([&] {
+    // The unit by code or name, read once: its code filters, its name titles.
+    std::string unit_id, unit_name;
     if (!o.unit.empty()) {
       for (const auto& row : store.List("units")) {
         const Json j = Json::parse(row.data);
-        if (row.id == o.unit || Field(j, "name") == o.unit) unit_name = Field(j, "name");
+        if (row.id == o.unit || Field(j, "name") == o.unit) unit_id = row.id, unit_name = Field(j, "name");
       }
-      if (unit_name.empty())
+      if (unit_id.empty())
         throw store::Error("E-REP-001", "組織「" + o.unit + "」は組織の台帳にありません。組織コードか名称（例: 税務課）を確かめてください。");
     }
-    std::string unit_id = o.unit;
-    if (!o.unit.empty())
-      for (const auto& row : store.List("units"))
-        if (Field(Json::parse(row.data), "name") == o.unit) unit_id = row.id;
 
     doc.title = fy.Wareki() + " 情報セキュリティ" + (unit_name.empty() ? "年次報告" : "報告（" + unit_name + "）");
     doc.subtitle = (pack.org_name.empty() ? pack.name : pack.org_name) + "　情報セキュリティ委員会 資料";

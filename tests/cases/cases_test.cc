@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "common/raw_sql.h"
+#include "common/revised_pack.h"
 #include "reiki/cli_util.h"
 
 namespace {
@@ -391,16 +392,8 @@ namespace {
 TEST(Apply, ACaseOpenedUnderAnEarlierPackSaysSoAndGoesOn) {
   Town t;
   const std::string id = t.Apply(kTakeOut, "000023");
-  const fs::path pack = t.dir / "yasuda-revised";
-  fs::copy(fs::path(MAMORI_PACKS_DIR) / "yasuda", pack, fs::copy_options::recursive);
-  {
-    std::ifstream in(pack / "gaps.toml", std::ios::binary);
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    const auto at = text.find("note = \"");
-    ASSERT_NE(at, std::string::npos);
-    text.insert(at + 8, "（改正）");
-    std::ofstream(pack / "gaps.toml", std::ios::binary | std::ios::trunc) << text;
-  }
+  const fs::path pack = mamori::test_util::RevisedPack(fs::path(MAMORI_PACKS_DIR) / "yasuda", t.dir, "yasuda-revised");
+  ASSERT_FALSE(pack.empty());
   auto applied = t.Run({"pack", "apply", pack.string()});
   ASSERT_EQ(applied.status, 0) << applied.err;
   auto show = t.Run({"case", "show", id});

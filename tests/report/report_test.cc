@@ -16,6 +16,7 @@
 
 #include "compliance/compliance.h"
 #include "registry/io/table_io.h"
+#include "common/revised_pack.h"
 #include "reiki/cli_util.h"
 
 namespace {
@@ -198,16 +199,8 @@ TEST(Report, ThePolicyEvaluationListsTheYearsPackSwitchAndCasesUnderTheOldText) 
   auto applied = t.Run({"apply", (t.dir / "r.json").string(), "--as", "000023", "--format", "json"});
   ASSERT_EQ(applied.status, 0) << applied.err;
   const std::string id = Json::parse(applied.out)["case"];
-  const fs::path pack = t.dir / "yasuda-revised";
-  fs::copy(fs::path(MAMORI_PACKS_DIR) / "yasuda", pack, fs::copy_options::recursive);
-  {
-    std::ifstream in(pack / "gaps.toml", std::ios::binary);
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    const auto at = text.find("note = \"");
-    ASSERT_NE(at, std::string::npos);
-    text.insert(at + 8, "（改正）");
-    std::ofstream(pack / "gaps.toml", std::ios::binary | std::ios::trunc) << text;
-  }
+  const fs::path pack = mamori::test_util::RevisedPack(fs::path(MAMORI_PACKS_DIR) / "yasuda", t.dir, "yasuda-revised");
+  ASSERT_FALSE(pack.empty());
   ASSERT_EQ(t.Run({"pack", "apply", pack.string(), "--reason", "令和8年の改正"}).status, 0);
   // The switch was recorded today: the report of today's 年度 lists it.
   const std::string fy = std::to_string(mamori::compliance::FiscalYearOf(mamori::store::NowJst().substr(0, 10)).year);

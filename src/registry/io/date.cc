@@ -165,4 +165,26 @@ std::optional<bool> ParseBool(std::string_view input) {
 
 std::string FoldWidth(std::string_view s) { return text::FoldWidth(s); }
 
+std::string TrimCell(std::string_view s) { return std::string(text::Trim(s)); }
+
+std::vector<std::string> SplitList(std::string_view s) {
+  std::vector<std::string> out;
+  std::size_t from = 0;
+  auto flush = [&](std::size_t to) {
+    if (auto t = text::Trim(s.substr(from, to - from)); !t.empty()) out.emplace_back(t);
+  };
+  for (std::size_t i = 0; i < s.size();) {
+    const std::size_t w = s[i] == ',' ? 1 : (s.compare(i, 3, "、") == 0 || s.compare(i, 3, "，") == 0) ? 3 : 0;
+    if (!w) {
+      ++i;
+      continue;
+    }
+    flush(i);
+    i += w;
+    from = i;
+  }
+  flush(s.size());
+  return out;
+}
+
 }  // namespace mamori::registry::io

@@ -133,4 +133,13 @@ std::optional<bool> ParseBool(std::string_view s);
 // type into a code field. For every module that matches typed input to ids.
 std::string FoldWidth(std::string_view s);
 
+// A cell as typed, without the spaces, tabs, line ends and full-width
+// spaces (U+3000) around it.
+std::string TrimCell(std::string_view s);
+
+// A cell listing several values: "a、b, c" -> {"a", "b", "c"} (、 ， and ,
+// between them; each trimmed; empty ones dropped). Excel users write lists
+// both ways; every register column and check that reads a list reads it so.
+std::vector<std::string> SplitList(std::string_view s);
+
 }  // namespace mamori::registry::io
