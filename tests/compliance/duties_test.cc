@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -204,6 +205,27 @@ TEST(DutyDone, OnlyAHolderOfTheRoleRecordsItAndTheRecordIsEvidence) {
   auto again = t.Run({"duty", "done", "training-yearly", "--as", "000001", "--date", "2026-09-01", "--evidence", "note:追加研修", "--format", "json"});
   ASSERT_EQ(again.status, 0) << again.err;
   EXPECT_EQ(Json::parse(again.out)["id"], "2026/training-yearly/0002");
+}
+
+// Two people recording the same duty at the same moment: the second waits
+// for the first's write lock, and they get 0001 and 0002, both in the ledger.
+TEST(DutyDone, TwoRecordingAtOnceEachGetTheirOwnNumber) {
+  Town t;
+  const long long before = t.LogSize();
+  std::vector<pid_t> pids;
+  for (int i = 0; i < 2; ++i)
+    pids.push_back(mamori::test_util::StartMamori({"duty", "done", "audit", "--as", "000001", "--date", "2026-07-01", "--evidence",
+                                                   "note:同時 " + std::to_string(i), "--format", "json", "--db", t.db},
+                                                  t.dir / ("out" + std::to_string(i)), t.dir / ("err" + std::to_string(i))));
+  std::vector<std::string> ids;
+  for (int i = 0; i < 2; ++i) {
+    auto r = mamori::test_util::WaitMamori(pids[static_cast<std::size_t>(i)], t.dir / ("out" + std::to_string(i)), t.dir / ("err" + std::to_string(i)));
+    ASSERT_EQ(r.status, 0) << r.err;
+    ids.push_back(Json::parse(r.out)["id"]);
+  }
+  std::sort(ids.begin(), ids.end());
+  EXPECT_EQ(ids, (std::vector<std::string>{"2026/audit/0001", "2026/audit/0002"}));
+  EXPECT_EQ(t.LogSize(), before + 2);
 }
 
 TEST(DutyDone, AnActingHolderRecordsAsSuch) {
