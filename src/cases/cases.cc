@@ -529,7 +529,7 @@ Outcome Cases::Opened(const Json& open, const policy::Workflow& wf, const std::s
   return out;
 }
 
-Outcome Cases::Apply(const std::string& request_json, const std::string& as, const std::string& date) {
+Outcome Cases::Apply(const std::string& request_json, const std::string& as, const std::string& date, const Json& fields) {
   const Json person = Person(store_, as, "申請する人");
   const std::string day = date.empty() ? Today() : date;
   Json req;
@@ -580,7 +580,7 @@ Outcome Cases::Apply(const std::string& request_json, const std::string& as, con
                {"request", req},
                {"decision", engine::ToJsonValue(d)},
                {"citations", CitationTexts(&d, *wf, regulation_)},
-               {"fields", Json::object()},
+               {"fields", fields},
                {"steps", Flatten(*wf, pack_, &d)}};
   AddQueueKeys(open, pack_);
   Outcome out = Opened(open, *wf, as, Field(person, "name"), day, date);

@@ -86,7 +86,11 @@ class Cases {
   // `date` ("" = today). deny: refused with the reasons (E-CASE-001), no
   // case. permit: no case, says so. approval_required: opens a case of the
   // workflow for the action (E-CASE-003 when the pack has none).
-  Outcome Apply(const std::string& request_json, const std::string& as, const std::string& date);
+  // `fields` is kept with the opening record, as Open keeps its own: what
+  // the deciders are asked to approve beyond the request (the audit plan of
+  // 第133条第1項: its units and auditors).
+  Outcome Apply(const std::string& request_json, const std::string& as, const std::string& date,
+                const Json& fields = Json::object());
 
   // A case opened by hand: an exception (例外措置) or an incident, of the
   // workflow `workflow_id`, with its fields (departs, measure, reason, until,

@@ -174,6 +174,32 @@ class Checker {
     for (const auto& w : p_.workflows) Workflow(w);
     for (const auto& x : p_.parameters) Role(x.owner, x.where, "parameters「" + x.id + "」の owner");
     if (p_.evidence.present) Retention();
+    if (p_.audit.present) AuditSteps();
+  }
+
+  // [audit] must name roles that exist, a plan approval that a workflow can
+  // take, and, where the CISO instructs, an owner that is held per unit (the
+  // instruction goes to "the 責任者 of the unit of the finding").
+  void AuditSteps() {
+    const policy::Audit& a = p_.audit;
+    Role(a.lead, a.where, "[audit] の lead");
+    Role(a.auditor, a.where, "[audit] の auditor");
+    Role(a.report_to, a.where, "[audit] の report_to");
+    Role(a.instructs, a.where, "[audit] の instructs");
+    Role(a.owner, a.where, "[audit] の owner");
+    if (!a.plan_action.empty()) {
+      Known(actions_, a.plan_action, "E-PACK-012", "[audit] の plan_action の行為", a.where, "[[actions]]");
+      if (actions_.count(a.plan_action) &&
+          std::none_of(p_.workflows.begin(), p_.workflows.end(), [&](const policy::Workflow& w) {
+            return std::find(w.actions.begin(), w.actions.end(), a.plan_action) != w.actions.end();
+          }))
+        Error("E-PACK-049", a.where, "[audit] の plan_action「" + a.plan_action + "」を承認する手順（[[workflows]] の actions）がありません。");
+    }
+    if (a.instructs.empty() != a.owner.empty())
+      Error("E-PACK-049", a.where, "[audit] の instructs（指示する者）と owner（指示を受けて対処する者）は両方書くか、両方書かないでください。");
+    for (const auto& r : p_.roles)
+      if (r.id == a.owner && r.fill.kind != "unit_head" && r.fill.kind != "unit_post")
+        Error("E-PACK-049", a.where, "[audit] の owner「" + a.owner + "」は課等ごとに充てられる役割（unit_head / unit_post）でなければなりません。指摘事項の課等の者に指示が届きません。");
   }
 
   // A workflow must run: who acts at each step exists, what follows exists,

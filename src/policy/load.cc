@@ -658,6 +658,25 @@ void Loader::File(const std::string& path, const std::string& shown, bool manife
         ev.note = e.Str("note");
         ev.cite = e.CitesOf("cite", true);
       });
+    } else if (key == "audit") {
+      single([&](Entry& e) {
+        Audit& a = pack_.audit;
+        a.present = true;
+        a.where = e.where();
+        a.lead = e.Str("lead", true);
+        a.auditor = e.Str("auditor", true);
+        a.report_to = e.Str("report_to", true);
+        a.plan_action = e.Str("plan_action");
+        a.instructs = e.Str("instructs");
+        a.owner = e.Str("owner");
+        a.note = e.Str("note");
+        a.cite = e.CitesOf("cite", true);
+        a.plan_cite = e.CitesOf("plan_cite", !a.plan_action.empty());
+        a.independence_cite = e.CitesOf("independence_cite", true);
+        a.report_cite = e.CitesOf("report_cite", true);
+        a.keep_cite = e.CitesOf("keep_cite");
+        a.instruct_cite = e.CitesOf("instruct_cite", !a.instructs.empty());
+      });
     } else if (key == "declaratory") {
       EachTable(v, shown, key, [&](Entry& e) {
         Declaratory d;

@@ -281,6 +281,26 @@ struct Evidence {
   Source where;
 };
 
+// [audit]: who runs the text's audit, and the steps it sets (`mamori audit`;
+// 安田町 第131条〜第137条, 北海道 第19条〜第21条・第140条〜第142条). A
+// step the text does not set is absent here and so not run: a plan needs
+// the committee only where plan_action names its approval (安田町 第133条
+// 第1項; 北海道 第140条 only has the plan drawn up), and the CISO instructs
+// only where `instructs` says so (安田町 第137条). No [audit]: the text
+// sets no audit mamori can run (花巻市 第10 names nobody to do it).
+struct Audit {
+  bool present = false;
+  std::string lead;         // plans, asks the auditors, keeps the papers, reports
+  std::string auditor;      // does the audit (a designation)
+  std::string report_to;    // the results go to this role
+  std::string plan_action;  // the action whose workflow approves the plan, or ""
+  std::string instructs;    // who instructs on the findings, or ""
+  std::string owner;        // the role, per unit, who is instructed and answers
+  std::string note;
+  Cites cite, plan_cite, independence_cite, report_cite, keep_cite, instruct_cite;
+  Source where;
+};
+
 struct Gap {
   std::string id, kind, note;
   Cites cite;
@@ -333,6 +353,7 @@ struct Pack {
   std::vector<RegisterCheck> checks;
   std::vector<Parameter> parameters;
   Evidence evidence;
+  Audit audit;
   std::vector<Gap> gaps;
   std::vector<Declaratory> declaratory;
   std::vector<std::string> files;  // the TOML files read, in order

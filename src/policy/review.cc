@@ -87,6 +87,9 @@ void ForEachCite(const Pack& p,
   for (const auto& x : p.checks) all(x.cite, named("checks", x.id));
   for (const auto& x : p.parameters) all(x.cite, named("parameters", x.id));
   all(p.evidence.cite, "evidence");
+  for (const Cites* c : {&p.audit.cite, &p.audit.plan_cite, &p.audit.independence_cite, &p.audit.report_cite,
+                         &p.audit.keep_cite, &p.audit.instruct_cite})
+    all(*c, "audit");
   for (const auto& x : p.gaps) all(x.cite, named("gaps", x.id));
   for (std::size_t i = 0; i < p.declaratory.size(); ++i)
     for (const Citation& c : p.declaratory[i].cite) f(c, true, "declaratory#" + std::to_string(i + 1));

@@ -354,5 +354,38 @@ TEST(Checks, AZoneOrExceptionCheckNeedsZonesOrAnExceptionProcedure) {
   Mutated zones(before, "[[checks]]\nid = \"z\"\nkind = \"systems_without_zone\"\ncite = \"第10条\"\n\n[[checklist]]");
   EXPECT_NE(Only(LoadAndCheck(zones.dir()), "E-PACK-048").message.find("[[zones]]"), std::string::npos);
 }
+
+// --- [audit]: the roles it names exist, a plan approval has its workflow,
+// and the one instructed is held per unit.
+
+std::string AuditTable(const std::string& extra) {
+  return "[audit]\nlead = \"ciso\"\nauditor = \"security_officer\"\nreport_to = \"committee\"\ncite = \"第131条\"\n"
+         "independence_cite = \"第10条\"\nreport_cite = \"第131条\"\n" + extra + "\n[[checklist]]";
+}
+
+TEST(Audit, AnAuditTableNamesRolesThatCanDoItsSteps) {
+  const std::string before = "[[checklist]]";
+  {
+    Mutated good(before, AuditTable("instructs = \"ciso\"\nowner = \"security_officer\"\ninstruct_cite = \"第10条\"\n"));
+    auto c = LoadAndCheck(good.dir());
+    EXPECT_TRUE(c.ok()) << FormatDiagnostics(AllErrors(c));
+    EXPECT_TRUE(c.load.pack.audit.present);
+    EXPECT_EQ(c.load.pack.audit.owner, "security_officer");
+  }
+  Mutated unknown(before, AuditTable("instructs = \"mayor\"\nowner = \"security_officer\"\ninstruct_cite = \"第10条\"\n"));
+  EXPECT_NE(Only(LoadAndCheck(unknown.dir()), "E-PACK-011").message.find("[audit] の instructs"), std::string::npos);
+  Mutated half(before, AuditTable("instructs = \"ciso\"\ninstruct_cite = \"第10条\"\n"));
+  EXPECT_NE(Only(LoadAndCheck(half.dir()), "E-PACK-049").message.find("owner"), std::string::npos);
+  Mutated whole_body(before, AuditTable("instructs = \"ciso\"\nowner = \"ciso\"\ninstruct_cite = \"第10条\"\n"));
+  EXPECT_NE(Only(LoadAndCheck(whole_body.dir()), "E-PACK-049").message.find("unit_head"), std::string::npos);
+  // A plan approved through an action no workflow takes could never be approved.
+  Mutated no_workflow(before, AuditTable("plan_action = \"transport\"\nplan_cite = \"第10条\"\n"));
+  EXPECT_NE(Only(LoadAndCheck(no_workflow.dir()), "E-PACK-049").message.find("transport"), std::string::npos);
+  // Each step the text sets carries its article: an instruction without one is a load error.
+  Mutated uncited(before, AuditTable("instructs = \"ciso\"\nowner = \"security_officer\"\n"));
+  auto c = LoadAndCheck(uncited.dir());
+  EXPECT_FALSE(c.ok());
+  EXPECT_NE(FormatDiagnostics(AllErrors(c)).find("instruct_cite"), std::string::npos) << FormatDiagnostics(AllErrors(c));
+}
 }  // namespace mamori::policy
 
