@@ -19,6 +19,7 @@ void AddCaseCommands(CLI::App& app);
 void AddComplianceCommands(CLI::App& app);
 void AddTrainingCommands(CLI::App& app);
 void AddReportCommand(CLI::App& app);
+void AddAuditCommands(CLI::App& app);
 // The database a command uses when --db is not given: $MAMORI_DB, else mamori.db.
 std::string DefaultDb();
 int ExitCode();

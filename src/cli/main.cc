@@ -269,6 +269,7 @@ int main(int argc, char** argv) {
   mamori::cli::AddCaseCommands(app);
   mamori::cli::AddComplianceCommands(app);
   mamori::cli::AddTrainingCommands(app);
+  mamori::cli::AddAuditCommands(app);
   mamori::cli::AddReportCommand(app);
   NameSubcommandGroups(app);
   try {

@@ -20,6 +20,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -27,6 +28,7 @@
 #include "policy/policy.h"
 #include "registry/io/table_io.h"
 #include "registry/registry.h"
+#include "reiki/reiki.h"
 #include "store/store.h"
 
 namespace mamori::compliance {
@@ -98,6 +100,9 @@ struct Evidence {
 // Evidence; E-COMP-004 with the forms otherwise (a path without "file:" is
 // named as such, not guessed).
 Evidence ParseEvidence(const std::string& text);
+// Evidence as recorded in a row ([{type, value, name?, size?}]); a case
+// that is not in the store is E-COMP-004.
+Json EvidenceJson(store::Store& store, const std::vector<Evidence>& evidence);
 
 class Duties {
  public:
@@ -301,5 +306,99 @@ std::vector<InspectionProgress> Progress(store::Store& store, const policy::Pack
                                          const std::string& date);
 registry::io::Table ProgressTable(const std::vector<InspectionProgress>& progress);
 registry::io::Table MeasuresTable(const std::vector<InspectionProgress>& progress);
+
+// --- Audit (監査, `mamori audit`): the pack's [audit], step by step as the
+// text sets them (安田町 第131条〜第137条).
+//
+// Invariants:
+//  * An audit is a row of "audits" (its plan), its findings rows of
+//    "audit_findings", its working papers rows of "audit_papers" (hashes
+//    only, 第136条), all written through the store's one path, so each
+//    change is a ledger entry and a finding's history is its row's history.
+//  * Where the text has the plan approved (plan_action), the approval is the
+//    committee case's own status, read each time and never copied; no
+//    finding is recorded under a plan not approved.
+//  * An auditor who belongs to an audited unit on the day of the plan (their
+//    所属, or a post they hold there) is refused (第132条第1項), as is
+//    anyone acting who does not hold the role the step needs that day.
+//  * A finding closes only when every unit instructed has answered.
+//  * Bad input is E-COMP-030〜042 and changes nothing.
+
+// A finding's severity. The texts give no scale; this is mamori's, the
+// auditor's judgement recorded as given (docs/compliance.md).
+inline constexpr const char* kSeverities[] = {"重大", "中", "軽微"};
+
+// An audit as read back: its plan row, the plan's status, its findings and papers.
+struct AuditView {
+  Json audit;
+  std::string plan_status;  // approved | pending | rejected | returned | withdrawn | drawn (no approval needed)
+  std::vector<Json> findings, papers;
+};
+// The audits of a 年度, read only (the report reads them without a text).
+std::vector<AuditView> AuditsOf(store::Store& store, const FiscalYear& fy);
+
+class Audits {
+ public:
+  // `at`: the JST timestamp to record ("" = now); `actor` the operator.
+  Audits(store::Store& store, const policy::Pack& pack, const reiki::Regulation& regulation, std::string actor,
+         std::string at = "");
+
+  struct Plan {
+    std::string as, date, title;
+    std::vector<std::string> units, auditors;  // unit ids or names; 職員番号
+    std::vector<Evidence> evidence;            // the plan document
+  };
+  // The "audits" row, as stored, with "case" when the plan goes to its
+  // approval (a case of the plan_action's workflow, opened in the same
+  // transaction).
+  Json OpenPlan(const Plan& p);
+
+  struct FindingIn {
+    std::string audit, as, date, unit, article, severity, text;
+    std::vector<Evidence> evidence;
+  };
+  Json AddFinding(const FindingIn& f);
+
+  // 第137条: to the owner of the finding's unit, and to those of `also` to
+  // see whether they have the same problem.
+  struct Instruction {
+    std::string finding, as, date, text;
+    std::vector<std::string> also;
+  };
+  Json Instruct(const Instruction& i);
+
+  // The answer of a unit instructed: its measure (the finding's unit) or
+  // whether it has the same problem (the others).
+  struct Response {
+    std::string finding, as, date, unit, text;
+    std::vector<Evidence> evidence;
+  };
+  Json Respond(const Response& r);
+
+  // The lead confirms the follow-up and closes the finding.
+  Json Close(const std::string& finding, const std::string& as, const std::string& date, const std::string& text);
+
+  // 第136条: a working paper or piece of audit evidence, kept as its hash.
+  Json AddPaper(const std::string& audit, const std::string& as, const std::string& date,
+                const std::vector<Evidence>& evidence);
+
+  // 第135条: the results reported to report_to, once.
+  Json Report(const std::string& audit, const std::string& as, const std::string& date, const std::string& text);
+
+  std::vector<AuditView> List(const FiscalYear& fy);
+  AuditView Get(const std::string& id);
+
+ private:
+  struct Impl;
+  std::shared_ptr<Impl> impl_;
+};
+
+// 承認済み / 承認待ち / 不承認 / 差戻し / 取下げ / 策定済み
+std::string PlanStatusName(const std::string& status);
+// 記録 / 指示済み / 回答済み / 完了
+std::string FindingStatusName(const std::string& status);
+// One row per finding: 監査, 課等, 条項, 重要度, 指摘, 状態, 指示, 回答.
+// `unit` (an id, "" = all) keeps the findings of that unit or instructed to it.
+registry::io::Table FindingsTable(const std::vector<AuditView>& audits, const std::string& unit = "");
 
 }  // namespace mamori::compliance

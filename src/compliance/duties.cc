@@ -122,6 +122,19 @@ Evidence ParseEvidence(const std::string& text) {
   return e;
 }
 
+Json EvidenceJson(store::Store& store, const std::vector<Evidence>& evidence) {
+  Json out = Json::array();
+  for (const auto& e : evidence) {
+    if (e.type == "case" && !store.Has("cases", e.value))
+      throw store::Error("E-COMP-004", "証拠の案件「" + e.value + "」はありません。`mamori case list` で番号を確かめてください。");
+    Json x = {{"type", e.type}, {"value", e.value}};
+    if (!e.name.empty()) x["name"] = e.name;
+    if (e.size >= 0) x["size"] = e.size;
+    out.push_back(std::move(x));
+  }
+  return out;
+}
+
 Duties::Duties(store::Store& store, const policy::Pack& pack) : store_(store), pack_(pack), reg_(store, pack) {}
 
 const policy::Duty& Duties::Find(const std::string& id) const {
@@ -303,15 +316,7 @@ Json Duties::Record(const Done& in) {
   for (const auto& h : scope->holders)
     if (h.person_id == in.as && (!holder || holder->acting)) holder = &h;
 
-  Json evidence = Json::array();
-  for (const auto& e : in.evidence) {
-    if (e.type == "case" && !store_.Has("cases", e.value))
-      throw store::Error("E-COMP-004", "証拠の案件「" + e.value + "」はありません。`mamori case list` で番号を確かめてください。");
-    Json x = {{"type", e.type}, {"value", e.value}};
-    if (!e.name.empty()) x["name"] = e.name;
-    if (e.size >= 0) x["size"] = e.size;
-    evidence.push_back(std::move(x));
-  }
+  Json evidence = EvidenceJson(store_, in.evidence);
   const FiscalYear fy = FiscalYearOf(on);
   Json row = {{"duty", duty.id},
               {"duty_name", duty.name},

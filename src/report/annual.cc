@@ -210,7 +210,33 @@ Document AnnualReport(store::Store& store, ledger::Ledger& ledger, const policy:
       s.more.push_back({"改善策（「いいえ」の項目）", compliance::MeasuresTable(mine), {1.5, 1.3, 1.4, 3.0, 1.0, 1.2, 2.2}});
       doc.sections.push_back(std::move(s));
     }
-    by_cycle_section("4. 監査", {"監査"}, "監査の所見と改善の指示は、mamori にはまだ記録されていません。実施の記録は上の表のとおりです。");
+    by_cycle_section("4. 監査", {"監査"}, "");
+    {
+      // The audits of the 年度 (`mamori audit`): each plan with its approval,
+      // the results report, and every finding through to its closure.
+      Section& s = doc.sections.back();
+      const auto audits = compliance::AuditsOf(store, fy);
+      if (audits.empty())
+        s.paragraphs.push_back(fy.Wareki() + "の監査実施計画・指摘事項の記録（mamori audit）はありません。");
+      for (const auto& v : audits) {
+        const Json& a = v.audit;
+        std::vector<std::string> units, auditors;
+        for (const auto& u : a["units"]) units.push_back(Field(u, "name"));
+        for (const auto& x : a["auditors"]) auditors.push_back(Field(x, "name") + "（" + Field(x, "unit_name") + "）");
+        std::string line = "監査「" + Field(a, "title") + "」（" + Field(a, "id") + "）: 監査実施計画 " + compliance::PlanStatusName(v.plan_status) +
+                           (Field(a, "case").empty() ? "" : "（案件 " + Field(a, "case") + "）") + "、対象 " + Join(units, "・") +
+                           "、監査を行う者 " + Join(auditors, "・") + "、指摘事項 " + std::to_string(v.findings.size()) + " 件、監査調書 " +
+                           std::to_string(v.papers.size()) + " 件（ハッシュを証跡に記録）。";
+        if (a.contains("reported"))
+          line += "結果の報告: " + Field(a["reported"], "on") + " " + Field(a["reported"], "to_name") + "（" +
+                  Join(a["reported"].value("cite", std::vector<std::string>{}), "、") + "）。";
+        else
+          line += "結果の報告: 未。";
+        s.paragraphs.push_back(line);
+      }
+      if (!audits.empty())
+        s.more.push_back({"指摘事項と対処", compliance::FindingsTable(audits, unit_id), {1.3, 1.6, 1.1, 1.1, 0.8, 2.2, 0.8, 1.8, 2.0, 1.4}});
+    }
 
     // 5–6. Incidents and exceptions of the 年度.
     std::vector<cases::State> incidents, exceptions;
