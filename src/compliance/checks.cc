@@ -184,6 +184,49 @@ void ContractClauses(Context& c, const policy::RegisterCheck& check, std::vector
   }
 }
 
+// 安田町 第128条: no information at or above the check's level on a service
+// used under terms of service (約款). The levels are the assets' own, as
+// the register lists what each service handles.
+void TosServicesConfidential(Context& c, const policy::RegisterCheck& check, std::vector<Finding>& out) {
+  const policy::Axis* axis = nullptr;
+  const policy::Level* floor = nullptr;
+  for (const auto& a : c.pack.classification.axes)
+    for (const auto& l : a.levels)
+      if (l.id == check.level || l.name == check.level) axis = &a, floor = &l;
+  if (!axis) return;  // pack check refuses such a check (E-PACK-048)
+  for (const auto& row : c.store.List("services")) {
+    const Json j = Json::parse(row.data);
+    if (Field(j, "terms_of_service") != "true") continue;
+    std::vector<std::string> over;
+    for (const auto& asset : registry::io::SplitList(Field(j, "assets"))) {
+      const auto a = c.store.Get("assets", asset);
+      if (!a) continue;  // a dangling reference is the importer's to refuse
+      const std::string level = Field(Json::parse(*a), axis->id);
+      for (const auto& l : axis->levels)
+        if (l.id == level && l.rank >= floor->rank) over.push_back(asset + "（" + l.name + "）");
+    }
+    if (!over.empty())
+      out.push_back({"services", "外部サービス", row.id,
+                     "「" + Field(j, "name") + "」は約款による外部サービスですが、" + floor->name + "以上の情報資産 " + Join(over, "、") +
+                         " を取り扱うとされています。その情報資産を取り扱わないようにし、外部サービスの台帳の「取り扱う情報資産」から外してください。"});
+  }
+}
+
+// 安田町 第20条第1項: before a cloud service is used, its exit terms (the
+// move of the assets and the deletion of every copy) are asked for in writing
+// or read where published; the register names the document.
+void CloudExitTerms(Context& c, const policy::RegisterCheck& check, std::vector<Finding>& out) {
+  for (const auto& row : c.store.List("services")) {
+    const Json j = Json::parse(row.data);
+    const std::string kind = Field(j, "kind");
+    if (std::find(check.service_kinds.begin(), check.service_kinds.end(), kind) == check.service_kinds.end()) continue;
+    if (!registry::io::TrimCell(Field(j, "exit_terms")).empty()) continue;
+    out.push_back({"services", "外部サービス", row.id,
+                   "「" + Field(j, "name") + "」（" + kind + "）の利用終了の取決め（移行と全複製の削除）が記録されていません。" +
+                       "提示を受けた文書か確かめた公開の内容を、外部サービスの台帳の「利用終了の取決め」に記入してください。"});
+  }
+}
+
 }  // namespace
 
 std::string CheckKindName(const std::string& kind) {
@@ -194,6 +237,8 @@ std::string CheckKindName(const std::string& kind) {
   if (kind == "unset_parameters") return "未設定のパラメータ（実施手順に委ねられた値）";
   if (kind == "exceptions_past_period") return "期間を過ぎた例外措置";
   if (kind == "contract_clauses") return "本文の求める項目を欠く委託契約";
+  if (kind == "tos_services_confidential") return "取り扱えない段階の情報資産を取り扱う約款による外部サービス";
+  if (kind == "cloud_exit_terms") return "利用終了の取決めのないクラウドサービス";
   return kind;
 }
 
@@ -213,6 +258,8 @@ std::vector<CheckResult> RunChecks(store::Store& store, const policy::Pack& pack
       else if (check.kind == "unset_parameters") UnsetParameters(c, r.findings);
       else if (check.kind == "exceptions_past_period") ExceptionsPast(c, r.findings);
       else if (check.kind == "contract_clauses") ContractClauses(c, check, r.findings);
+      else if (check.kind == "tos_services_confidential") TosServicesConfidential(c, check, r.findings);
+      else if (check.kind == "cloud_exit_terms") CloudExitTerms(c, check, r.findings);
       out.push_back(std::move(r));
     }
   });

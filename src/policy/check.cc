@@ -313,6 +313,18 @@ class Checker {
       Error("E-PACK-048", c.where, what + " は契約に明記する項目を items = [\"…\"] で本文のとおりに書いてください。");
     if (c.kind != "contract_clauses" && !c.items.empty())
       Error("E-PACK-048", c.where, what + " の items は contract_clauses の点検にだけ書けます。");
+    if ((c.kind == "tos_services_confidential") != !c.level.empty())
+      Error("E-PACK-048", c.where, c.level.empty() ? what + " は取り扱えない最も低い段階を level = \"…\" で本文のとおりに書いてください（例: 機密性2）。"
+                                                   : what + " の level は tos_services_confidential の点検にだけ書けます。");
+    if (!c.level.empty()) {
+      bool known = false;
+      for (const auto& axis : p_.classification.axes)
+        for (const auto& l : axis.levels) known |= l.id == c.level || l.name == c.level;
+      if (!known) Error("E-PACK-048", c.where, what + " の level「" + c.level + "」は分類の段階（[[classification.axes.levels]]）にありません。");
+    }
+    if ((c.kind == "cloud_exit_terms") != !c.service_kinds.empty())
+      Error("E-PACK-048", c.where, c.service_kinds.empty() ? what + " は取決めを求める外部サービスの種別を service_kinds = [\"…\"] で書いてください（例: クラウドサービス）。"
+                                                            : what + " の service_kinds は cloud_exit_terms の点検にだけ書けます。");
     if (c.kind == "systems_without_zone" && p_.zones.empty())
       Error("E-PACK-048", c.where, what + " はネットワークの区分を点検しますが、パックに [[zones]] がありません。");
     if (c.kind == "exceptions_past_period" &&

@@ -620,6 +620,8 @@ void Loader::File(const std::string& path, const std::string& shown, bool manife
         c.id = e.Str("id", true);
         c.kind = e.OneOfRange("kind", kCheckKinds, true);
         c.items = e.StrList("items");
+        c.level = e.Str("level");
+        c.service_kinds = e.StrList("service_kinds");
         c.note = e.Str("note");
         c.cite = e.CitesOf("cite", true);
         pack_.checks.push_back(std::move(c));

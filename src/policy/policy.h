@@ -250,6 +250,13 @@ struct RegisterCheck {
   // contract_clauses: the items the text requires a contract to state, as
   // the text lists them (安田町 第126条 (1)〜(13)).
   std::vector<std::string> items;
+  // tos_services_confidential: the lowest level (id or name, of an axis)
+  // that may not be handled on a terms-of-service service (安田町 第128条:
+  // 機密性2以上).
+  std::string level;
+  // cloud_exit_terms: the service kinds (外部サービスの種別) the text asks
+  // exit terms of (安田町 第20条第1項: クラウドサービス).
+  std::vector<std::string> service_kinds;
   Cites cite;
   Source where;
 };
@@ -258,10 +265,12 @@ struct RegisterCheck {
 // still enabled after its person left), vacant_approvers (an approving post
 // nobody holds), unset_parameters (a value the text leaves to its owner, not
 // yet set), exceptions_past_period, contract_clauses (a contract not stating
-// an item the text requires).
-inline constexpr const char* kCheckKinds[] = {"assets_unclassified",  "systems_without_zone", "accounts_of_leavers",
-                                              "vacant_approvers",     "unset_parameters",     "exceptions_past_period",
-                                              "contract_clauses"};
+// an item the text requires), tos_services_confidential (a terms-of-service
+// service handling an asset at or above `level`), cloud_exit_terms (a
+// service of `service_kinds` without its exit terms).
+inline constexpr const char* kCheckKinds[] = {"assets_unclassified",  "systems_without_zone",      "accounts_of_leavers",
+                                              "vacant_approvers",     "unset_parameters",          "exceptions_past_period",
+                                              "contract_clauses",     "tos_services_confidential", "cloud_exit_terms"};
 
 struct Parameter {
   std::string id, name, unit, owner, source, note;

@@ -82,9 +82,14 @@ std::vector<Kind> Kinds(const policy::Pack& pack) {
                 Text("subject", "件名", true), Date("start", "開始日"), Date("end", "終了日"),
                 Text("clauses", "含む条項")},
                "start", "end"});
+  // 約款による / 取り扱う情報資産: what 安田町 第128条 forbids (機密性2以上 on a
+  // terms-of-service service) is read from these; 利用終了の取決め: the exit
+  // terms 第20条第1項 asks of a cloud service before use, as the document
+  // that gives them.
   k.push_back({"services", "外部サービス",
                {Text("id", "サービスコード", true), Text("name", "名称", true), Text("kind", "種別"),
-                Ref("unit", "所管組織", "units"), Date("approved", "承認日")}});
+                Ref("unit", "所管組織", "units"), Date("approved", "承認日"), Bool("terms_of_service", "約款による"),
+                RefList("assets", "取り扱う情報資産", "assets"), Text("exit_terms", "利用終了の取決め")}});
   // 指名: the roles a text fills by designation (CSIRT, 監査統括責任者, auditors,
   // delegates), each made by whoever holds the designating role that day.
   k.push_back({"designations", "指名",

@@ -190,8 +190,9 @@ std::vector<SampleTable> SampleTown(const policy::Pack& pack, const SampleSize& 
   Table contracts = Make({"契約番号", "委託事業者", "件名", "開始日", "終了日", "含む条項"});
   Add(contracts, {"K2026-001", "C01", "基幹系システム保守業務", "2026-04-01", "2027-03-31", "守秘義務、再委託の制限、事故時の報告"});
   out.push_back({"contracts", contracts});
-  Table services = Make({"サービスコード", "名称", "種別", "所管組織", "承認日"});
-  Add(services, {"SV01", "自治体向けクラウド文書共有", "クラウドサービス", "U20", "2026-04-01"});
+  Table services = Make({"サービスコード", "名称", "種別", "所管組織", "承認日", "約款による", "取り扱う情報資産", "利用終了の取決め"});
+  Add(services, {"SV01", "自治体向けクラウド文書共有", "クラウドサービス", "U20", "2026-04-01", "いいえ", "",
+                 "利用契約書 第12条（移行の支援と全複製の削除）"});
   out.push_back({"services", services});
   Table areas = Make({"区域コード", "名称", "管理組織", "設置する情報システム"});
   Add(areas, {"R01", "サーバ室", "U20", "S01、S02、S03、S04"});

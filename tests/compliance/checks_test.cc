@@ -159,7 +159,21 @@ TEST(Check, EachSeededProblemIsNamedByItsRow) {
   const std::string exception = Json::parse(e.out)["case"];
   ASSERT_EQ(t.Run({"exception", "permit", exception, "--as", "000001", "--at", "2026-04-02", "--record", "審査結果=許可"}).status, 0);
 
+  // 第128条: a terms-of-service service said to handle A0000002 (機密性1 in
+  // the sample) and A0000003 (機密性3), another handling nothing; 第20条第1項:
+  // a cloud service with no exit terms.
+  t.Import("外部サービス", "サービスコード,名称,種別,所管組織,承認日,約款による,取り扱う情報資産,利用終了の取決め\n"
+                           "SV02,無料の翻訳サービス,約款による外部サービス,U02,2026-05-01,はい,\"A0000002、A0000003\",\n"
+                           "SV03,オンラインストレージ,クラウドサービス,U02,2026-05-01,いいえ,,\n"
+                           "SV04,地図の閲覧サービス,約款による外部サービス,U02,2026-05-01,はい,,\n");
+
   const Json c = t.Checks("2026-12-01", 1);
+  EXPECT_EQ(Town::Rows(c["tos_services_confidential"]), std::vector<std::string>{"SV02"});
+  const std::string tos = c["tos_services_confidential"]["findings"][0]["detail"];
+  EXPECT_TRUE(Has(tos, "A0000003（機密性3）")) << tos;
+  EXPECT_FALSE(Has(tos, "A0000002")) << tos;  // 機密性1 may be handled there
+  EXPECT_EQ(Town::Rows(c["cloud_exit_terms"]), std::vector<std::string>{"SV03"});
+  EXPECT_TRUE(Has(c["cloud_exit_terms"]["findings"][0]["detail"], "利用終了の取決め")) << c["cloud_exit_terms"].dump();
   EXPECT_EQ(Town::Rows(c["assets_unclassified"]), std::vector<std::string>{"A0000001"});
   EXPECT_TRUE(Has(c["assets_unclassified"]["findings"][0]["detail"], "機密性")) << c["assets_unclassified"].dump();
   EXPECT_EQ(Town::Rows(c["systems_without_zone"]), std::vector<std::string>{"S08"});
@@ -186,7 +200,7 @@ TEST(Check, EachSeededProblemIsNamedByItsRow) {
 TEST(Check, EveryPackRunsTheChecksItsOwnTextSupports) {
   const std::vector<std::pair<std::string, std::vector<std::string>>> packs = {
       {"yasuda", {"assets_unclassified", "systems_without_zone", "accounts_of_leavers", "vacant_approvers", "unset_parameters",
-                  "exceptions_past_period", "contract_clauses"}},
+                  "exceptions_past_period", "contract_clauses", "tos_services_confidential", "cloud_exit_terms"}},
       {"hokkaido", {"systems_without_zone", "accounts_of_leavers", "vacant_approvers", "unset_parameters", "exceptions_past_period",
                     "contract_clauses"}},
       {"hanamaki", {"vacant_approvers", "unset_parameters", "contract_clauses"}},

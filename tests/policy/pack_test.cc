@@ -347,6 +347,21 @@ TEST(Checks, AContractCheckCarriesTheTextsItemsAndNoOtherCheckDoes) {
   EXPECT_EQ(c.load.pack.checks[0].kind, "unset_parameters");
 }
 
+TEST(Checks, ATermsOfServiceCheckNamesAKnownLevelAndACloudCheckItsServiceKinds) {
+  const std::string before = "[[checklist]]";
+  Mutated no_level(before, "[[checks]]\nid = \"t\"\nkind = \"tos_services_confidential\"\ncite = \"第10条\"\n\n[[checklist]]");
+  EXPECT_NE(Only(LoadAndCheck(no_level.dir()), "E-PACK-048").message.find("level"), std::string::npos);
+  Mutated unknown(before, "[[checks]]\nid = \"t\"\nkind = \"tos_services_confidential\"\nlevel = \"極秘\"\ncite = \"第10条\"\n\n[[checklist]]");
+  EXPECT_NE(Only(LoadAndCheck(unknown.dir()), "E-PACK-048").message.find("極秘"), std::string::npos);
+  Mutated no_kinds(before, "[[checks]]\nid = \"c\"\nkind = \"cloud_exit_terms\"\ncite = \"第10条\"\n\n[[checklist]]");
+  EXPECT_NE(Only(LoadAndCheck(no_kinds.dir()), "E-PACK-048").message.find("service_kinds"), std::string::npos);
+  Mutated stray(before, "[[checks]]\nid = \"p\"\nkind = \"unset_parameters\"\nservice_kinds = [\"クラウドサービス\"]\ncite = \"第10条\"\n\n[[checklist]]");
+  EXPECT_NE(Only(LoadAndCheck(stray.dir()), "E-PACK-048").message.find("cloud_exit_terms"), std::string::npos);
+  Mutated good(before, "[[checks]]\nid = \"c\"\nkind = \"cloud_exit_terms\"\nservice_kinds = [\"クラウドサービス\"]\ncite = \"第10条\"\n\n[[checklist]]");
+  auto c = LoadAndCheck(good.dir());
+  EXPECT_TRUE(c.ok()) << FormatDiagnostics(AllErrors(c));
+}
+
 TEST(Checks, AZoneOrExceptionCheckNeedsZonesOrAnExceptionProcedure) {
   const std::string before = "[[checklist]]";
   Mutated exceptions(before, "[[checks]]\nid = \"e\"\nkind = \"exceptions_past_period\"\ncite = \"第10条\"\n\n[[checklist]]");
