@@ -129,9 +129,30 @@ void AddRegistryCommands(CLI::App& app) {
       Guard([] {
         if (force && reason.find_first_not_of(" \t") == std::string::npos)
           throw store::Error("E-CLI-001", "--force には --reason \"理由\" が必要です（理由は証跡に残ります）。");
-        std::string hash = registry::ApplyPack(db, ResolvePackDir(dir), actor, force ? reason : "", reason);
-        if (hash.empty()) std::cout << "パックは登録済みの版と同じです。変更はありません。\n";
-        else std::cout << "パックを切り替えました（" << hash << "）。\n";
+        nlohmann::json impact;
+        std::string hash = registry::ApplyPack(db, ResolvePackDir(dir), actor, force ? reason : "", reason, &impact);
+        if (hash.empty()) {
+          std::cout << "パックは登録済みの版と同じです。変更はありません。\n";
+          return;
+        }
+        std::cout << "パックを切り替えました（" << hash << "）。\n";
+        // The impact list the committee's evaluation reads (安田町 第142条), recorded with the switch.
+        if (!impact.value("compared", false)) {
+          std::cout << "  影響: " << impact.value("why", "") << "\n";
+        } else {
+          std::cout << "  本文が変わった条項: " << impact["changed"].size() << " 件、引用されなくなった条項: " << impact["dropped"].size() << " 件\n";
+          for (const auto& c : impact["changed"]) {
+            std::string owners;
+            for (const auto& o : c["bindings"]) owners += (owners.empty() ? "" : "、") + o.get<std::string>();
+            std::cout << "    " << c.value("ref", "") << ": " << owners << "\n";
+          }
+          for (const auto& r : impact["dropped"]) std::cout << "    " << r.get<std::string>() << "（引用されなくなった）\n";
+        }
+        std::cout << "  前の版で開かれ、まだ終わっていない案件: " << impact["open_cases"].size() << " 件";
+        std::string ids;
+        for (const auto& c : impact["open_cases"])
+          if (ids.size() < 200) ids += (ids.empty() ? "" : "、") + c.get<std::string>();
+        std::cout << (ids.empty() ? "" : "（" + ids + (impact["open_cases"].size() > 10 ? " ほか" : "") + "）") << "\n";
       });
     });
   }

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "registry/binding.h"
+#include "reiki/reiki.h"
 
 namespace mamori::registry {
 namespace {
@@ -23,13 +24,77 @@ std::string ReadFile(const std::string& path) {
   return ss.str();
 }
 
-void Record(store::Store& s, const policy::Pack& pack, const std::string& dir, const std::string& hash,
-            const std::string& actor, const std::string& command, const std::string& reason = "") {
-  long long n = s.Count("pack_versions") + 1;
+std::string Hex(const unsigned char* out, std::size_t n) {
+  std::string hex(n * 2 + 1, '\0');
+  sodium_bin2hex(hex.data(), hex.size(), out, n);
+  hex.pop_back();
+  return hex;
+}
+
+// The text of every clause the pack cites, as its SHA-256, kept with each
+// pack version: the next `pack apply` compares them and so can say which
+// bindings an amendment touched (安田町 第142条: the committee evaluates the
+// policy with it) even when the earlier text is no longer on disk.
+nlohmann::json ClauseHashes(const policy::Pack& pack, const reiki::Regulation& reg) {
+  nlohmann::json out = nlohmann::json::object();
+  for (const auto& [ref, owners] : policy::BindingsByClause(pack)) {
+    try {
+      const std::string text = reiki::CiteText(reiki::Resolve(reg, reiki::ParseReference(ref)));
+      unsigned char h[crypto_hash_sha256_BYTES];
+      crypto_hash_sha256(h, reinterpret_cast<const unsigned char*>(text.data()), text.size());
+      out[ref] = Hex(h, sizeof h);
+    } catch (const reiki::Error&) {
+      // pack check resolves every citation (E-PACK-010); a clean pack has none unresolved
+    }
+  }
+  return out;
+}
+
+// What the switch from the version last recorded to `pack` touches: the
+// bindings whose cited clause's text changed or is gone, and the cases still
+// open that were opened under an earlier version. A previous version recorded
+// before clauses were kept cannot be compared, and says so.
+nlohmann::json Impact(store::Store& s, const policy::Pack& pack, const nlohmann::json& clauses, const std::string& hash) {
+  nlohmann::json impact = {{"changed", nlohmann::json::array()}, {"dropped", nlohmann::json::array()},
+                           {"open_cases", nlohmann::json::array()}};
+  const auto prev = s.Get("pack_versions", std::to_string(s.Count("pack_versions")));
+  const nlohmann::json before = prev ? nlohmann::json::parse(*prev, nullptr, false) : nlohmann::json();
+  if (before.is_object() && before.contains("clauses") && before["clauses"].is_object()) {
+    impact["compared"] = true;
+    impact["from"] = before.value("hash", "");
+    for (const auto& [ref, owners] : policy::BindingsByClause(pack)) {
+      auto it = before["clauses"].find(ref);
+      if (it == before["clauses"].end() || !clauses.contains(ref) || *it == clauses[ref]) continue;
+      impact["changed"].push_back({{"ref", ref}, {"bindings", owners}});
+    }
+    for (const auto& [ref, h] : before["clauses"].items())
+      if (!clauses.contains(ref)) impact["dropped"].push_back(ref);
+  } else {
+    impact["compared"] = false;
+    impact["why"] = "前の版の条文が記録されていない（条文の記録を始める前の版）ため、変わった条項を比べられません。";
+  }
+  for (const auto& row : s.List("cases")) {
+    const nlohmann::json c = nlohmann::json::parse(row.data, nullptr, false);
+    if (!c.is_object()) continue;
+    const std::string status = c.value("status", "");
+    if ((status == "open" || status == "returned") && c.value("pack_hash", "") != hash) impact["open_cases"].push_back(row.id);
+  }
+  return impact;
+}
+
+void Record(store::Store& s, const policy::Pack& pack, const reiki::Regulation& reg, const std::string& dir,
+            const std::string& hash, const std::string& actor, const std::string& command, const std::string& reason = "",
+            nlohmann::json* impact_out = nullptr) {
+  const long long n = s.Count("pack_versions") + 1;
   // Built as JSON, not by concatenation: a folder name may hold a quote.
   nlohmann::json data = {{"dir", dir}, {"hash", hash}, {"pack", pack.id}, {"organisation", pack.org_name}};
   if (!reason.empty()) data["reason"] = reason;
+  data["clauses"] = ClauseHashes(pack, reg);
   store::Transaction tx(s);
+  if (n > 1) {
+    data["impact"] = Impact(s, pack, data["clauses"], hash);
+    if (impact_out) *impact_out = data["impact"];
+  }
   s.Apply({"pack_versions", std::to_string(n), std::nullopt, data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)},
           actor, store::NowJst(), command);
   s.SetMeta("pack_dir", dir);
@@ -40,23 +105,20 @@ void Record(store::Store& s, const policy::Pack& pack, const std::string& dir, c
 
 }  // namespace
 
-policy::Pack LoadClean(const std::string& dir) {
+namespace {
+policy::PackCheck Checked(const std::string& dir) {
   auto checked = policy::LoadAndCheck(dir);
   if (!checked.ok()) {
     throw store::Error("E-REG-001", "パック「" + dir + "」に問題があります。`mamori pack check " + dir +
                                         "` で確認し、直してから使ってください。");
   }
-  return checked.load.pack;
+  return checked;
 }
+}  // namespace
+
+policy::Pack LoadClean(const std::string& dir) { return Checked(dir).load.pack; }
 
 namespace {
-
-std::string Hex(const unsigned char* out, std::size_t n) {
-  std::string hex(n * 2 + 1, '\0');
-  sodium_bin2hex(hex.data(), hex.size(), out, n);
-  hex.pop_back();
-  return hex;
-}
 
 // The hash stores bound before comments stopped counting: the files' bytes.
 // Kept so that such a store still opens without a `pack apply`.
@@ -91,7 +153,8 @@ std::string HashPack(const policy::Pack& pack) {
 
 Bound Init(const std::string& db, const std::string& pack_dir, const std::string& actor) {
   Bound b;
-  b.pack = LoadClean(pack_dir);
+  auto checked = Checked(pack_dir);
+  b.pack = std::move(checked.load.pack);
   std::string dir = fs::absolute(pack_dir).lexically_normal().string();
   const std::string key = ledger::KeyPathFor(db);
   // Checked before anything is created: a key left from a deleted database
@@ -109,7 +172,7 @@ Bound Init(const std::string& db, const std::string& pack_dir, const std::string
     throw;
   }
   b.ledger = std::make_unique<ledger::Ledger>(*b.store, key);
-  Record(*b.store, b.pack, dir, HashPack(b.pack), actor, "init");
+  Record(*b.store, b.pack, *checked.regulation, dir, HashPack(b.pack), actor, "init");
   return b;
 }
 
@@ -130,10 +193,11 @@ Bound Open(const std::string& db) {
 }
 
 std::string ApplyPack(const std::string& db, const std::string& pack_dir, const std::string& actor,
-                      const std::string& force_reason, const std::string& reason) {
+                      const std::string& force_reason, const std::string& reason, nlohmann::json* impact) {
   auto s = store::OpenSqlite(db, /*create=*/false);
   ledger::Ledger evidence(*s, ledger::KeyPathFor(db));
-  policy::Pack pack = LoadClean(pack_dir);
+  auto checked = Checked(pack_dir);
+  const policy::Pack& pack = checked.load.pack;
   std::string hash = HashPack(pack);
   if (hash == s->GetMeta("pack_hash")) return "";
   // Another organisation's pack would decide this town's requests by another
@@ -144,8 +208,9 @@ std::string ApplyPack(const std::string& db, const std::string& pack_dir, const 
     throw store::Error("E-REG-006", "パック「" + pack_dir + "」（" + pack.id + "、" + pack.org_name + "）は、このデータベースが結び付いた団体のパック（" +
                                         *bound_id + "）ではありません。別の団体の規程で判定することになります。意図したものなら "
                                         "--force --reason \"理由\" を付けて、理由を証跡に残してください。");
-  Record(*s, pack, fs::absolute(pack_dir).lexically_normal().string(), hash, actor, other ? "pack apply --force" : "pack apply",
-         other ? "別の団体のパックへの切り替え（" + bound_id.value_or("") + " → " + pack.id + "）: " + force_reason : reason);
+  Record(*s, pack, *checked.regulation, fs::absolute(pack_dir).lexically_normal().string(), hash, actor,
+         other ? "pack apply --force" : "pack apply",
+         other ? "別の団体のパックへの切り替え（" + bound_id.value_or("") + " → " + pack.id + "）: " + force_reason : reason, impact);
   return hash;
 }
 

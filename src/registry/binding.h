@@ -1,6 +1,8 @@
 // Binding a store to a pack version (see binding.cc for why).
 #pragma once
 
+#include <nlohmann/json.hpp>
+
 #include <memory>
 #include <string>
 
@@ -36,7 +38,14 @@ Bound Open(const std::string& db);
 // reason is recorded with the switch. `reason`, for a switch within the
 // organisation (a revised text), is recorded too: the committee's evaluation
 // (第142条) reads why the text changed.
+//
+// Each version keeps the SHA-256 of every clause it cites ("clauses"), and a
+// switch records its impact ("impact", also given in `impact`): the bindings
+// whose cited clause's text changed ("changed": ref and bindings), the cited
+// clauses gone ("dropped"), and the cases still open under an earlier version
+// ("open_cases"); "compared" is false when the earlier version kept no clauses.
 std::string ApplyPack(const std::string& db, const std::string& pack_dir, const std::string& actor,
-                      const std::string& force_reason = "", const std::string& reason = "");
+                      const std::string& force_reason = "", const std::string& reason = "",
+                      nlohmann::json* impact = nullptr);
 
 }  // namespace mamori::registry

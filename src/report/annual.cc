@@ -318,12 +318,28 @@ Document AnnualReport(store::Store& store, ledger::Ledger& ledger, const policy:
                               "の資料は、監査（4）・自己点検（3）・インシデント（5）・例外措置（6）・務め（1）・点検（7）の結果と、下の規程の改正です。");
       s8.table.header = {"切り替え", "日時", "パック", "SHA-256", "理由"};
       s8.widths = {0.8, 1.6, 1.2, 4.2, 1.6};
+      Section::Extra impact;
+      impact.caption = "改正で本文が変わった条項と、それを引く規定";
+      impact.table.header = {"切り替え", "条項", "変化", "引く規定"};
+      impact.widths = {0.8, 1.4, 1.2, 5.6};
+      std::vector<std::string> impact_notes;
       for (const auto& row : store.List("pack_versions")) {
         const auto history = store.History("pack_versions", row.id);
         const std::string at = history.empty() ? "" : history.front().at;
         if (at.size() < 10 || !fy.Contains(at.substr(0, 10))) continue;
         const Json j = Json::parse(row.data);
         s8.table.rows.push_back({row.id, at, Field(j, "pack"), Field(j, "hash"), Field(j, "reason")});
+        // The impact recorded with the switch (registry::ApplyPack): each binding whose cited clause changed.
+        if (!j.contains("impact")) continue;
+        const Json& im = j["impact"];
+        if (!im.value("compared", false)) {
+          impact_notes.push_back("切り替え " + row.id + ": " + Field(im, "why"));
+          continue;
+        }
+        for (const auto& c : im["changed"])
+          impact.table.rows.push_back({row.id, Field(c, "ref"), "本文が変わった",
+                                       Join(c.value("bindings", std::vector<std::string>{}), "、")});
+        for (const auto& r : im["dropped"]) impact.table.rows.push_back({row.id, r.get<std::string>(), "引用されなくなった", ""});
       }
       const std::string current = registry::HashPack(pack);
       Section::Extra old_text;
@@ -337,8 +353,10 @@ Document AnnualReport(store::Store& store, ledger::Ledger& ledger, const policy:
         old_text.table.rows.push_back({row.id, Field(j, "opened_on"), Field(j, "name"), cases::StatusName(status), Field(j, "pack_hash")});
       }
       s8.paragraphs.push_back(fy.Wareki() + "にパックを切り替えた記録 " + std::to_string(s8.table.rows.size()) + " 件、前の版のもとで開かれて続いている案件 " +
-                              std::to_string(old_text.table.rows.size()) + " 件（各案件は開始時の本文を保ちます）。改正で本文が変わった条項と、それを引く規定は "
-                              "`mamori pack check` が示します。");
+                              std::to_string(old_text.table.rows.size()) + " 件（各案件は開始時の本文を保ちます）。改正で本文が変わった条項 " +
+                              std::to_string(impact.table.rows.size()) + " 件と、それを引く規定は下の表のとおりです（切り替えの時に記録）。");
+      for (const auto& n : impact_notes) s8.paragraphs.push_back(n);
+      s8.more.push_back(std::move(impact));
       s8.more.push_back(std::move(old_text));
       doc.sections.push_back(std::move(s8));
     }

@@ -222,4 +222,53 @@ TEST(Report, ThePolicyEvaluationListsTheYearsPackSwitchAndCasesUnderTheOldText) 
   EXPECT_EQ(open->table.rows[0][0], id);
 }
 
+
+// 第142条's impact list: the text of 第46条第4項 is amended. Until the pack's
+// review records the new text, the pack does not check and cannot be
+// applied; once it does, the switch records which bindings cite a changed
+// clause (those of 第46条第4項; any citing the whole of 第46条 would be too)
+// and the open case opened under the old text, and the report lists them.
+TEST(Report, AnAmendedClauseIsListedWithTheBindingsThatCiteIt) {
+  Town t;
+  std::ofstream(t.dir / "r.json") << R"({"action":"take_out","resource":"A0000022"})";
+  auto applied = t.Run({"apply", (t.dir / "r.json").string(), "--as", "000023", "--format", "json"});
+  ASSERT_EQ(applied.status, 0) << applied.err;
+  const std::string id = Json::parse(applied.out)["case"];
+  const fs::path pack = t.dir / "yasuda-amended";
+  fs::copy(fs::path(MAMORI_PACKS_DIR) / "yasuda", pack, fs::copy_options::recursive);
+  std::string text = mamori::test_util::ReadFileBytes(pack / "regulation.txt");
+  const std::string from = "ソフトウェアを外部に持ち出す場合には、情報セキュリティ責任者の許可を得なければならない。";
+  const auto at = text.find(from);
+  ASSERT_NE(at, std::string::npos);
+  text.replace(at, from.size(), "ソフトウェアを外部に持ち出す場合には、情報セキュリティ責任者の許可を書面により得なければならない。");
+  std::ofstream(pack / "regulation.txt", std::ios::binary | std::ios::trunc) << text;
+
+  auto refused = t.Run({"pack", "apply", pack.string(), "--reason", "第46条第4項の改正"});
+  EXPECT_EQ(refused.status, 2);
+  EXPECT_TRUE(Has(refused.err, "E-REG-001")) << refused.err;  // not yet reviewed against the new text
+  auto review = mamori::test_util::RunMamori({"pack", "review", pack.string(), "--as", "情報政策課"}, t.dir);  // the pack, not the store
+  ASSERT_EQ(review.status, 0) << review.err;
+  auto r = t.Run({"pack", "apply", pack.string(), "--reason", "第46条第4項の改正"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_TRUE(Has(r.out, "第46条第4項: ")) << r.out;
+  EXPECT_TRUE(Has(r.out, id)) << r.out;
+
+  const std::string fy = std::to_string(mamori::compliance::FiscalYearOf(mamori::store::NowJst().substr(0, 10)).year);
+  const std::string book = (t.dir / "改正.xlsx").string();
+  ASSERT_EQ(t.Run({"report", "--fy", fy, "--format", "xlsx", "--out", book}).status, 0);
+  const mamori::registry::io::Sheet* impact = nullptr;
+  const auto sheets = mamori::registry::io::ReadXlsxSheets(book);
+  for (const auto& x : sheets)
+    if (x.name.rfind("改正で本文が変わった条項", 0) == 0) impact = &x;
+  ASSERT_NE(impact, nullptr);
+  bool take_out = false;
+  for (const auto& row : impact->table.rows) {
+    ASSERT_GE(row.size(), 4u);
+    EXPECT_EQ(row[1].rfind("第46条", 0), 0u) << row[1];  // no other article changed
+    EXPECT_NE(row[1], "第46条第5項");
+    if (row[1] == "第46条第4項") take_out = Has(row[3], "workflows「take_out」");
+  }
+  EXPECT_TRUE(take_out);
+}
+
 }  // namespace
