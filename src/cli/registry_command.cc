@@ -150,9 +150,10 @@ void AddRegistryCommands(CLI::App& app) {
         }
         std::cout << "  前の版で開かれ、まだ終わっていない案件: " << impact["open_cases"].size() << " 件";
         std::string ids;
+        std::size_t shown = 0;
         for (const auto& c : impact["open_cases"])
-          if (ids.size() < 200) ids += (ids.empty() ? "" : "、") + c.get<std::string>();
-        std::cout << (ids.empty() ? "" : "（" + ids + (impact["open_cases"].size() > 10 ? " ほか" : "") + "）") << "\n";
+          if (shown < 10) ids += (shown++ ? "、" : "") + c.get<std::string>();
+        std::cout << (ids.empty() ? "" : "（" + ids + (impact["open_cases"].size() > shown ? " ほか" : "") + "）") << "\n";
       });
     });
   }

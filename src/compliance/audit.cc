@@ -181,11 +181,40 @@ struct Audits::Impl {
                            "）。計画の承認" + Cited(audit.plan_cite) + "の後に記録してください。何も変えていません。");
   }
 
-  bool IsAuditorOf(const Json& a, const std::string& person) {
-    if (Field(a, "lead") == person) return true;
-    for (const auto& x : a["auditors"])
-      if (Field(x, "person") == person) return true;
-    return false;
+  // Who may record in the audit on `day`: whoever holds the lead role that
+  // day (not whoever planned it), or an auditor the plan names who still
+  // holds the auditor role that day. E-COMP-032 otherwise, naming them.
+  void MustActFor(const Json& a, const std::string& as, const std::string& day, const std::string& step,
+                  const policy::Cites& cite) {
+    if (reg.HoldsRole(as, RoleNamed(audit.lead), day)) return;
+    bool named = false;
+    std::vector<std::string> names;
+    for (const auto& x : a["auditors"]) {
+      named |= Field(x, "person") == as;
+      names.push_back(Field(x, "person") + " " + Field(x, "name"));
+    }
+    const Json person = Person(as);
+    if (!named)
+      Fail("E-COMP-032", as + " " + Field(person, "name") + " は " + day + " に「" + RoleNamed(audit.lead).name + "」でも、監査「" +
+                             Field(a, "id") + "」の監査を行う者でもないため、" + step + "できません" + Cited(cite) +
+                             "。計画の監査を行う者: " + Join(names, "、") + "。何も変えていません。");
+    MustHold(as, audit.auditor, day, step, cite);
+  }
+
+  // Steps happen in order: none is dated before the one it follows (a
+  // finding before its plan was approved, an answer before its instruction).
+  static void NotBefore(const std::string& day, const std::string& earliest, const std::string& what) {
+    if (!earliest.empty() && day < earliest)
+      Fail("E-COMP-042", "日付 " + day + " は" + what + "（" + earliest + "）より前です。行った日を --date で確かめてください。何も変えていません。");
+  }
+
+  // The day the plan could first be acted on: its approval (the case's end) or, without one, its own day.
+  std::string ApprovedOn(const Json& a) {
+    const std::string c = Field(a, "case");
+    if (c.empty()) return Field(a, "on");
+    const auto row = store.Get("cases", c);
+    const std::string closed = row ? Field(Json::parse(*row), "closed_at") : "";
+    return closed.size() >= 10 ? std::max(closed.substr(0, 10), Field(a, "on")) : Field(a, "on");
   }
 
   // Who holds the owner role for `unit` on `day`, as text ("" when vacant).
@@ -279,14 +308,8 @@ Json Audits::AddFinding(const FindingIn& f) {
   Json a = m.AuditRow(f.audit);
   m.MustBeApproved(a);
   const Json person = m.Person(f.as);
-  if (!m.IsAuditorOf(a, f.as))
-    Fail("E-COMP-032", f.as + " " + Field(person, "name") + " は監査「" + f.audit + "」の監査を行う者ではないため、指摘事項を記録できません。計画の監査を行う者: " +
-                           [&] {
-                             std::vector<std::string> n;
-                             for (const auto& x : a["auditors"]) n.push_back(Field(x, "person") + " " + Field(x, "name"));
-                             return Join(n, "、");
-                           }() + "。");
-  if (Field(a, "lead") != f.as) m.MustHold(f.as, m.audit.auditor, day, "監査を行う者として指摘事項を記録", m.audit.independence_cite);
+  m.MustActFor(a, f.as, day, "指摘事項を記録", m.audit.independence_cite);
+  Impl::NotBefore(day, m.ApprovedOn(a), m.audit.plan_action.empty() ? "監査実施計画の日" : "監査実施計画の承認の日");
   const std::string unit = FindUnit(m.store, f.unit);
   bool planned = false;
   for (const auto& u : a["units"]) planned |= Field(u, "id") == unit;
@@ -335,6 +358,7 @@ Json Audits::Instruct(const Instruction& in) {
   Json f = m.FindingRow(in.finding);
   const std::string before = f.dump();
   if (Field(f, "status") == "closed") Fail("E-COMP-040", "指摘事項「" + in.finding + "」は完了しています。何も変えていません。");
+  Impl::NotBefore(day, Field(f, "on"), "指摘事項を記録した日");
   std::set<std::string> already;
   for (const auto& i : f["instructions"]) already.insert(Field(i, "unit"));
   auto instruct = [&](const std::string& unit, const std::string& kind) {
@@ -384,21 +408,27 @@ Json Audits::Respond(const Response& r) {
     if (!answered.count(Field(i, "unit"))) open.push_back(&i);
   if (f["instructions"].empty())
     Fail("E-COMP-041", "指摘事項「" + r.finding + "」にはまだ指示がありません" + Cited(m.audit.instruct_cite) + "。");
+  const std::string wanted = r.unit.empty() ? "" : FindUnit(m.store, r.unit);
   const Json* target = nullptr;
-  std::vector<std::string> names;
+  std::vector<std::string> names, theirs;
   for (const Json* i : open) {
     names.push_back(Field(*i, "unit_name"));
     if (!mine.count(Field(*i, "unit"))) continue;
-    if (!r.unit.empty() && FindUnit(m.store, r.unit) != Field(*i, "unit")) continue;
+    theirs.push_back(Field(*i, "unit_name"));
+    if (!wanted.empty() && wanted != Field(*i, "unit")) continue;
     if (target)
       Fail("E-COMP-041", r.as + " は指示を受けた複数の課等の「" + owner.name + "」です。どの課等の回答か --unit で指定してください。");
     target = i;
   }
+  if (!target && !theirs.empty())
+    Fail("E-COMP-041", r.as + " " + Field(person, "name") + " が " + day + " に回答できるのは " + Join(theirs, "、") + " です。「" + r.unit +
+                           "」の「" + owner.name + "」ではありません。何も変えていません。");
   if (!target)
     Fail("E-COMP-041", r.as + " " + Field(person, "name") + " は " + day + " に、回答を待つ課等（" +
                            (names.empty() ? std::string("なし: すべて回答済み") : Join(names, "、")) + "）の「" + owner.name +
                            "」ではありません。何も変えていません。");
   const Json& i = *target;
+  Impl::NotBefore(day, Field(i, "on"), Field(i, "unit_name") + "への指示の日");
   f["responses"].push_back({{"unit", i["unit"]}, {"unit_name", i["unit_name"]}, {"kind", i["kind"]}, {"by", r.as},
                             {"by_name", Field(person, "name")}, {"on", day}, {"text", r.text},
                             {"evidence", EvidenceJson(m.store, r.evidence)}});
@@ -430,6 +460,9 @@ Json Audits::Close(const std::string& finding, const std::string& as, const std:
     if (!waiting.empty())
       Fail("E-COMP-041", "指摘事項「" + finding + "」は " + Join(waiting, "、") + " の回答を待っています。回答の後に完了してください。");
   }
+  std::string last = Field(f, "on");
+  for (const auto& x : f["responses"]) last = std::max(last, Field(x, "on"));
+  Impl::NotBefore(day, last, f["responses"].empty() ? "指摘事項を記録した日" : "最後の回答の日");
   f["status"] = "closed";
   f["closed"] = {{"by", as}, {"by_name", Field(person, "name")}, {"on", day}, {"text", text}};
   m.Write("audit_findings", finding, before, f, "audit close");
@@ -443,9 +476,8 @@ Json Audits::AddPaper(const std::string& audit_id, const std::string& as, const 
   const std::string day = Day(date);
   const Json a = m.AuditRow(audit_id);
   const Json person = m.Person(as);
-  if (!m.IsAuditorOf(a, as))
-    Fail("E-COMP-032", as + " " + Field(person, "name") + " は監査「" + audit_id + "」の監査統括責任者でも監査を行う者でもないため、監査調書を記録できません" +
-                           Cited(m.audit.keep_cite) + "。");
+  m.MustActFor(a, as, day, "監査調書を記録", m.audit.keep_cite);
+  Impl::NotBefore(day, Field(a, "on"), "監査実施計画の日");
   if (evidence.empty() || std::any_of(evidence.begin(), evidence.end(), [](const Evidence& e) { return e.type != "file" && e.type != "sha256"; }))
     Fail("E-COMP-004", "監査証拠・監査調書は file:パス か sha256:16進数 で指定してください（ハッシュを台帳に残し、中身は保存しません）" + Cited(m.audit.keep_cite) + "。");
   store::Transaction tx(m.store);
@@ -466,6 +498,7 @@ Json Audits::Report(const std::string& audit_id, const std::string& as, const st
   store::Transaction tx(m.store);
   Json a = m.AuditRow(audit_id);
   m.MustBeApproved(a);
+  Impl::NotBefore(day, m.ApprovedOn(a), m.audit.plan_action.empty() ? "監査実施計画の日" : "監査実施計画の承認の日");
   if (a.contains("reported"))
     Fail("E-COMP-040", "監査「" + audit_id + "」の結果は " + Field(a["reported"], "on") + " に報告済みです。何も変えていません。");
   const std::string before = a.dump();

@@ -196,7 +196,9 @@ void TosServicesConfidential(Context& c, const policy::RegisterCheck& check, std
   if (!axis) return;  // pack check refuses such a check (E-PACK-048)
   for (const auto& row : c.store.List("services")) {
     const Json j = Json::parse(row.data);
-    if (Field(j, "terms_of_service") != "true") continue;
+    // 約款による is the column's; a register that says so in 種別 alone (as
+    // docs/registers.md suggests) says it too, and either marks the service.
+    if (Field(j, "terms_of_service") != "true" && Field(j, "kind").find("約款") == std::string::npos) continue;
     std::vector<std::string> over;
     for (const auto& asset : registry::io::SplitList(Field(j, "assets"))) {
       const auto a = c.store.Get("assets", asset);

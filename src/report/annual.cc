@@ -215,7 +215,15 @@ Document AnnualReport(store::Store& store, ledger::Ledger& ledger, const policy:
       // The audits of the 年度 (`mamori audit`): each plan with its approval,
       // the results report, and every finding through to its closure.
       Section& s = doc.sections.back();
-      const auto audits = compliance::AuditsOf(store, fy);
+      auto audits = compliance::AuditsOf(store, fy);
+      if (!unit_id.empty())  // one 課's report: the audits of that 課, or that told it to check
+        std::erase_if(audits, [&](const compliance::AuditView& v) {
+          bool ours = false;
+          for (const auto& u : v.audit["units"]) ours |= Field(u, "id") == unit_id;
+          for (const auto& f : v.findings)
+            for (const auto& i : f["instructions"]) ours |= Field(i, "unit") == unit_id;
+          return !ours;
+        });
       if (audits.empty())
         s.paragraphs.push_back(fy.Wareki() + "の監査実施計画・指摘事項の記録（mamori audit）はありません。");
       for (const auto& v : audits) {

@@ -242,4 +242,40 @@ TEST(Audit, APackWithoutAnAuditProcedureSaysSo) {
   EXPECT_TRUE(Has(r.err, "E-COMP-030")) << r.err;
 }
 
+
+// Steps are dated in order (a finding not before the committee approved the
+// plan, an answer not before its instruction, a closure not before the last
+// answer), and each is taken by who holds the role that day: the lead whose
+// designation ended, and an auditor no longer designated, record nothing.
+TEST(Audit, StepsFollowEachOtherAndOnlyTheHoldersOfTheDayAct) {
+  Town t;
+  const std::string head = "指名ID,役割,職員,指名者,開始日,終了日,根拠条文\n";
+  t.Import("designations", "d1.csv", head + "D1,audit_lead,000002,000001,2026-04-01,2026-09-30,第131条\n");
+  t.Import("designations", "d2.csv", head + "D2,auditor,000044,000002,2026-04-01,2026-09-30,第132条第1項\n");
+  const Json plan = t.Json1({"audit", "plan", "--as", "000002", "--unit", "税務課", "--auditor", "000044", "--date", "2026-05-01"});
+  t.CommitteeApproves(plan.value("case", ""));
+  const long long before = t.LogSize();
+  auto r = t.Run({"audit", "finding", "2026-01", "--as", "000044", "--unit", "税務課", "--article", "第46条第4項", "--severity", "中",
+                  "--text", "x", "--date", "2026-05-10"});
+  EXPECT_TRUE(Has(r.err, "E-COMP-042")) << r.err;  // before the approval of 2026-05-20
+  r = t.Run({"audit", "finding", "2026-01", "--as", "000044", "--unit", "税務課", "--article", "第46条第4項", "--severity", "中",
+             "--text", "x", "--date", "2026-10-01"});
+  EXPECT_TRUE(Has(r.err, "E-COMP-032")) << r.err;  // no longer an auditor
+  EXPECT_EQ(t.LogSize(), before);
+  t.Json1({"audit", "finding", "2026-01", "--as", "000044", "--unit", "税務課", "--article", "第46条第4項", "--severity", "中", "--text",
+           "x", "--date", "2026-06-01"});
+  r = t.Run({"audit", "instruct", "2026-01/001", "--as", "000001", "--text", "y", "--date", "2026-05-30"});
+  EXPECT_TRUE(Has(r.err, "E-COMP-042")) << r.err;  // before the finding
+  t.Json1({"audit", "instruct", "2026-01/001", "--as", "000001", "--text", "y", "--date", "2026-06-10"});
+  r = t.Run({"audit", "respond", "2026-01/001", "--as", "000022", "--text", "z", "--date", "2026-06-09"});
+  EXPECT_TRUE(Has(r.err, "E-COMP-042")) << r.err;  // before the instruction
+  t.Json1({"audit", "respond", "2026-01/001", "--as", "000022", "--text", "z", "--date", "2026-06-20"});
+  r = t.Run({"audit", "close", "2026-01/001", "--as", "000002", "--text", "ok", "--date", "2026-06-19"});
+  EXPECT_TRUE(Has(r.err, "E-COMP-042")) << r.err;  // before the answer
+  r = t.Run({"audit", "paper", "2026-01", "--as", "000002", "--evidence", "sha256:" + std::string(64, 'b'), "--date", "2026-10-01"});
+  EXPECT_TRUE(Has(r.err, "E-COMP-032")) << r.err;  // the designation ended on 2026-09-30
+  EXPECT_EQ(t.Json1({"audit", "close", "2026-01/001", "--as", "000002", "--text", "ok", "--date", "2026-06-30"}).value("status", ""),
+            "closed");
+}
+
 }  // namespace
