@@ -20,6 +20,7 @@ void AddComplianceCommands(CLI::App& app);
 void AddTrainingCommands(CLI::App& app);
 void AddReportCommand(CLI::App& app);
 void AddAuditCommands(CLI::App& app);
+void AddParamCommands(CLI::App& app);
 // The database a command uses when --db is not given: $MAMORI_DB, else mamori.db.
 std::string DefaultDb();
 int ExitCode();

@@ -270,6 +270,7 @@ int main(int argc, char** argv) {
   mamori::cli::AddComplianceCommands(app);
   mamori::cli::AddTrainingCommands(app);
   mamori::cli::AddAuditCommands(app);
+  mamori::cli::AddParamCommands(app);
   mamori::cli::AddReportCommand(app);
   NameSubcommandGroups(app);
   try {

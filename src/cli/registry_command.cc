@@ -8,6 +8,7 @@
 #include <fstream>
 #include <filesystem>
 #include <iostream>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -98,6 +99,33 @@ std::string DefaultDb() {
   const char* env = std::getenv("MAMORI_DB");
   return env ? env : "mamori.db";
 }
+
+namespace {
+// Demonstration values for the parameters the server enforces, each set by
+// a holder of its owner role today and recorded as a demo value: the text
+// gives no number and a real town sets its own (`mamori param set`).
+void SetDemoParameters(registry::Bound& b) {
+  static const std::map<std::string, std::string> kDemo = {{"login_attempts", "5"}, {"idle_timeout", "15"}, {"password_length", "12"}};
+  registry::Registry reg(*b.store, b.pack);
+  for (const auto& p : b.pack.parameters) {
+    if (p.enforced.empty() || p.value) continue;
+    std::string by;
+    for (const auto& row : b.store->List("people")) {
+      for (const auto& h : reg.RolesHeld(row.id, store::NowJst().substr(0, 10)))
+        if (h.role == p.owner) by = row.id;
+      if (!by.empty()) break;
+    }
+    if (by.empty()) {
+      std::cerr << "W-PARAM-001: 「" << p.name << "」の定める者（" << p.owner << "）が今日いないため、デモ用の値を定めませんでした。\n";
+      continue;
+    }
+    registry::ParameterSet set{p.id, kDemo.at(p.enforced), by, "", "デモ用の値（mamori sample --demo-parameters）", true, "sample", ""};
+    const auto row = registry::SetParameter(*b.store, b.pack, set);
+    std::cout << "デモ用の値: " << p.name << " = " << row.value("value", "") << "（" << row.value("by", "") << " "
+              << row.value("by_name", "") << " が定めたと記録）\n";
+  }
+}
+}  // namespace
 
 void AddRegistryCommands(CLI::App& app) {
   static std::string db = DefaultDb();
@@ -451,9 +479,12 @@ void AddRegistryCommands(CLI::App& app) {
   {
     auto* cmd = app.add_subcommand("sample", "生成した架空の町（約20課・300人、資産・システム・媒体・アカウント）を台帳に取り込む");
     static long people = 300, assets = 1200;
+    static bool demo_parameters = false;
     cmd->add_option("--db", db, "データベースのファイル");
     cmd->add_option("--people", people, "職員数（既定 300）");
     cmd->add_option("--assets", assets, "情報資産の数（既定 1200）");
+    cmd->add_flag("--demo-parameters", demo_parameters,
+                  "デモと試験のためだけに、mamori serve が守らせる未設定のパラメータを、定める者がデモ用の値として定めたと記録する");
     cmd->callback([] {
       Guard([] {
         Session session(db);
@@ -485,6 +516,7 @@ void AddRegistryCommands(CLI::App& app) {
           std::cout << k.ja << ": 追加 " << sum.added << "、変更 " << sum.changed << "\n";
         }
         tx.Commit();
+        if (demo_parameters) SetDemoParameters(b);
       });
     });
   }

@@ -172,7 +172,15 @@ class Checker {
     for (const auto& c : p_.checklist) Role(c.role, c.where, "checklist「" + c.id + "」の role");
     for (const auto& c : p_.checks) RegisterCheck(c);
     for (const auto& w : p_.workflows) Workflow(w);
-    for (const auto& x : p_.parameters) Role(x.owner, x.where, "parameters「" + x.id + "」の owner");
+    std::map<std::string, std::string> enforced;  // what the server enforces -> the parameter
+    for (const auto& x : p_.parameters) {
+      Role(x.owner, x.where, "parameters「" + x.id + "」の owner");
+      if (x.enforced.empty()) continue;
+      auto [it, fresh] = enforced.emplace(x.enforced, x.id);
+      if (!fresh)
+        Error("E-PACK-050", x.where, "parameters「" + x.id + "」と「" + it->second + "」の両方が enforced = \"" + x.enforced +
+                                         "\" です。mamori serve が守らせる値は1つにしてください。");
+    }
     if (p_.evidence.present) Retention();
     if (p_.audit.present) AuditSteps();
   }

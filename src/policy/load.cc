@@ -635,6 +635,7 @@ void Loader::File(const std::string& path, const std::string& shown, bool manife
         p.unit = e.Str("unit");
         p.owner = e.Str("owner", true);
         p.source = e.Str("source", true);
+        p.enforced = e.OneOfRange("enforced", kEnforcedAs);
         p.value = e.OptStr("value");
         p.note = e.Str("note");
         p.cite = e.CitesOf("cite", true);

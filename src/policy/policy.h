@@ -272,9 +272,19 @@ inline constexpr const char* kCheckKinds[] = {"assets_unclassified",  "systems_w
                                               "vacant_approvers",     "unset_parameters",          "exceptions_past_period",
                                               "contract_clauses",     "tos_services_confidential", "cloud_exit_terms"};
 
+// What the server does with a parameter's value (`enforced` in the pack):
+// the login attempts before lock-out, the idle minutes before a session
+// ends, the least password length. A parameter so marked must be set before
+// `mamori serve` starts; nothing is defaulted.
+inline constexpr const char* kEnforcedAs[] = {"login_attempts", "idle_timeout", "password_length"};
+
 struct Parameter {
   std::string id, name, unit, owner, source, note;
+  std::string enforced;              // one of kEnforcedAs, or "" (mamori only shows it)
   std::optional<std::string> value;  // unset: shown as 未設定, never defaulted
+  // Set by its owner through `mamori param set` (registry::ApplyParameterValues
+  // fills these from the store): the row of "parameter_values", as stored.
+  std::string set_by;                // "" when the value is the pack's own (or unset)
   Cites cite;
   Source where;
 };

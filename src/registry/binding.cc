@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "registry/binding.h"
+#include "registry/registry.h"
 #include "reiki/reiki.h"
 
 namespace mamori::registry {
@@ -85,12 +86,13 @@ nlohmann::json Impact(store::Store& s, const policy::Pack& pack, const nlohmann:
 void Record(store::Store& s, const policy::Pack& pack, const reiki::Regulation& reg, const std::string& dir,
             const std::string& hash, const std::string& actor, const std::string& command, const std::string& reason = "",
             nlohmann::json* impact_out = nullptr) {
-  const long long n = s.Count("pack_versions") + 1;
   // Built as JSON, not by concatenation: a folder name may hold a quote.
   nlohmann::json data = {{"dir", dir}, {"hash", hash}, {"pack", pack.id}, {"organisation", pack.org_name}};
   if (!reason.empty()) data["reason"] = reason;
   data["clauses"] = ClauseHashes(pack, reg);
   store::Transaction tx(s);
+  // Numbered under the write lock: two switches at once get two versions.
+  const long long n = s.Count("pack_versions") + 1;
   if (n > 1) {
     data["impact"] = Impact(s, pack, data["clauses"], hash);
     if (impact_out) *impact_out = data["impact"];
@@ -189,6 +191,8 @@ Bound Open(const std::string& db) {
     throw store::Error("E-REG-003", "パック「" + *dir + "」が登録時から変更されています。新しい版を使うなら `mamori pack apply " +
                                         *dir + " --db " + db + "` で切り替えを記録してください。");
   }
+  // After the hash: the owners' values are the store's, not the pack's content.
+  ApplyParameterValues(*b.store, b.pack);
   return b;
 }
 

@@ -6,6 +6,8 @@
 // and the classification columns come from the pack's own axes.
 #pragma once
 
+#include <nlohmann/json.hpp>
+
 #include <map>
 #include <optional>
 #include <string>
@@ -205,5 +207,21 @@ class Registry {
   const policy::Pack& pack_;
   std::vector<Kind> kinds_;
 };
+
+// --- Parameters (`mamori param`): the values a text leaves to their owners.
+struct ParameterSet {
+  std::string id, value, as, date, reason;  // date: the day set ("" = today)
+  bool demo = false;                        // `sample --demo-parameters`: recorded as a demo value
+  std::string actor, at;                    // the operator; the JST timestamp ("" = now)
+};
+// Records the value as a row of "parameter_values" (the row, as stored; the
+// row already there when the value is the same). E-PARAM-001 no such
+// parameter, 002 the pack gives the value, 003 `as` does not hold the owner
+// role that day, 004 a value that does not read as the parameter's unit,
+// 005 a date that is not one or is to come. Nothing is written on an error.
+nlohmann::json SetParameter(store::Store& store, const policy::Pack& pack, const ParameterSet& set);
+// Lays the values set in the store over the pack's parameters (value and
+// set_by); a value the pack itself gives stands.
+void ApplyParameterValues(store::Store& store, policy::Pack& pack);
 
 }  // namespace mamori::registry

@@ -402,5 +402,21 @@ TEST(Audit, AnAuditTableNamesRolesThatCanDoItsSteps) {
   EXPECT_FALSE(c.ok());
   EXPECT_NE(FormatDiagnostics(AllErrors(c)).find("instruct_cite"), std::string::npos) << FormatDiagnostics(AllErrors(c));
 }
+
+// enforced: what the server does with a value, one parameter for each.
+TEST(Parameters, EachEnforcedValueIsOneParametersAndKnown) {
+  const std::string unset_value = "source = \"実施手順\"        # no value: the text gives none (未設定)\ncite = \"第10条\"\n";
+  Mutated unknown(unset_value, "source = \"実施手順\"\nenforced = \"everything\"\ncite = \"第10条\"\n");
+  EXPECT_NE(Only(LoadAndCheck(unknown.dir()), "E-PACK-017").message.find("login_attempts"), std::string::npos);
+  Mutated good(unset_value, "source = \"実施手順\"\nenforced = \"password_length\"\ncite = \"第10条\"\n");
+  auto c = LoadAndCheck(good.dir());
+  EXPECT_TRUE(c.ok()) << FormatDiagnostics(AllErrors(c));
+  ASSERT_FALSE(c.load.pack.parameters.empty());
+  EXPECT_EQ(c.load.pack.parameters[0].enforced, "password_length");
+  Mutated twice({{unset_value, "source = \"実施手順\"\nenforced = \"password_length\"\ncite = \"第10条\"\n"},
+                 {"[[checklist]]", "[[parameters]]\nid = \"pw2\"\nname = \"もう一つ\"\nunit = \"文字\"\nowner = \"ciso\"\n"
+                                   "source = \"実施手順\"\nenforced = \"password_length\"\ncite = \"第10条\"\n\n[[checklist]]"}});
+  EXPECT_NE(Only(LoadAndCheck(twice.dir()), "E-PACK-050").message.find("pw2"), std::string::npos);
+}
 }  // namespace mamori::policy
 
