@@ -21,6 +21,7 @@ void AddTrainingCommands(CLI::App& app);
 void AddReportCommand(CLI::App& app);
 void AddAuditCommands(CLI::App& app);
 void AddParamCommands(CLI::App& app);
+void AddServeCommand(CLI::App& app);
 // The database a command uses when --db is not given: $MAMORI_DB, else mamori.db.
 std::string DefaultDb();
 int ExitCode();

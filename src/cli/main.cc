@@ -271,6 +271,7 @@ int main(int argc, char** argv) {
   mamori::cli::AddTrainingCommands(app);
   mamori::cli::AddAuditCommands(app);
   mamori::cli::AddParamCommands(app);
+  mamori::cli::AddServeCommand(app);
   mamori::cli::AddReportCommand(app);
   NameSubcommandGroups(app);
   try {

@@ -1,0 +1,151 @@
+// The server process: it refuses to start without the values it enforces,
+// listens where it is told, logs every request as a JSON line and stops
+// cleanly on SIGTERM / SIGINT.
+#include "server/server.h"
+
+#include <httplib.h>
+#include <pthread.h>
+
+#include <nlohmann/json.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <csignal>
+#include <iostream>
+#include <mutex>
+#include <thread>
+
+#include "registry/binding.h"
+#include "registry/registry.h"
+
+namespace mamori::server {
+namespace {
+
+using Json = nlohmann::json;
+
+[[noreturn]] void Fail(const std::string& code, const std::string& message) { throw store::Error(code, message); }
+
+// What stops the server: each enforced value unset, with its article and who sets it today.
+std::vector<std::string> UnsetEnforced(registry::Bound& b) {
+  std::vector<std::string> out;
+  registry::Registry reg(*b.store, b.pack);
+  const std::string today = store::NowJst().substr(0, 10);
+  for (const auto& p : b.pack.parameters) {
+    if (p.enforced.empty() || p.value) continue;
+    std::string cites, owner = p.owner;
+    for (const auto& c : p.cite) cites += (cites.empty() ? "" : "、") + c.ref;
+    for (const auto& r : b.pack.roles)
+      if (r.id == p.owner) owner = r.name;
+    std::string holders;
+    try {
+      for (const auto& h : reg.Who(p.owner, "", "", today).holders)
+        if (holders.size() < 120) holders += (holders.empty() ? "" : "、") + h.person_id + " " + h.person_name;
+    } catch (const store::Error&) {
+      // a role held per system or per unit: its holders are named by `mamori who … --system / --unit`
+    }
+    out.push_back("「" + p.name + "」（" + p.id + "、根拠 " + cites + "）: 定める者 " + owner +
+                  (holders.empty() ? "" : "（" + holders + "）") + "。`mamori param set " + p.id + " 値 --as 職員番号` で定めてください。");
+  }
+  return out;
+}
+
+void Answer(httplib::Response& res, int status, const Json& body) {
+  res.status = status;
+  res.set_content(body.dump(), "application/json; charset=utf-8");
+}
+
+Json ErrorBody(const std::string& code, const std::string& message) { return {{"code", code}, {"message", message}}; }
+
+// The start of the request this worker thread is serving, for the access log's duration.
+thread_local std::chrono::steady_clock::time_point g_started;
+
+}  // namespace
+
+int Serve(const Options& o) {
+  const auto colon = o.listen.rfind(':');
+  const std::string host = colon == std::string::npos ? "" : o.listen.substr(0, colon);
+  int port = -1;
+  if (colon != std::string::npos && colon + 1 < o.listen.size() && o.listen.size() - colon - 1 <= 5 &&
+      o.listen.find_first_not_of("0123456789", colon + 1) == std::string::npos)
+    port = std::stoi(o.listen.substr(colon + 1));
+  if (host.empty() || port < 0 || port > 65535)
+    Fail("E-SRV-002", "--listen「" + o.listen + "」は「アドレス:ポート」ではありません（例: 127.0.0.1:8080）。");
+
+  registry::Bound b = registry::Open(o.db);
+  if (const auto unset = UnsetEnforced(b); !unset.empty()) {
+    std::string list;
+    for (const auto& u : unset) list += "\n  " + u;
+    Fail("E-SRV-001", "mamori serve が守らせる値が未設定のため、起動しません。値は本文になく実施手順に委ねられており、定める者が定めるまで既定の値は使いません:" + list);
+  }
+
+  // SIGTERM and SIGINT are taken by one thread with sigwait, not by a handler:
+  // stopping the server is not async-signal-safe. Blocked here, before the
+  // server's threads start, so they all inherit the mask.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  httplib::Server svr;
+  std::mutex store_mu;  // one connection to the store, shared by the worker threads
+  svr.set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
+    g_started = std::chrono::steady_clock::now();
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
+  svr.set_logger([](const httplib::Request& req, const httplib::Response& res) {
+    const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - g_started).count();
+    const Json line = {{"at", store::NowJst()},      {"method", req.method},       {"path", req.path},
+                       {"status", res.status},       {"ms", std::round(ms * 1000) / 1000}, {"remote", req.remote_addr}};
+    static std::mutex log_mu;
+    std::lock_guard<std::mutex> lock(log_mu);
+    std::cerr << line.dump(-1, ' ', false, Json::error_handler_t::replace) << "\n" << std::flush;
+  });
+  svr.Get("/healthz", [&](const httplib::Request&, httplib::Response& res) {
+    std::lock_guard<std::mutex> lock(store_mu);
+    const auto head = b.ledger->Head();
+    Answer(res, 200, {{"status", "ok"},
+                      {"pack", b.pack.id},
+                      {"organisation", b.pack.org_name},
+                      {"pack_hash", b.store->GetMeta("pack_hash").value_or("")},
+                      {"ledger_size", head ? head->size : 0}});
+  });
+  svr.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
+    if (res.status == 404)
+      Answer(res, 404, ErrorBody("E-SRV-404", "「" + req.method + " " + req.path + "」はありません。"));
+    else if (res.body.empty())
+      Answer(res, res.status, ErrorBody("E-SRV-400", "要求を処理できませんでした（HTTP " + std::to_string(res.status) + "）。"));
+  });
+  svr.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
+    try {
+      std::rethrow_exception(ep);
+    } catch (const store::Error& e) {
+      Answer(res, 500, ErrorBody(e.code(), e.what()));
+    } catch (const std::exception& e) {
+      Answer(res, 500, ErrorBody("E-SRV-500", std::string("内部の誤りです: ") + e.what()));
+    }
+  });
+
+  const int bound = port == 0 ? svr.bind_to_any_port(host) : (svr.bind_to_port(host, port) ? port : -1);
+  if (bound <= 0)
+    Fail("E-SRV-002", o.listen + " で待ち受けられません（ポートが使用中か、そのアドレスがこの機械にありません）。");
+  std::cout << "mamori serve: http://" << host << ":" << bound << " で待ち受けています（" << b.pack.org_name
+            << "、止めるには Ctrl-C か SIGTERM）。" << std::endl;
+
+  std::atomic<bool> stopping{false};
+  std::thread waiter([&] {
+    int sig = 0;
+    sigwait(&stop_signals, &sig);
+    stopping = true;
+    svr.stop();
+  });
+  svr.listen_after_bind();
+  // The listener ended on its own (not by a signal): wake the waiter so it can be joined.
+  if (!stopping) pthread_kill(waiter.native_handle(), SIGTERM);
+  waiter.join();
+  std::cout << "mamori serve: 停止しました。" << std::endl;
+  return 0;
+}
+
+}  // namespace mamori::server

@@ -1,0 +1,138 @@
+// `mamori serve`, the process: it will not start while a value it enforces
+// is unset (安田町 第59条第3号・第85条 leave them to the 実施手順), it answers
+// /healthz in JSON, logs each request as a JSON line, answers what it does
+// not have with a coded Japanese error, and stops on SIGTERM with status 0.
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "reiki/cli_util.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using Json = nlohmann::json;
+using mamori::test_util::CliResult;
+
+bool Has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+struct Town {
+  fs::path dir;
+  std::string db;
+  explicit Town(bool demo) : dir(mamori::test_util::ScratchDir("mamori_serve")), db((dir / "t.db").string()) {
+    EXPECT_EQ(Run({"init", "--pack", std::string(MAMORI_PACKS_DIR) + "/yasuda", "--db", db}).status, 0);
+    std::vector<std::string> sample = {"sample"};
+    if (demo) sample.push_back("--demo-parameters");
+    EXPECT_EQ(Run(sample).status, 0);
+  }
+  CliResult Run(std::vector<std::string> args) {
+    if (!args.empty() && args[0] != "init") args.insert(args.end(), {"--db", db});
+    return mamori::test_util::RunMamori(args, dir);
+  }
+};
+
+// The port the server printed it listens on, waiting at most 20 s for it.
+int PortOf(const fs::path& out) {
+  for (int i = 0; i < 200; ++i) {
+    std::smatch m;
+    const std::string text = mamori::test_util::ReadFileBytes(out);
+    if (std::regex_search(text, m, std::regex("127\\.0\\.0\\.1:([0-9]+)"))) return std::stoi(m[1]);
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return -1;
+}
+
+// A server the test started is stopped when the test ends, even one that fails half-way.
+struct Stopper {
+  pid_t pid;
+  ~Stopper() {
+    if (pid > 0 && kill(pid, 0) == 0) {
+      kill(pid, SIGKILL);
+      waitpid(pid, nullptr, 0);
+    }
+  }
+};
+
+TEST(Serve, RefusesToStartWhileAValueItEnforcesIsUnset) {
+  Town t(false);
+  auto r = t.Run({"serve", "--listen", "127.0.0.1:0"});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_TRUE(Has(r.err, "E-SRV-001")) << r.err;
+  // Each by name, article and owner, as the text gives them.
+  EXPECT_TRUE(Has(r.err, "login_attempt_limit、根拠 第85条")) << r.err;
+  EXPECT_TRUE(Has(r.err, "access_timeout")) << r.err;
+  EXPECT_TRUE(Has(r.err, "password_min_length、根拠 第59条第3号")) << r.err;
+  EXPECT_TRUE(Has(r.err, "定める者 統括情報セキュリティ責任者（000002")) << r.err;
+  EXPECT_TRUE(Has(r.err, "定める者 情報システム管理者")) << r.err;
+  // One set is not enough: the others still stop it.
+  ASSERT_EQ(t.Run({"param", "set", "login_attempt_limit", "5", "--as", "000021"}).status, 0);
+  r = t.Run({"serve", "--listen", "127.0.0.1:0"});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_FALSE(Has(r.err, "login_attempt_limit")) << r.err;
+  EXPECT_TRUE(Has(r.err, "access_timeout")) << r.err;
+}
+
+TEST(Serve, RefusesAListenAddressThatIsNotOne) {
+  Town t(true);
+  for (const char* bad : {"8080", "127.0.0.1:", "127.0.0.1:http", "127.0.0.1:70000", ":8080"}) {
+    auto r = t.Run({"serve", "--listen", bad});
+    EXPECT_EQ(r.status, 2) << bad;
+    EXPECT_TRUE(Has(r.err, "E-SRV-002")) << bad << ": " << r.err;
+  }
+}
+
+TEST(Serve, AnswersHealthLogsEachRequestAndStopsOnSigterm) {
+  Town t(true);
+  const fs::path out = t.dir / "serve.out", err = t.dir / "serve.err";
+  const pid_t pid = mamori::test_util::StartMamori({"serve", "--db", t.db, "--listen", "127.0.0.1:0"}, out, err);
+  ASSERT_GT(pid, 0);
+  Stopper stopper{pid};
+  const int port = PortOf(out);
+  ASSERT_GT(port, 0) << mamori::test_util::ReadFileBytes(err);
+  httplib::Client c("127.0.0.1", port);
+  c.set_read_timeout(10, 0);
+  auto health = c.Get("/healthz");
+  ASSERT_TRUE(health) << "no answer";
+  EXPECT_EQ(health->status, 200);
+  EXPECT_TRUE(Has(health->get_header_value("Content-Type"), "application/json"));
+  const Json h = Json::parse(health->body);
+  EXPECT_EQ(h["status"], "ok");
+  EXPECT_EQ(h["pack"], "yasuda");
+  EXPECT_EQ(h["organisation"], "安田町");
+  EXPECT_GT(h["ledger_size"].get<long long>(), 0);
+  auto missing = c.Get("/api/v1/nothing-here");
+  ASSERT_TRUE(missing);
+  EXPECT_EQ(missing->status, 404);
+  EXPECT_EQ(Json::parse(missing->body)["code"], "E-SRV-404");
+
+  ASSERT_EQ(kill(pid, SIGTERM), 0);
+  const CliResult r = mamori::test_util::WaitMamori(pid, out, err);
+  stopper.pid = -1;
+  EXPECT_TRUE(r.exited);
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_TRUE(Has(r.out, "停止しました")) << r.out;
+  // The access log: one JSON line per request, in order.
+  std::vector<Json> lines;
+  std::istringstream in(r.err);
+  for (std::string line; std::getline(in, line);)
+    if (!line.empty() && line[0] == '{') lines.push_back(Json::parse(line));
+  ASSERT_EQ(lines.size(), 2u) << r.err;
+  EXPECT_EQ(lines[0]["path"], "/healthz");
+  EXPECT_EQ(lines[0]["status"], 200);
+  EXPECT_EQ(lines[0]["method"], "GET");
+  EXPECT_EQ(lines[0]["remote"], "127.0.0.1");
+  EXPECT_EQ(lines[1]["status"], 404);
+  EXPECT_TRUE(lines[1]["ms"].is_number());
+}
+
+}  // namespace
