@@ -110,9 +110,10 @@ void SetDemoParameters(registry::Bound& b) {
   for (const auto& p : b.pack.parameters) {
     if (p.enforced.empty() || p.value) continue;
     std::string by;
+    const std::string self = registry::SelfSystem(*b.store);
     for (const auto& row : b.store->List("people")) {
       for (const auto& h : reg.RolesHeld(row.id, store::NowJst().substr(0, 10)))
-        if (h.role == p.owner) by = row.id;
+        if (h.role == p.owner && (h.scope == self || h.scope.empty() || h.role != "system_admin")) by = row.id;
       if (!by.empty()) break;
     }
     if (by.empty()) {
@@ -477,6 +478,19 @@ void AddRegistryCommands(CLI::App& app) {
     });
   }
   {
+    auto* cmd = app.add_subcommand("self", "mamori 自身を、情報システムの台帳のどのシステムとするか指定する（その管理者が mamori serve の値を定める）");
+    static std::string system;
+    cmd->add_option("SYSTEM", system, "システムコード（情報システムの台帳）")->required();
+    cmd->add_option("--db", db, "データベースのファイル");
+    cmd->callback([] {
+      Guard([] {
+        auto b = registry::Open(db);
+        const auto row = registry::SetSelfSystem(*b.store, system, actor);
+        std::cout << "mamori 自身の情報システムを " << row.value("system", "") << "（" << row.value("name", "") << "）としました。\n";
+      });
+    });
+  }
+  {
     auto* cmd = app.add_subcommand("sample", "生成した架空の町（約20課・300人、資産・システム・媒体・アカウント）を台帳に取り込む");
     static long people = 300, assets = 1200;
     static bool demo_parameters = false;
@@ -516,6 +530,8 @@ void AddRegistryCommands(CLI::App& app) {
           std::cout << k.ja << ": 追加 " << sum.added << "、変更 " << sum.changed << "\n";
         }
         tx.Commit();
+        // The sample lists mamori among its systems (S09): it is the one whose administrator sets the server's values.
+        if (b.store->Get("systems", "S09")) registry::SetSelfSystem(*b.store, "S09", "sample");
         if (demo_parameters) SetDemoParameters(b);
       });
     });

@@ -86,6 +86,21 @@ Json SetParameter(store::Store& store, const policy::Pack& pack, const Parameter
   Registry::HeldRole held;
   for (const auto& h : reg.RolesHeld(in.as, on))
     if (h.role == owner->id && (held.role.empty() || held.acting)) held = h;
+  // A value the server enforces on itself is its own administrator's: the
+  // 情報システム管理者 of mamori's system, not of any system (第85条 is per system).
+  if (!param->enforced.empty() && owner->fill.kind == "system_admin") {
+    const std::string self = SelfSystem(store);
+    if (self.empty())
+      Fail("E-PARAM-006", "「" + param->name + "」は mamori 自身の情報システムの管理者が定めますが、mamori の情報システムが指定されていません。"
+                          "情報システムの台帳に mamori を記入し、`mamori self システムコード` で指定してください。");
+    held = {};
+    for (const auto& h : reg.RolesHeld(in.as, on))
+      if (h.role == owner->id && h.scope == self && (held.role.empty() || held.acting)) held = h;
+    if (held.role.empty())
+      Fail("E-PARAM-003", in.as + " " + Field(who, "name") + " は " + on + " に mamori の情報システム（" + self + "）の「" + owner->name +
+                              "」ではないため、「" + param->name + "」を定められません。`mamori who " + owner->name + " --system " + self +
+                              " --as-of " + on + "` で在任者を確かめてください。何も変えていません。");
+  }
   if (held.role.empty())
     Fail("E-PARAM-003", in.as + " " + Field(who, "name") + " は " + on + " に「" + owner->name + "」ではないため、「" + param->name +
                             "」を定められません（定める者: " + owner->name + "）。`mamori who " + owner->name + " --as-of " + on +
@@ -107,6 +122,23 @@ Json SetParameter(store::Store& store, const policy::Pack& pack, const Parameter
               "param set");
   tx.Commit();
   return row;
+}
+
+Json SetSelfSystem(store::Store& store, const std::string& system, const std::string& actor) {
+  const auto row = store.Get("systems", system);
+  if (!row) Fail("E-PARAM-006", "情報システム「" + system + "」は情報システムの台帳にありません。システムコードを確かめてください。");
+  const Json j = {{"id", "self_system"}, {"system", system}, {"name", Field(Json::parse(*row), "name")}};
+  store::Transaction tx(store);
+  const auto before = store.Get("installation", "self_system");
+  if (!before || Field(Json::parse(*before), "system") != system)
+    store.Apply({"installation", "self_system", before, j.dump()}, actor, store::NowJst(), "self");
+  tx.Commit();
+  return j;
+}
+
+std::string SelfSystem(store::Store& store) {
+  const auto row = store.Get("installation", "self_system");
+  return row ? Field(Json::parse(*row, nullptr, false), "system") : "";
 }
 
 void ApplyParameterValues(store::Store& store, policy::Pack& pack) {

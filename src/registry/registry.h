@@ -224,4 +224,12 @@ nlohmann::json SetParameter(store::Store& store, const policy::Pack& pack, const
 // set_by); a value the pack itself gives stands.
 void ApplyParameterValues(store::Store& store, policy::Pack& pack);
 
+// mamori itself as an 情報システム of the registers (`mamori self`): the
+// system whose 情報システム管理者 sets the values the server enforces. A row
+// of "installation" (id "self_system"), so naming it is evidence too.
+// E-PARAM-006 when `system` is not in the 情報システム register.
+nlohmann::json SetSelfSystem(store::Store& store, const std::string& system, const std::string& actor);
+// The system named, or "" when none is.
+std::string SelfSystem(store::Store& store);
+
 }  // namespace mamori::registry

@@ -145,6 +145,10 @@ std::vector<SampleTable> SampleTown(const policy::Pack& pack, const SampleSize& 
                          {"S05", "文書管理システム", lgwan, "U01"},   {"S06", "グループウェア", lgwan, "U20"},
                          {"S07", "ホームページ管理システム", internet, "U02"}, {"S08", "インターネットメール", internet, "U20"}};
   for (const auto& s : defs) Add(systems, {s.id, s.name, s.zone, s.unit, std::string("P-") + s.unit});
+  // mamori itself is an 情報システム of the town: the values its server
+  // enforces are set by this system's 情報システム管理者 (registry::SelfSystem).
+  // Not in defs: no asset or account of the sample is placed on it.
+  Add(systems, {"S09", "mamori（情報セキュリティポリシーの運用）", lgwan, "U20", "P-U20"});
   out.push_back({"systems", systems});
 
   // Assets, classified by the pack's axes (each level in turn).

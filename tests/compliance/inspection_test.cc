@@ -81,7 +81,7 @@ TEST(Inspect, OneFormPerRespondentTheChecklistNames) {
     system_forms += Has(name, "_情報システム管理者_");
   }
   EXPECT_EQ(unit_forms, 21);   // every 課等 of the sample town (第139条第2項)
-  EXPECT_EQ(system_forms, 8);  // every system (第139条第1項)
+  EXPECT_EQ(system_forms, 9);  // every system (第139条第1項), mamori itself (S09) among them
   EXPECT_TRUE(fs::exists(forms / "自己点検_令和8年度_統括情報セキュリティ責任者.xlsx"));
   // The 課's form: the 情報セキュリティ責任者's items of the checklist, each with its article.
   const io::Table t2 = io::ReadXlsx((forms / "自己点検_令和8年度_情報セキュリティ責任者_税務課.xlsx").string());

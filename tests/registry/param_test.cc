@@ -63,6 +63,13 @@ TEST(Param, TheServersNumbersAreUnsetUntilTheirOwnerSetsThem) {
   r = t.Run({"param", "set", "password_min_length", "12", "--as", "000021"});  // an administrator, not the 統括
   EXPECT_TRUE(Has(r.err, "E-PARAM-003")) << r.err;
   EXPECT_TRUE(Has(r.err, "統括情報セキュリティ責任者")) << r.err;
+  // The server's own values are mamori's administrator's: the sample lists mamori as S09
+  // (情報政策室), so the 住民課長, who administers 住民記録システム (S01), may not.
+  r = t.Run({"param", "set", "login_attempt_limit", "5", "--as", "000005"});
+  EXPECT_TRUE(Has(r.err, "E-PARAM-003")) << r.err;
+  EXPECT_TRUE(Has(r.err, "S09")) << r.err;
+  r = t.Run({"self", "S99"});
+  EXPECT_TRUE(Has(r.err, "E-PARAM-006")) << r.err;
   r = t.Run({"param", "set", "login_attempt_limit", "五回", "--as", "000021"});
   EXPECT_TRUE(Has(r.err, "E-PARAM-004")) << r.err;
   r = t.Run({"param", "set", "login_attempt_limit", "0", "--as", "000021"});
