@@ -110,10 +110,12 @@ void SetDemoParameters(registry::Bound& b) {
   for (const auto& p : b.pack.parameters) {
     if (p.enforced.empty() || p.value) continue;
     std::string by;
-    const std::string self = registry::SelfSystem(*b.store);
+    bool per_system = false;
+    for (const auto& r : b.pack.roles) per_system |= r.id == p.owner && r.fill.kind == "system_admin";
+    const std::string self = per_system ? registry::SelfSystem(*b.store) : "";
     for (const auto& row : b.store->List("people")) {
       for (const auto& h : reg.RolesHeld(row.id, store::NowJst().substr(0, 10)))
-        if (h.role == p.owner && (h.scope == self || h.scope.empty() || h.role != "system_admin")) by = row.id;
+        if (h.role == p.owner && (!per_system || h.scope == self)) by = row.id;
       if (!by.empty()) break;
     }
     if (by.empty()) {
@@ -121,7 +123,13 @@ void SetDemoParameters(registry::Bound& b) {
       continue;
     }
     registry::ParameterSet set{p.id, kDemo.at(p.enforced), by, "", "デモ用の値（mamori sample --demo-parameters）", true, "sample", ""};
-    const auto row = registry::SetParameter(*b.store, b.pack, set);
+    nlohmann::json row;
+    try {
+      row = registry::SetParameter(*b.store, b.pack, set);
+    } catch (const store::Error& e) {
+      std::cerr << "W-PARAM-001: 「" << p.name << "」のデモ用の値を定めませんでした: " << e.code() << ": " << e.what() << "\n";
+      continue;
+    }
     std::cout << "デモ用の値: " << p.name << " = " << row.value("value", "") << "（" << row.value("by", "") << " "
               << row.value("by_name", "") << " が定めたと記録）\n";
   }
@@ -479,13 +487,14 @@ void AddRegistryCommands(CLI::App& app) {
   }
   {
     auto* cmd = app.add_subcommand("self", "mamori 自身を、情報システムの台帳のどのシステムとするか指定する（その管理者が mamori serve の値を定める）");
-    static std::string system;
+    static std::string system, reason;
     cmd->add_option("SYSTEM", system, "システムコード（情報システムの台帳）")->required();
+    cmd->add_option("--reason", reason, "既に指定したシステムから変える理由（証跡に残る）");
     cmd->add_option("--db", db, "データベースのファイル");
     cmd->callback([] {
       Guard([] {
         auto b = registry::Open(db);
-        const auto row = registry::SetSelfSystem(*b.store, system, actor);
+        const auto row = registry::SetSelfSystem(*b.store, system, actor, reason);
         std::cout << "mamori 自身の情報システムを " << row.value("system", "") << "（" << row.value("name", "") << "）としました。\n";
       });
     });
@@ -531,7 +540,7 @@ void AddRegistryCommands(CLI::App& app) {
         }
         tx.Commit();
         // The sample lists mamori among its systems (S09): it is the one whose administrator sets the server's values.
-        if (b.store->Get("systems", "S09")) registry::SetSelfSystem(*b.store, "S09", "sample");
+        if (b.store->Get("systems", "S09") && registry::SelfSystem(*b.store).empty()) registry::SetSelfSystem(*b.store, "S09", "sample");
         if (demo_parameters) SetDemoParameters(b);
       });
     });

@@ -83,24 +83,29 @@ Json SetParameter(store::Store& store, const policy::Pack& pack, const Parameter
   if (!person) Fail("E-PARAM-003", "職員「" + in.as + "」は職員の台帳にありません。職員番号を確かめてください。");
   const Json who = Json::parse(*person);
   Registry reg(store, pack);
-  Registry::HeldRole held;
-  for (const auto& h : reg.RolesHeld(in.as, on))
-    if (h.role == owner->id && (held.role.empty() || held.acting)) held = h;
-  // A value the server enforces on itself is its own administrator's: the
-  // 情報システム管理者 of mamori's system, not of any system (第85条 is per system).
-  if (!param->enforced.empty() && owner->fill.kind == "system_admin") {
-    const std::string self = SelfSystem(store);
-    if (self.empty())
-      Fail("E-PARAM-006", "「" + param->name + "」は mamori 自身の情報システムの管理者が定めますが、mamori の情報システムが指定されていません。"
-                          "情報システムの台帳に mamori を記入し、`mamori self システムコード` で指定してください。");
-    held = {};
-    for (const auto& h : reg.RolesHeld(in.as, on))
-      if (h.role == owner->id && h.scope == self && (held.role.empty() || held.acting)) held = h;
-    if (held.role.empty())
-      Fail("E-PARAM-003", in.as + " " + Field(who, "name") + " は " + on + " に mamori の情報システム（" + self + "）の「" + owner->name +
-                              "」ではないため、「" + param->name + "」を定められません。`mamori who " + owner->name + " --system " + self +
-                              " --as-of " + on + "` で在任者を確かめてください。何も変えていません。");
-  }
+  // The value takes effect now, so its setter must hold the role today as
+  // well as on the day given: a former owner cannot set one by back-dating.
+  // Values the server enforces on itself, and the ledger's own retention,
+  // are those of mamori's administrator (第85条, 第65条 are per system).
+  const bool own = !param->enforced.empty() || param->id == pack.evidence.retention;
+  const std::string self = own && owner->fill.kind == "system_admin" ? SelfSystem(store) : "";
+  if (own && owner->fill.kind == "system_admin" && self.empty())
+    Fail("E-PARAM-006", "「" + param->name + "」は mamori 自身の情報システムの管理者が定めますが、mamori の情報システムが指定されていません。"
+                        "情報システムの台帳に mamori を記入し、`mamori self システムコード` で指定してください。");
+  auto holding = [&](const std::string& day) {
+    Registry::HeldRole held;
+    for (const auto& h : reg.RolesHeld(in.as, day))
+      if (h.role == owner->id && (self.empty() || h.scope == self) && (held.role.empty() || held.acting)) held = h;
+    return held;
+  };
+  Registry::HeldRole held = holding(on);
+  if (!held.role.empty() && on != today && holding(today).role.empty())
+    Fail("E-PARAM-003", in.as + " " + Field(who, "name") + " は " + on + " には「" + owner->name + "」でしたが、今日（" + today +
+                            "）はそうではありません。値は今日から効くため、今日の在任者が定めます。何も変えていません。");
+  if (held.role.empty() && !self.empty())
+    Fail("E-PARAM-003", in.as + " " + Field(who, "name") + " は " + on + " に mamori の情報システム（" + self +
+                            "）の「" + owner->name + "」ではないため、「" + param->name + "」を定められません。`mamori who " + owner->name +
+                            " --system " + self + "` で在任者を確かめてください。何も変えていません。");
   if (held.role.empty())
     Fail("E-PARAM-003", in.as + " " + Field(who, "name") + " は " + on + " に「" + owner->name + "」ではないため、「" + param->name +
                             "」を定められません（定める者: " + owner->name + "）。`mamori who " + owner->name + " --as-of " + on +
@@ -124,14 +129,19 @@ Json SetParameter(store::Store& store, const policy::Pack& pack, const Parameter
   return row;
 }
 
-Json SetSelfSystem(store::Store& store, const std::string& system, const std::string& actor) {
+Json SetSelfSystem(store::Store& store, const std::string& system, const std::string& actor, const std::string& reason) {
   const auto row = store.Get("systems", system);
   if (!row) Fail("E-PARAM-006", "情報システム「" + system + "」は情報システムの台帳にありません。システムコードを確かめてください。");
-  const Json j = {{"id", "self_system"}, {"system", system}, {"name", Field(Json::parse(*row), "name")}};
+  Json j = {{"id", "self_system"}, {"system", system}, {"name", Field(Json::parse(*row), "name")}};
+  if (!reason.empty()) j["reason"] = reason;
   store::Transaction tx(store);
   const auto before = store.Get("installation", "self_system");
-  if (!before || Field(Json::parse(*before), "system") != system)
-    store.Apply({"installation", "self_system", before, j.dump()}, actor, store::NowJst(), "self");
+  const std::string was = before ? Field(Json::parse(*before, nullptr, false), "system") : "";
+  // Which system is mamori decides who sets the server's values: named once,
+  // and changed only with a reason on record (the texts name nobody for it).
+  if (!was.empty() && was != system && reason.empty())
+    Fail("E-PARAM-007", "mamori の情報システムは既に " + was + " と指定されています。変えるには --reason \"理由\" を付けてください（証跡に残ります）。");
+  if (was != system) store.Apply({"installation", "self_system", before, j.dump()}, actor, store::NowJst(), "self");
   tx.Commit();
   return j;
 }

@@ -227,8 +227,10 @@ void ApplyParameterValues(store::Store& store, policy::Pack& pack);
 // mamori itself as an 情報システム of the registers (`mamori self`): the
 // system whose 情報システム管理者 sets the values the server enforces. A row
 // of "installation" (id "self_system"), so naming it is evidence too.
-// E-PARAM-006 when `system` is not in the 情報システム register.
-nlohmann::json SetSelfSystem(store::Store& store, const std::string& system, const std::string& actor);
+// E-PARAM-006 when `system` is not in the 情報システム register; E-PARAM-007
+// when another is named already and no `reason` is given.
+nlohmann::json SetSelfSystem(store::Store& store, const std::string& system, const std::string& actor,
+                             const std::string& reason = "");
 // The system named, or "" when none is.
 std::string SelfSystem(store::Store& store);
 

@@ -37,40 +37,72 @@ std::vector<std::string> UnsetEnforced(registry::Bound& b) {
     for (const auto& c : p.cite) cites += (cites.empty() ? "" : "、") + c.ref;
     for (const auto& r : b.pack.roles)
       if (r.id == p.owner) owner = r.name;
+    bool per_system = false;
+    for (const auto& r : b.pack.roles) per_system |= r.id == p.owner && r.fill.kind == "system_admin";
+    const std::string self = registry::SelfSystem(*b.store);
     std::string holders;
     try {
-      for (const auto& h : reg.Who(p.owner, "", "", today).holders)
+      for (const auto& h : reg.Who(p.owner, "", per_system ? self : "", today).holders)
         if (holders.size() < 120) holders += (holders.empty() ? "" : "、") + h.person_id + " " + h.person_name;
     } catch (const store::Error&) {
-      // a role held per system or per unit: its holders are named by `mamori who … --system / --unit`
+      // a role held per unit, or mamori's system not named: said below
     }
+    if (per_system) owner = self.empty() ? owner + "（mamori の情報システムが未指定: `mamori self システムコード`）" : "mamori の情報システム（" + self + "）の" + owner;
     out.push_back("「" + p.name + "」（" + p.id + "、根拠 " + cites + "）: 定める者 " + owner +
                   (holders.empty() ? "" : "（" + holders + "）") + "。`mamori param set " + p.id + " 値 --as 職員番号` で定めてください。");
   }
   return out;
 }
 
+// Replace, not throw, on bytes that are not UTF-8: a request path is the
+// client's, and an answer that quotes it must not bring the process down.
 void Answer(httplib::Response& res, int status, const Json& body) {
   res.status = status;
-  res.set_content(body.dump(), "application/json; charset=utf-8");
+  res.set_content(body.dump(-1, ' ', false, Json::error_handler_t::replace), "application/json; charset=utf-8");
 }
 
 Json ErrorBody(const std::string& code, const std::string& message) { return {{"code", code}, {"message", message}}; }
 
-// The start of the request this worker thread is serving, for the access log's duration.
+// The start of the request this worker thread is serving, for the access
+// log's duration; unset for a request refused before routing (400, 414).
 thread_local std::chrono::steady_clock::time_point g_started;
+thread_local bool g_routed = false;
+
+// HOST:PORT, [V6]:PORT. The host as bound (no brackets) and as printed.
+bool ParseListen(const std::string& text, std::string& host, std::string& shown, int& port) {
+  const auto colon = text.rfind(':');
+  if (colon == std::string::npos || colon == 0) return false;
+  host = text.substr(0, colon);
+  shown = host;
+  if (host.front() == '[') {
+    if (host.size() < 3 || host.back() != ']') return false;
+    host = host.substr(1, host.size() - 2);
+  } else if (host.find(':') != std::string::npos) {
+    return false;  // an IPv6 address is written in brackets: [::1]:8080
+  }
+  const std::string digits = text.substr(colon + 1);
+  if (digits.empty() || digits.size() > 5 || digits.find_first_not_of("0123456789") != std::string::npos) return false;
+  port = std::stoi(digits);
+  return port <= 65535;
+}
 
 }  // namespace
 
 int Serve(const Options& o) {
-  const auto colon = o.listen.rfind(':');
-  const std::string host = colon == std::string::npos ? "" : o.listen.substr(0, colon);
+  // SIGTERM and SIGINT are taken by one thread with sigwait, not by a handler
+  // (stopping the server is not async-signal-safe). Blocked first, so one
+  // sent while the store opens waits for that thread instead of killing the
+  // process, and so the server's threads inherit the mask.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  std::string host, shown;
   int port = -1;
-  if (colon != std::string::npos && colon + 1 < o.listen.size() && o.listen.size() - colon - 1 <= 5 &&
-      o.listen.find_first_not_of("0123456789", colon + 1) == std::string::npos)
-    port = std::stoi(o.listen.substr(colon + 1));
-  if (host.empty() || port < 0 || port > 65535)
-    Fail("E-SRV-002", "--listen「" + o.listen + "」は「アドレス:ポート」ではありません（例: 127.0.0.1:8080）。");
+  if (!ParseListen(o.listen, host, shown, port))
+    Fail("E-SRV-002", "--listen「" + o.listen + "」は「アドレス:ポート」ではありません（例: 127.0.0.1:8080、[::1]:8080）。");
 
   registry::Bound b = registry::Open(o.db);
   if (const auto unset = UnsetEnforced(b); !unset.empty()) {
@@ -79,25 +111,22 @@ int Serve(const Options& o) {
     Fail("E-SRV-001", "mamori serve が守らせる値が未設定のため、起動しません。値は本文になく実施手順に委ねられており、定める者が定めるまで既定の値は使いません:" + list);
   }
 
-  // SIGTERM and SIGINT are taken by one thread with sigwait, not by a handler:
-  // stopping the server is not async-signal-safe. Blocked here, before the
-  // server's threads start, so they all inherit the mask.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGTERM);
-  sigaddset(&stop_signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
-
   httplib::Server svr;
   std::mutex store_mu;  // one connection to the store, shared by the worker threads
   svr.set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
     g_started = std::chrono::steady_clock::now();
+    g_routed = true;
     return httplib::Server::HandlerResponse::Unhandled;
   });
   svr.set_logger([](const httplib::Request& req, const httplib::Response& res) {
     const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - g_started).count();
-    const Json line = {{"at", store::NowJst()},      {"method", req.method},       {"path", req.path},
-                       {"status", res.status},       {"ms", std::round(ms * 1000) / 1000}, {"remote", req.remote_addr}};
+    const Json line = {{"at", store::NowJst()},
+                       {"method", req.method},
+                       {"path", req.path},
+                       {"status", res.status},
+                       {"ms", g_routed ? Json(std::round(ms * 1000) / 1000) : Json(nullptr)},
+                       {"remote", req.remote_addr}};
+    g_routed = false;
     static std::mutex log_mu;
     std::lock_guard<std::mutex> lock(log_mu);
     std::cerr << line.dump(-1, ' ', false, Json::error_handler_t::replace) << "\n" << std::flush;
@@ -130,20 +159,27 @@ int Serve(const Options& o) {
   const int bound = port == 0 ? svr.bind_to_any_port(host) : (svr.bind_to_port(host, port) ? port : -1);
   if (bound <= 0)
     Fail("E-SRV-002", o.listen + " で待ち受けられません（ポートが使用中か、そのアドレスがこの機械にありません）。");
-  std::cout << "mamori serve: http://" << host << ":" << bound << " で待ち受けています（" << b.pack.org_name
+  std::cout << "mamori serve: http://" << shown << ":" << bound << " で待ち受けています（" << b.pack.org_name
             << "、止めるには Ctrl-C か SIGTERM）。" << std::endl;
 
-  std::atomic<bool> stopping{false};
+  // stop() does nothing until the listener runs: a signal that came before
+  // it started (during start-up) is acted on by trying again until it ends.
+  std::atomic<bool> stopping{false}, ended{false};
   std::thread waiter([&] {
     int sig = 0;
     sigwait(&stop_signals, &sig);
     stopping = true;
-    svr.stop();
+    while (!ended) {
+      svr.stop();
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
   });
-  svr.listen_after_bind();
+  const bool listened = svr.listen_after_bind();
+  ended = true;
   // The listener ended on its own (not by a signal): wake the waiter so it can be joined.
   if (!stopping) pthread_kill(waiter.native_handle(), SIGTERM);
   waiter.join();
+  if (!stopping && !listened) Fail("E-SRV-002", o.listen + " での待ち受けが続けられなくなりました。");
   std::cout << "mamori serve: 停止しました。" << std::endl;
   return 0;
 }

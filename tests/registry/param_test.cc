@@ -97,6 +97,38 @@ TEST(Param, TheServersNumbersAreUnsetUntilTheirOwnerSetsThem) {
   EXPECT_TRUE(Has(check.out, "\"access_timeout\""));
 }
 
+// The value takes effect today: the 税務課長 until 2026-03-31 (000004) cannot
+// set a 情報セキュリティ責任者's value by dating it back to their tenure.
+// Which system is mamori is named once; another needs a reason on record.
+TEST(Param, AFormerOwnerCannotBackDateAndMamorisSystemChangesOnlyWithAReason) {
+  Town t;
+  auto r = t.Run({"param", "set", "a2_recovery_time", "24", "--as", "000004", "--date", "2026-03-01"});
+  EXPECT_TRUE(Has(r.err, "E-PARAM-003")) << r.err;
+  EXPECT_TRUE(Has(r.err, "今日")) << r.err;
+  r = t.Run({"self", "S02"});
+  EXPECT_TRUE(Has(r.err, "E-PARAM-007")) << r.err;
+  // The administrator of 税務システム (the 税務課長 000022) cannot make it mamori's to set the server's values.
+  r = t.Run({"param", "set", "login_attempt_limit", "99", "--as", "000022"});
+  EXPECT_TRUE(Has(r.err, "E-PARAM-003")) << r.err;
+  ASSERT_EQ(t.Run({"self", "S02", "--reason", "移設"}).status, 0);
+  EXPECT_EQ(t.Run({"param", "set", "login_attempt_limit", "5", "--as", "000022"}).status, 0);  // recorded, with the reason above
+  // Loading the sample again does not name S09 back.
+  EXPECT_EQ(t.Run({"sample"}).status, 0);
+  EXPECT_TRUE(Has(t.Run({"self", "S09"}).err, "E-PARAM-007"));
+}
+
+// 北海道's 情報システム管理者 is the role `sa`: the demo values find it by what it is, not by its id.
+TEST(Param, DemoParametersFindEachPacksOwnRoles) {
+  fs::path dir = mamori::test_util::ScratchDir("mamori_param_hokkaido");
+  const std::string db = (dir / "h.db").string();
+  ASSERT_EQ(mamori::test_util::RunMamori({"init", "--pack", std::string(MAMORI_PACKS_DIR) + "/hokkaido", "--db", db}, dir).status, 0);
+  auto r = mamori::test_util::RunMamori({"sample", "--demo-parameters", "--db", db}, dir);
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_FALSE(Has(r.err, "W-PARAM-001")) << r.err;
+  auto ids = mamori::test_util::RunMamori({"param", "list", "--enforced", "--unset", "--format", "ids", "--db", db}, dir);
+  EXPECT_EQ(ids.out, "");
+}
+
 // A periodic duty's interval set by its owner gives the duty its due date.
 TEST(Param, AnIntervalSetByItsOwnerGivesTheDutyADueDate) {
   Town t;
