@@ -155,7 +155,9 @@ TEST(Param, DemoParametersAreSetByTheirOwnersAndMarkedAsDemo) {
   for (const auto& p : all["parameters"]) {
     if (!p.contains("enforced")) continue;
     EXPECT_TRUE(p["set"].value("demo", false)) << p.dump();
-    if (p["id"] == "password_min_length") EXPECT_EQ(p["set"]["by"], "000002");
+    if (p["id"] == "password_min_length") {
+      EXPECT_EQ(p["set"]["by"], "000002");
+    }
   }
 }
 
