@@ -110,9 +110,9 @@ void SetDemoParameters(registry::Bound& b) {
   for (const auto& p : b.pack.parameters) {
     if (p.enforced.empty() || p.value) continue;
     std::string by;
-    bool per_system = false;
-    for (const auto& r : b.pack.roles) per_system |= r.id == p.owner && r.fill.kind == "system_admin";
-    const std::string self = per_system ? registry::SelfSystem(*b.store) : "";
+    const auto own = registry::OwnerSystem(*b.store, b.pack, p);
+    const bool per_system = own.has_value();
+    const std::string self = own.value_or("");
     for (const auto& row : b.store->List("people")) {
       for (const auto& h : reg.RolesHeld(row.id, store::NowJst().substr(0, 10)))
         if (h.role == p.owner && (!per_system || h.scope == self)) by = row.id;

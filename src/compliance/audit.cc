@@ -14,16 +14,11 @@
 namespace mamori::compliance {
 
 using internal::Field;
+using internal::RoleOf;
 
 namespace {
 
 [[noreturn]] void Fail(const std::string& code, const std::string& message) { throw store::Error(code, message); }
-
-const policy::Role* RoleOf(const policy::Pack& pack, const std::string& id) {
-  for (const auto& r : pack.roles)
-    if (r.id == id) return &r;
-  return nullptr;
-}
 
 std::string Cited(const policy::Cites& c) { return c.empty() ? "" : "（" + Join(Refs(c), "・") + "）"; }
 

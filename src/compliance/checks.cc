@@ -18,12 +18,7 @@ namespace mamori::compliance {
 namespace {
 
 using internal::Field;
-
-const policy::Role* RoleOf(const policy::Pack& pack, const std::string& id) {
-  for (const auto& r : pack.roles)
-    if (r.id == id) return &r;
-  return nullptr;
-}
+using internal::RoleOf;
 
 struct Context {
   store::Store& store;

@@ -24,14 +24,9 @@ namespace mamori::compliance {
 namespace {
 
 using internal::Field;
+using internal::RoleOf;
 
 namespace fs = std::filesystem;
-
-const policy::Role* RoleOf(const policy::Pack& pack, const std::string& id) {
-  for (const auto& r : pack.roles)
-    if (r.id == id) return &r;
-  return nullptr;
-}
 
 // The SHA-256 of a file, read in pieces (a report or a scan may be large).
 std::string FileSha256(const std::string& path, long long& size) {

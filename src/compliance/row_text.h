@@ -5,6 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "policy/policy.h"
+
 #include <string>
 
 namespace mamori::compliance::internal {
@@ -13,6 +15,13 @@ namespace mamori::compliance::internal {
 inline std::string Field(const nlohmann::json& j, const std::string& key) {
   auto it = j.find(key);
   return it != j.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
+// The pack's role with this id, or nullptr.
+inline const policy::Role* RoleOf(const policy::Pack& pack, const std::string& id) {
+  for (const auto& r : pack.roles)
+    if (r.id == id) return &r;
+  return nullptr;
 }
 
 }  // namespace mamori::compliance::internal

@@ -87,9 +87,9 @@ Json SetParameter(store::Store& store, const policy::Pack& pack, const Parameter
   // well as on the day given: a former owner cannot set one by back-dating.
   // Values the server enforces on itself, and the ledger's own retention,
   // are those of mamori's administrator (第85条, 第65条 are per system).
-  const bool own = !param->enforced.empty() || param->id == pack.evidence.retention;
-  const std::string self = own && owner->fill.kind == "system_admin" ? SelfSystem(store) : "";
-  if (own && owner->fill.kind == "system_admin" && self.empty())
+  const auto own = OwnerSystem(store, pack, *param);
+  const std::string self = own.value_or("");
+  if (own && self.empty())
     Fail("E-PARAM-006", "「" + param->name + "」は mamori 自身の情報システムの管理者が定めますが、mamori の情報システムが指定されていません。"
                         "情報システムの台帳に mamori を記入し、`mamori self システムコード` で指定してください。");
   auto holding = [&](const std::string& day) {
@@ -144,6 +144,13 @@ Json SetSelfSystem(store::Store& store, const std::string& system, const std::st
   if (was != system) store.Apply({"installation", "self_system", before, j.dump()}, actor, store::NowJst(), "self");
   tx.Commit();
   return j;
+}
+
+std::optional<std::string> OwnerSystem(store::Store& store, const policy::Pack& pack, const policy::Parameter& param) {
+  const bool mamoris = !param.enforced.empty() || param.id == pack.evidence.retention;
+  for (const auto& r : pack.roles)
+    if (r.id == param.owner && r.fill.kind == "system_admin" && mamoris) return SelfSystem(store);
+  return std::nullopt;
 }
 
 std::string SelfSystem(store::Store& store) {

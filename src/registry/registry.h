@@ -233,5 +233,11 @@ nlohmann::json SetSelfSystem(store::Store& store, const std::string& system, con
                              const std::string& reason = "");
 // The system named, or "" when none is.
 std::string SelfSystem(store::Store& store);
+// Whose 情報システム管理者 sets `param`: nullopt when any holder of its owner
+// role may (the role is not per system, or the value is not mamori's own);
+// otherwise mamori's system ("" while none is named). The values the server
+// enforces on itself and the ledger's retention are mamori's (第85条 and
+// 第65条 are per system), so all who set, check or demo them ask here.
+std::optional<std::string> OwnerSystem(store::Store& store, const policy::Pack& pack, const policy::Parameter& param);
 
 }  // namespace mamori::registry

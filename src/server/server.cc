@@ -37,9 +37,9 @@ std::vector<std::string> UnsetEnforced(registry::Bound& b) {
     for (const auto& c : p.cite) cites += (cites.empty() ? "" : "、") + c.ref;
     for (const auto& r : b.pack.roles)
       if (r.id == p.owner) owner = r.name;
-    bool per_system = false;
-    for (const auto& r : b.pack.roles) per_system |= r.id == p.owner && r.fill.kind == "system_admin";
-    const std::string self = registry::SelfSystem(*b.store);
+    const auto own = registry::OwnerSystem(*b.store, b.pack, p);
+    const bool per_system = own.has_value();
+    const std::string self = own.value_or("");
     std::string holders;
     try {
       for (const auto& h : reg.Who(p.owner, "", per_system ? self : "", today).holders)

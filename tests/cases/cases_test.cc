@@ -18,6 +18,7 @@
 
 #include "common/raw_sql.h"
 #include "common/revised_pack.h"
+#include "common/town.h"
 #include "reiki/cli_util.h"
 
 namespace {
@@ -26,17 +27,8 @@ namespace fs = std::filesystem;
 using mamori::test_util::CliResult;
 using Json = nlohmann::json;
 
-struct Town {
-  fs::path dir = mamori::test_util::ScratchDir("mamori_cases");
-  std::string db = (dir / "t.db").string();
-  Town() {
-    EXPECT_EQ(Run({"init", "--pack", std::string(MAMORI_PACKS_DIR) + "/yasuda", "--db", db}).status, 0);
-    EXPECT_EQ(Run({"sample"}).status, 0);
-  }
-  CliResult Run(std::vector<std::string> args) {
-    if (args.size() > 0 && args[0] != "init") args.insert(args.end(), {"--db", db});
-    return mamori::test_util::RunMamori(args, dir);
-  }
+struct Town : mamori::test_util::SampleTown {
+  Town() : SampleTown("mamori_cases") {}
   std::string Request(const std::string& name, const std::string& json) {
     std::ofstream(dir / name) << json;
     return (dir / name).string();

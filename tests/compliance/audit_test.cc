@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "common/town.h"
 #include "reiki/cli_util.h"
 
 namespace {
@@ -34,19 +35,8 @@ std::string Tool(const std::string& command) {
   return out;
 }
 
-struct Town {
-  fs::path dir;
-  std::string db;
-  explicit Town(const std::string& pack = "yasuda")
-      : dir(mamori::test_util::ScratchDir("mamori_audit")), db((dir / "t.db").string()) {
-    auto init = Run({"init", "--pack", std::string(MAMORI_PACKS_DIR) + "/" + pack, "--db", db});
-    EXPECT_EQ(init.status, 0) << init.err;
-    EXPECT_EQ(Run({"sample"}).status, 0);
-  }
-  CliResult Run(std::vector<std::string> args) {
-    if (!args.empty() && args[0] != "init") args.insert(args.end(), {"--db", db});
-    return mamori::test_util::RunMamori(args, dir);
-  }
+struct Town : mamori::test_util::SampleTown {
+  explicit Town(const std::string& pack = "yasuda") : SampleTown("mamori_audit", pack) {}
   void Import(const std::string& kind, const std::string& name, const std::string& csv) {
     std::ofstream(dir / name) << csv;
     auto r = Run({"import", kind, (dir / name).string()});

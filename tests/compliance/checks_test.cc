@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "registry/io/table_io.h"
+#include "common/town.h"
 #include "reiki/cli_util.h"
 
 namespace {
@@ -26,18 +27,8 @@ using Json = nlohmann::json;
 
 bool Has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
-struct Town {
-  fs::path dir = mamori::test_util::ScratchDir("mamori_checks");
-  std::string db = (dir / "t.db").string();
-  Town() {
-    auto init = Run({"init", "--pack", std::string(MAMORI_PACKS_DIR) + "/yasuda", "--db", db});
-    EXPECT_EQ(init.status, 0) << init.err;
-    EXPECT_EQ(Run({"sample"}).status, 0);
-  }
-  CliResult Run(std::vector<std::string> args) {
-    if (!args.empty() && args[0] != "init") args.insert(args.end(), {"--db", db});
-    return mamori::test_util::RunMamori(args, dir);
-  }
+struct Town : mamori::test_util::SampleTown {
+  Town() : SampleTown("mamori_checks") {}
   // Rows into a register, as a town would type them into a CSV.
   void Import(const std::string& kind, const std::string& csv) {
     const fs::path file = dir / (kind + ".csv");

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "common/town.h"
 #include "reiki/cli_util.h"
 
 namespace {
@@ -21,17 +22,8 @@ using mamori::test_util::CliResult;
 
 bool Has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
-struct Town {
-  fs::path dir = mamori::test_util::ScratchDir("mamori_param");
-  std::string db = (dir / "t.db").string();
-  Town() {
-    EXPECT_EQ(Run({"init", "--pack", std::string(MAMORI_PACKS_DIR) + "/yasuda", "--db", db}).status, 0);
-    EXPECT_EQ(Run({"sample"}).status, 0);
-  }
-  CliResult Run(std::vector<std::string> args) {
-    if (!args.empty() && args[0] != "init") args.insert(args.end(), {"--db", db});
-    return mamori::test_util::RunMamori(args, dir);
-  }
+struct Town : mamori::test_util::SampleTown {
+  Town() : SampleTown("mamori_param") {}
   Json Param(const std::string& id) {
     auto r = Run({"param", "list", "--format", "json"});
     EXPECT_EQ(r.status, 0) << r.err;

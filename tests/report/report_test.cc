@@ -17,6 +17,7 @@
 #include "compliance/compliance.h"
 #include "registry/io/table_io.h"
 #include "common/revised_pack.h"
+#include "common/town.h"
 #include "reiki/cli_util.h"
 
 namespace {
@@ -43,17 +44,8 @@ std::string NoSpace(std::string s) {
   return s;
 }
 
-struct Town {
-  fs::path dir = mamori::test_util::ScratchDir("mamori_report");
-  std::string db = (dir / "t.db").string();
-  Town() {
-    EXPECT_EQ(Run({"init", "--pack", std::string(MAMORI_PACKS_DIR) + "/yasuda", "--db", db}).status, 0);
-    EXPECT_EQ(Run({"sample"}).status, 0);
-  }
-  CliResult Run(std::vector<std::string> args) {
-    if (!args.empty() && args[0] != "init") args.insert(args.end(), {"--db", db});
-    return mamori::test_util::RunMamori(args, dir);
-  }
+struct Town : mamori::test_util::SampleTown {
+  Town() : SampleTown("mamori_report") {}
   std::string Root() {
     auto r = Run({"ledger", "head", "--json"});
     return r.status == 0 ? Json::parse(r.out).value("root", "") : "";

@@ -17,6 +17,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/town.h"
 #include "reiki/cli_util.h"
 
 namespace {
@@ -27,19 +28,9 @@ using mamori::test_util::CliResult;
 
 bool Has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
-struct Town {
-  fs::path dir;
-  std::string db;
-  explicit Town(bool demo) : dir(mamori::test_util::ScratchDir("mamori_serve")), db((dir / "t.db").string()) {
-    EXPECT_EQ(Run({"init", "--pack", std::string(MAMORI_PACKS_DIR) + "/yasuda", "--db", db}).status, 0);
-    std::vector<std::string> sample = {"sample"};
-    if (demo) sample.push_back("--demo-parameters");
-    EXPECT_EQ(Run(sample).status, 0);
-  }
-  CliResult Run(std::vector<std::string> args) {
-    if (!args.empty() && args[0] != "init") args.insert(args.end(), {"--db", db});
-    return mamori::test_util::RunMamori(args, dir);
-  }
+struct Town : mamori::test_util::SampleTown {
+  explicit Town(bool demo)
+      : SampleTown("mamori_serve", "yasuda", demo ? std::vector<std::string>{"--demo-parameters"} : std::vector<std::string>{}) {}
 };
 
 // The port the server printed it listens on, waiting at most 20 s for it.
