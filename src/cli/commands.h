@@ -22,6 +22,7 @@ void AddReportCommand(CLI::App& app);
 void AddAuditCommands(CLI::App& app);
 void AddParamCommands(CLI::App& app);
 void AddServeCommand(CLI::App& app);
+void AddAccountCommands(CLI::App& app);
 // The database a command uses when --db is not given: $MAMORI_DB, else mamori.db.
 std::string DefaultDb();
 int ExitCode();

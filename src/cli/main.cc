@@ -272,6 +272,7 @@ int main(int argc, char** argv) {
   mamori::cli::AddAuditCommands(app);
   mamori::cli::AddParamCommands(app);
   mamori::cli::AddServeCommand(app);
+  mamori::cli::AddAccountCommands(app);
   mamori::cli::AddReportCommand(app);
   NameSubcommandGroups(app);
   try {

@@ -183,6 +183,23 @@ class Checker {
     }
     if (p_.evidence.present) Retention();
     if (p_.audit.present) AuditSteps();
+    AccessGrants();
+  }
+
+  // [[access]] must name a role that exists, only what the server shows, and
+  // "unit" only for a role held per unit (else it has no unit to see).
+  void AccessGrants() {
+    static const std::set<std::string> kWhat = {"cases", "incidents", "exceptions", "registers", "assets"};
+    for (const auto& a : p_.access) {
+      Role(a.role, a.where, "[[access]] の role");
+      for (const auto& w : a.what)
+        if (!kWhat.count(w))
+          Error("E-PACK-051", a.where, "[[access]] の what「" + w + "」は mamori にありません（cases、incidents、exceptions、registers、assets）。");
+      if (a.what.empty()) Error("E-PACK-051", a.where, "[[access]]「" + a.role + "」の what が空です。見せるものを書いてください。");
+      for (const auto& r : p_.roles)
+        if (r.id == a.role && a.sees == "unit" && r.fill.kind != "unit_head" && r.fill.kind != "unit_post")
+          Error("E-PACK-051", a.where, "[[access]]「" + a.role + "」は sees = \"unit\" ですが、課等ごとに充てられる役割（unit_head / unit_post）ではありません。");
+    }
   }
 
   // [audit] must name roles that exist, a plan approval that a workflow can

@@ -680,6 +680,18 @@ void Loader::File(const std::string& path, const std::string& shown, bool manife
         a.keep_cite = e.CitesOf("keep_cite");
         a.instruct_cite = e.CitesOf("instruct_cite", !a.instructs.empty());
       });
+    } else if (key == "access") {
+      EachTable(v, shown, key, [&](Entry& e) {
+        Access a;
+        a.where = e.where();
+        a.role = e.Str("role", true);
+        a.sees = e.OneOf("sees", {"all", "unit"}, true);
+        a.what = e.StrList("what", true);
+        a.read_only = e.Bool("read_only");
+        a.note = e.Str("note");
+        a.cite = e.CitesOf("cite", true);
+        pack_.access.push_back(std::move(a));
+      });
     } else if (key == "declaratory") {
       EachTable(v, shown, key, [&](Entry& e) {
         Declaratory d;

@@ -320,6 +320,21 @@ struct Audit {
   Source where;
 };
 
+// [[access]]: what a role sees through the server beyond its own steps and
+// applications, as its article gives it (安田町 第11条第1項: the CISO, all;
+// 第13条第2項・第20条第1項: a 情報セキュリティ責任者, their 課's). `sees`:
+// "all", or "unit" (the units the role is held for; unit_head / unit_post
+// roles only). `what`: cases, incidents, exceptions, registers, assets.
+// A `read_only` role changes nothing through the server (監査).
+struct Access {
+  std::string role, sees;
+  std::vector<std::string> what;
+  bool read_only = false;
+  std::string note;
+  Cites cite;
+  Source where;
+};
+
 struct Gap {
   std::string id, kind, note;
   Cites cite;
@@ -373,6 +388,7 @@ struct Pack {
   std::vector<Parameter> parameters;
   Evidence evidence;
   Audit audit;
+  std::vector<Access> access;
   std::vector<Gap> gaps;
   std::vector<Declaratory> declaratory;
   std::vector<std::string> files;  // the TOML files read, in order

@@ -90,6 +90,7 @@ void ForEachCite(const Pack& p,
   for (const Cites* c : {&p.audit.cite, &p.audit.plan_cite, &p.audit.independence_cite, &p.audit.report_cite,
                          &p.audit.keep_cite, &p.audit.instruct_cite})
     all(*c, "audit");
+  for (const auto& x : p.access) all(x.cite, named("access", x.role));
   for (const auto& x : p.gaps) all(x.cite, named("gaps", x.id));
   for (std::size_t i = 0; i < p.declaratory.size(); ++i)
     for (const Citation& c : p.declaratory[i].cite) f(c, true, "declaratory#" + std::to_string(i + 1));

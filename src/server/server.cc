@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "registry/binding.h"
+#include "server/api.h"
 #include "registry/registry.h"
 
 namespace mamori::server {
@@ -54,6 +55,10 @@ std::vector<std::string> UnsetEnforced(registry::Bound& b) {
   return out;
 }
 
+// A request body beyond this is refused with 413 before it is read whole:
+// a decide batch of about 40,000 requests, a workbook of a large town.
+constexpr std::size_t kMaxBody = 16 * 1024 * 1024;
+
 // Replace, not throw, on bytes that are not UTF-8: a request path is the
 // client's, and an answer that quotes it must not bring the process down.
 void Answer(httplib::Response& res, int status, const Json& body) {
@@ -87,6 +92,12 @@ bool ParseListen(const std::string& text, std::string& host, std::string& shown,
 }
 
 }  // namespace
+
+std::string RouteList() {
+  std::string out;
+  for (const auto& r : internal::RouteTable()) out += r.method + " " + r.path + "\n";
+  return out;
+}
 
 int Serve(const Options& o) {
   // SIGTERM and SIGINT are taken by one thread with sigwait, not by a handler
@@ -140,8 +151,12 @@ int Serve(const Options& o) {
                       {"pack_hash", b.store->GetMeta("pack_hash").value_or("")},
                       {"ledger_size", head ? head->size : 0}});
   });
+  const auto api = internal::Mount(svr, b, store_mu);
+  svr.set_payload_max_length(kMaxBody);
   svr.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
-    if (res.status == 404)
+    if (res.status == 413)
+      Answer(res, 413, ErrorBody("E-API-413", "要求の本文が大きすぎます（" + std::to_string(kMaxBody / (1024 * 1024)) + " MiB まで）。"));
+    else if (res.status == 404)
       Answer(res, 404, ErrorBody("E-SRV-404", "「" + req.method + " " + req.path + "」はありません。"));
     else if (res.body.empty())
       Answer(res, res.status, ErrorBody("E-SRV-400", "要求を処理できませんでした（HTTP " + std::to_string(res.status) + "）。"));

@@ -28,4 +28,8 @@ struct Options {
 // HOST:PORT or cannot be bound) before it listens.
 int Serve(const Options& options);
 
+// The routes the server answers, "METHOD PATH" a line, paths as the OpenAPI
+// document writes them (what its test holds the document to).
+std::string RouteList();
+
 }  // namespace mamori::server

@@ -1,0 +1,119 @@
+// `mamori account …` and `mamori token …`: who may log in to the server and
+// which systems may call it, issued by mamori's own 情報システム管理者
+// (src/server/accounts.h). The CLI is where an account starts: the first
+// password is printed here once, for its holder to change at first login.
+#include <CLI/CLI.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <cstdlib>
+#include <iostream>
+
+#include "cli/commands.h"
+#include "cli/guard.h"
+#include "registry/binding.h"
+#include "server/accounts.h"
+
+namespace mamori::cli {
+namespace {
+
+using Json = nlohmann::json;
+
+std::string g_adb = DefaultDb();
+const std::string g_aactor = std::getenv("USER") ? std::getenv("USER") : "mamori";
+
+}  // namespace
+
+void AddAccountCommands(CLI::App& app) {
+  auto* account = app.add_subcommand("account", "mamori serve にログインする人のアカウント（発行・一覧）");
+  account->require_subcommand(1);
+  {
+    auto* cmd = account->add_subcommand("issue", "アカウントを発行する（再発行はロックを解く）。仮のパスワードを一度だけ示す");
+    static std::vector<std::string> people;
+    static std::string as;
+    cmd->add_option("PERSON", people, "職員番号（いくつでも）")->required();
+    cmd->add_option("--as", as, "発行する人（mamori の情報システムの情報システム管理者）の職員番号")->required();
+    cmd->add_option("--db", g_adb, "データベースのファイル");
+    cmd->callback([] {
+      Guard([] {
+        auto b = registry::Open(g_adb);
+        for (const auto& p : people) {
+          const std::string password = server::IssueAccount(*b.store, b.pack, p, as, g_aactor);
+          std::cout << p << "\t" << password << "\t（仮のパスワード。最初のログインで変えてもらう）\n";
+        }
+      });
+    });
+  }
+  {
+    auto* cmd = account->add_subcommand("list", "アカウントと、その状態（仮のパスワード・ロック）");
+    static bool json = false;
+    cmd->add_flag("--json", json, "JSON で出力する");
+    cmd->add_option("--db", g_adb, "データベースのファイル");
+    cmd->callback([] {
+      Guard([] {
+        auto b = registry::Open(g_adb);
+        Json out = Json::array();
+        for (const auto& r : b.store->List("server_accounts")) {
+          Json a = Json::parse(r.data);
+          a.erase("hash");  // never shown, even to the administrator
+          out.push_back(a);
+          if (!json)
+            std::cout << a.value("id", "") << "\t" << a.value("name", "") << "\t"
+                      << (a.value("locked", false) ? "ロック中" : a.value("temporary", false) ? "仮のパスワード" : "使用中") << "\t発行 "
+                      << a.value("issued_at", "") << "（" << a.value("issued_by", "") << "）\n";
+        }
+        if (json) std::cout << out.dump() << "\n";
+      });
+    });
+  }
+
+  auto* token = app.add_subcommand("token", "システムが mamori serve を呼ぶための API トークン（発行・失効・一覧）");
+  token->require_subcommand(1);
+  {
+    auto* cmd = token->add_subcommand("issue", "トークンを発行する。秘密は一度だけ示す");
+    static std::string name, as;
+    static std::vector<std::string> scopes;
+    cmd->add_option("--name", name, "つなぐシステムの名前（例: USB制御）")->required();
+    cmd->add_option("--scope", scopes, "範囲: decide、read（全台帳を読む）、read:台帳の id（例: read:assets）")->required();
+    cmd->add_option("--as", as, "発行する人（mamori の情報システムの情報システム管理者）の職員番号")->required();
+    cmd->add_option("--db", g_adb, "データベースのファイル");
+    cmd->callback([] {
+      Guard([] {
+        auto b = registry::Open(g_adb);
+        std::cout << server::IssueToken(*b.store, b.pack, name, scopes, as, g_aactor) << "\n";
+        std::cerr << "このトークンは二度と表示されません。つなぐシステムの設定に保管してください。\n";
+      });
+    });
+  }
+  {
+    auto* cmd = token->add_subcommand("revoke", "トークンを失効させる");
+    static std::string id, as;
+    cmd->add_option("ID", id, "トークンの id（mamori token list）")->required();
+    cmd->add_option("--as", as, "失効させる人（mamori の情報システムの情報システム管理者）の職員番号")->required();
+    cmd->add_option("--db", g_adb, "データベースのファイル");
+    cmd->callback([] {
+      Guard([] {
+        auto b = registry::Open(g_adb);
+        server::RevokeToken(*b.store, b.pack, id, as, g_aactor);
+        std::cout << "トークン " << id << " を失効させました。\n";
+      });
+    });
+  }
+  {
+    auto* cmd = token->add_subcommand("list", "トークン（秘密は示さない）");
+    cmd->add_option("--db", g_adb, "データベースのファイル");
+    cmd->callback([] {
+      Guard([] {
+        auto b = registry::Open(g_adb);
+        for (const auto& t : server::Tokens(*b.store)) {
+          std::string scopes;
+          for (const auto& s : t.scopes) scopes += (scopes.empty() ? "" : ",") + s;
+          std::cout << t.id << "\t" << t.name << "\t" << scopes << "\t発行 " << t.issued_at << "（" << t.issued_by << "）"
+                    << (t.revoked_at.empty() ? "" : "\t失効 " + t.revoked_at) << "\n";
+        }
+      });
+    });
+  }
+}
+
+}  // namespace mamori::cli

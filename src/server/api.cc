@@ -1,0 +1,534 @@
+// The API's routes: who is calling (a session cookie or an API token), what
+// they may do (their posts that day, the pack's [[access]], a token's
+// scopes), and the same modules the CLI drives (engine, cases, registry,
+// ledger) behind them. Every answer is JSON; an error carries the code the
+// CLI would print and a Japanese message.
+#include "server/api.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "cases/cases.h"
+#include "engine/engine.h"
+#include "ledger/ledger.h"
+#include "ledger/merkle.h"
+#include "registry/registry.h"
+#include "server/accounts.h"
+#include "server/sessions.h"
+
+namespace mamori::server::internal {
+
+using Json = nlohmann::json;
+
+namespace {
+
+constexpr const char* kCookie = "mamori_session";
+
+[[noreturn]] void Fail(const std::string& code, const std::string& message) { throw store::Error(code, message); }
+
+std::string Today() { return store::NowJst().substr(0, 10); }
+
+std::string Str(const Json& j, const char* key) {
+  auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
+// The HTTP status of an error code: who is calling (401), what they may not
+// do (403), what is not there (404); anything else the client sent is 400.
+int StatusOf(const std::string& code) {
+  static const std::map<std::string, int> kStatus = {
+      {"E-AUTH-001", 401}, {"E-AUTH-002", 401}, {"E-AUTH-008", 401}, {"E-AUTH-009", 401}, {"E-AUTH-006", 403},
+      {"E-AUTH-007", 403}, {"E-API-403", 403},  {"E-CASE-010", 403}, {"E-CASE-004", 403}, {"E-API-404", 404},
+      {"E-CASE-005", 404}, {"E-API-413", 413},  {"E-AUTH-010", 403}};
+  if (auto it = kStatus.find(code); it != kStatus.end()) return it->second;
+  return code.rfind("E-SRV-5", 0) == 0 || code == "E-AUTH-500" ? 500 : 400;
+}
+
+void Answer(httplib::Response& res, int status, const Json& body) {
+  res.status = status;
+  res.set_content(body.dump(-1, ' ', false, Json::error_handler_t::replace), "application/json; charset=utf-8");
+}
+
+Json BodyJson(const httplib::Request& req) {
+  if (req.body.empty()) return Json::object();
+  Json j = Json::parse(req.body, nullptr, false);
+  if (j.is_discarded() || !j.is_object())
+    Fail("E-API-400", "要求の本文が JSON のオブジェクトではありません。");
+  return j;
+}
+
+std::string CookieOf(const httplib::Request& req, const std::string& name) {
+  const std::string all = req.get_header_value("Cookie");
+  std::size_t at = 0;
+  while (at < all.size()) {
+    auto end = all.find(';', at);
+    if (end == std::string::npos) end = all.size();
+    std::string part = all.substr(at, end - at);
+    part.erase(0, part.find_first_not_of(' '));
+    if (part.rfind(name + "=", 0) == 0) return part.substr(name.size() + 1);
+    at = end + 1;
+  }
+  return "";
+}
+
+// Who is calling: a person in a session, or a system with a token (which
+// names the person each decide asks for).
+struct Caller {
+  std::string person, name;  // "" for a token
+  std::optional<Token> token;
+  std::string session_id;
+  bool temporary = false;
+};
+
+}  // namespace
+
+const std::vector<Route>& RouteTable() {
+  static const std::vector<Route> r = {
+      {"GET", "/healthz"},
+      {"GET", "/api/v1/openapi.json"},
+      {"POST", "/api/v1/login"},
+      {"POST", "/api/v1/logout"},
+      {"POST", "/api/v1/password"},
+      {"GET", "/api/v1/me"},
+      {"POST", "/api/v1/decide"},
+      {"POST", "/api/v1/decide/batch"},
+      {"GET", "/api/v1/cases"},
+      {"POST", "/api/v1/cases"},
+      {"GET", "/api/v1/cases/inbox"},
+      {"GET", "/api/v1/cases/{id}"},
+      {"POST", "/api/v1/cases/{id}/{verb}"},
+      {"GET", "/api/v1/registers/{kind}"},
+      {"GET", "/api/v1/registers/{kind}/{id}"},
+      {"GET", "/api/v1/ledger/head"},
+      {"GET", "/api/v1/ledger/inclusion/{entry}"},
+  };
+  return r;
+}
+
+class Api {
+ public:
+  Api(registry::Bound& b, std::mutex& mu)
+      : b_(b),
+        mu_(mu),
+        reg_(reiki::ParseFile((std::filesystem::path(b.pack.dir) / b.pack.regulation.file).string())),
+        enforced_(EnforcedValues(b.pack)) {}
+
+  void Mount(httplib::Server& svr) {
+    svr.Get("/api/v1/openapi.json", [](const httplib::Request&, httplib::Response& res) {
+      res.set_content(OpenApiDocument(), "application/json; charset=utf-8");
+    });
+    Post(svr, "/api/v1/login", false, [this](auto& req, auto& res, Caller&) { Login(req, res); });
+    Post(svr, "/api/v1/logout", true, [this](auto&, auto& res, Caller& c) {
+      RequirePerson(c);
+      sessions_.Close(c.session_id);
+      res.set_header("Set-Cookie", std::string(kCookie) + "=; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age=0");
+      Answer(res, 200, {{"ended", true}});
+    });
+    Post(svr, "/api/v1/password", true, [this](auto& req, auto& res, Caller& c) {
+      RequirePerson(c);
+      const Json body = BodyJson(req);
+      ChangePassword(*b_.store, b_.pack, c.person, Str(body, "current"), Str(body, "new"), "api:" + c.person);
+      sessions_.Changed(c.session_id);
+      Answer(res, 200, {{"changed", true}});
+    });
+    Get(svr, "/api/v1/me", [this](auto&, auto& res, Caller& c) {
+      RequirePerson(c);
+      Json roles = Json::array();
+      registry::Registry reg(*b_.store, b_.pack);
+      for (const auto& h : reg.RolesHeld(c.person, Today()))
+        roles.push_back({{"role", h.role}, {"name", RoleName(h.role)}, {"scope", h.scope}, {"acting", h.acting}});
+      Answer(res, 200, {{"person", c.person}, {"name", c.name}, {"temporary", c.temporary}, {"roles", roles}});
+    });
+    Post(svr, "/api/v1/decide", true, [this](auto& req, auto& res, Caller& c) {
+      RequireScope(c, "decide");
+      Answer(res, 200, Json::parse(DecideOne(c, req.body)));
+    });
+    Post(svr, "/api/v1/decide/batch", true, [this](auto& req, auto& res, Caller& c) {
+      RequireScope(c, "decide");
+      std::string out, line;
+      std::istringstream in(req.body);
+      long n = 0;
+      while (std::getline(in, line)) {
+        ++n;
+        if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+        try {
+          out += DecideOne(c, line) + "\n";
+        } catch (const store::Error& e) {
+          out += Json{{"error", {{"code", e.code()}, {"message", e.what()}, {"line", n}}}}.dump(
+                     -1, ' ', false, Json::error_handler_t::replace) +
+                 "\n";
+        }
+      }
+      res.status = 200;
+      res.set_content(out, "application/x-ndjson; charset=utf-8");
+    });
+    Get(svr, "/api/v1/cases", [this](auto& req, auto& res, Caller& c) {
+      RequireSettled(c);
+      cases::Cases cs(*b_.store, b_.pack, reg_, "api:" + c.person);
+      cases::Cases::Filter f;
+      f.status = req.get_param_value("status");
+      f.kind = req.get_param_value("kind");
+      Json out = Json::array();
+      const Grants g = GrantsOf(c.person);
+      for (const auto& s : cs.List(f))
+        if (Sees(cs, g, c.person, s)) out.push_back(Summary(s));
+      Answer(res, 200, {{"cases", out}});
+    });
+    Post(svr, "/api/v1/cases", true, [this](auto& req, auto& res, Caller& c) {
+      RequireWriter(c);
+      cases::Cases cs(*b_.store, b_.pack, reg_, "api:" + c.person);
+      auto o = cs.Apply(req.body, c.person, "");
+      Answer(res, o.case_id.empty() ? 200 : 201, {{"case", o.case_id.empty() ? Json(nullptr) : Summary(o.state)},
+                                                 {"message", o.message},
+                                                 {"decision", o.permit.is_null() ? Json(nullptr) : o.permit["decision"]}});
+    });
+    Get(svr, "/api/v1/cases/inbox", [this](auto&, auto& res, Caller& c) {
+      RequireSettled(c);
+      cases::Cases cs(*b_.store, b_.pack, reg_, "api:" + c.person);
+      Json out = Json::array();
+      for (const auto& i : cs.Inbox(c.person, Today())) out.push_back(Json::parse(i.json));
+      Answer(res, 200, {{"inbox", out}});
+    });
+    Get(svr, R"(/api/v1/cases/([^/]+))", [this](auto& req, auto& res, Caller& c) {
+      RequireSettled(c);
+      cases::Cases cs(*b_.store, b_.pack, reg_, "api:" + c.person);
+      const auto s = cs.Get(req.matches[1]);
+      if (!Sees(cs, GrantsOf(c.person), c.person, s))
+        Fail("E-API-403", "案件 " + s.id() + " を見る権限がありません。申請した人、その段を進める職の人、" + VisibilityNote() + "が見られます。");
+      Json events = Json::array();
+      for (auto& e : cs.Events(s.id())) {
+        e.erase("citations");  // the article texts stay in the case's own record (GET shows them once)
+        events.push_back(std::move(e));
+      }
+      std::string why;
+      Json actors = Json::array();
+      for (const auto& w : cs.Actors(s, Today(), &why))
+        actors.push_back({{"person", w.person}, {"name", w.name}, {"post", w.post}, {"acting", w.acting}});
+      Answer(res, 200, {{"case", s.data}, {"timeline", events}, {"actors", actors}, {"waiting_because", why}});
+    });
+    Post(svr, R"(/api/v1/cases/([^/]+)/([a-z]+))", true, [this](auto& req, auto& res, Caller& c) {
+      RequireWriter(c);
+      static const std::map<std::string, cases::Cases::Verb> kVerbs = {
+          {"approve", cases::Cases::Verb::kApprove}, {"record", cases::Cases::Verb::kRecord},
+          {"reject", cases::Cases::Verb::kReject},   {"return", cases::Cases::Verb::kReturn},
+          {"resubmit", cases::Cases::Verb::kResubmit}, {"withdraw", cases::Cases::Verb::kWithdraw},
+          {"confirm", cases::Cases::Verb::kConfirm}, {"note", cases::Cases::Verb::kNote}};
+      const auto verb = kVerbs.find(req.matches[2]);
+      if (verb == kVerbs.end())
+        Fail("E-API-404", "案件への操作「" + std::string(req.matches[2]) +
+                              "」はありません（approve、record、reject、return、resubmit、withdraw、confirm、note）。");
+      const Json body = BodyJson(req);
+      cases::Cases::Act act;
+      act.verb = verb->second;
+      act.as = c.person;
+      act.reason = Str(body, "reason");
+      act.next = Str(body, "next");
+      if (body.contains("records") && body["records"].is_object()) act.records = body["records"];
+      for (const auto& p : body.value("present", Json::array()))
+        if (p.is_string()) act.present.push_back(p.get<std::string>());
+      cases::Cases cs(*b_.store, b_.pack, reg_, "api:" + c.person);
+      auto o = cs.Do(req.matches[1], act);
+      Answer(res, 200, {{"case", Summary(o.state)}, {"message", o.message}});
+    });
+    Get(svr, R"(/api/v1/registers/([a-z_]+))", [this](auto& req, auto& res, Caller& c) { Registers(req, res, c); });
+    Get(svr, R"(/api/v1/registers/([a-z_]+)/([^/]+))", [this](auto& req, auto& res, Caller& c) { RegisterRow(req, res, c); });
+    Get(svr, "/api/v1/ledger/head", [this](auto&, auto& res, Caller& c) {
+      RequireReader(c, "registers");
+      const auto h = b_.ledger->Head();
+      if (!h) Fail("E-LEDGER-012", "証跡に署名付きツリーヘッドがまだありません。");
+      Answer(res, 200, {{"size", h->size}, {"timestamp", h->timestamp_ms}, {"at", ledger::SignedTime(*h)},
+                        {"root", ledger::Hex(h->root)}, {"signature", ledger::HexOf(h->signature)}});
+    });
+    Get(svr, R"(/api/v1/ledger/inclusion/([0-9]{1,18}))", [this](auto& req, auto& res, Caller& c) {
+      RequireReader(c, "registers");
+      auto p = b_.ledger->ProveInclusion(std::stoull(req.matches[1]), 0);
+      Json path = Json::array();
+      for (const auto& h : p.path) path.push_back(ledger::Hex(h));
+      const bool ok = ledger::VerifyInclusion(p.seq, p.size, p.leaf, p.path, p.root);
+      Answer(res, 200, {{"entry", p.seq}, {"size", p.size}, {"leaf", ledger::Hex(p.leaf)}, {"root", ledger::Hex(p.root)},
+                        {"path", path}, {"verified", ok}});
+    });
+  }
+
+ private:
+  using Handler = std::function<void(const httplib::Request&, httplib::Response&, Caller&)>;
+
+  // Every handler runs under the store's lock, with the caller resolved, and
+  // an error answered with its code.
+  httplib::Server::Handler Wrap(Handler h, bool writes) {
+    return [this, h = std::move(h), writes](const httplib::Request& req, httplib::Response& res) {
+      try {
+        std::lock_guard<std::mutex> lock(mu_);
+        Caller c = Identify(req, writes);
+        h(req, res, c);
+      } catch (const store::Error& e) {
+        Answer(res, StatusOf(e.code()), {{"code", e.code()}, {"message", e.what()}});
+      }
+    };
+  }
+  void Get(httplib::Server& svr, const std::string& path, Handler h) { svr.Get(path, Wrap(std::move(h), false)); }
+  void Post(httplib::Server& svr, const std::string& path, bool authenticated, Handler h) {
+    svr.Post(path, Wrap(std::move(h), authenticated));
+  }
+
+  // The caller of a request: a token (Authorization: Bearer), or a session
+  // (the cookie; a request that writes must also bring its CSRF token).
+  // Nobody is an anonymous caller, refused by the route that needs someone.
+  Caller Identify(const httplib::Request& req, bool writes) {
+    Caller c;
+    const std::string auth = req.get_header_value("Authorization");
+    if (auth.rfind("Bearer ", 0) == 0) {
+      c.token = TokenOf(*b_.store, auth.substr(7));
+      if (!c.token) Fail("E-AUTH-001", "API トークンが無効です（発行されていないか、失効しています）。");
+      return c;
+    }
+    const std::string sid = CookieOf(req, kCookie);
+    if (sid.empty()) return c;
+    bool expired = false;
+    std::optional<std::chrono::minutes> idle;
+    if (enforced_.idle_minutes) idle = std::chrono::minutes(*enforced_.idle_minutes);
+    const auto s = sessions_.Find(sid, idle, &expired);
+    if (!s) {
+      if (expired)
+        Fail("E-AUTH-008", std::to_string(*enforced_.idle_minutes) + " 分操作がなかったため、ログインが終わりました。もう一度ログインしてください。");
+      return c;
+    }
+    if (!Serving(*b_.store, s->person, Today())) {
+      sessions_.CloseAll(s->person);
+      Fail("E-AUTH-009", "職員の台帳で在職していないため、ログインが終わりました。");
+    }
+    if (writes) {
+      const std::string csrf = req.get_header_value("X-CSRF-Token");
+      if (csrf.size() != s->csrf.size() || csrf != s->csrf)
+        Fail("E-AUTH-007", "X-CSRF-Token がないか違います。ログインの答えの csrf を付けてください。");
+    }
+    c.person = s->person;
+    c.session_id = s->id;
+    c.temporary = s->temporary;
+    if (const auto p = b_.store->Get("people", c.person)) c.name = Str(Json::parse(*p), "name");
+    return c;
+  }
+
+  void RequirePerson(const Caller& c) {
+    if (c.person.empty() && !c.token) Fail("E-AUTH-001", "ログインしていません。POST /api/v1/login でログインしてください。");
+    if (c.person.empty()) Fail("E-API-403", "この操作は人のログインで行います（API トークンでは行えません）。");
+  }
+  // A person with a password of their own (not the temporary one).
+  void RequireSettled(const Caller& c) {
+    RequirePerson(c);
+    if (c.temporary) Fail("E-AUTH-006", "仮のパスワードのままです。POST /api/v1/password で自分のパスワードに変えてください。");
+  }
+  // A person who may change something: settled, and holding no read-only role that day.
+  void RequireWriter(const Caller& c) {
+    RequireSettled(c);
+    registry::Registry reg(*b_.store, b_.pack);
+    for (const auto& h : reg.RolesHeld(c.person, Today()))
+      for (const auto& a : b_.pack.access)
+        if (a.read_only && a.role == h.role)
+          Fail("E-API-403", c.person + " は今日「" + RoleName(a.role) + "」で、見るだけの役割です（" + Refs(a.cite) +
+                                "）。何も変えていません。");
+  }
+  void RequireScope(const Caller& c, const std::string& scope) {
+    if (c.token) {
+      if (!TokenAllows(*c.token, scope))
+        Fail("E-API-403", "API トークン「" + c.token->name + "」の範囲に " + scope + " がありません。");
+      return;
+    }
+    RequireSettled(c);
+  }
+  void RequireReader(const Caller& c, const std::string& what) {
+    if (c.token) {
+      if (!TokenAllows(*c.token, "read")) Fail("E-API-403", "API トークン「" + c.token->name + "」の範囲に read がありません。");
+      return;
+    }
+    RequireSettled(c);
+    if (GrantsOf(c.person).all.count(what) == 0)
+      Fail("E-API-403", "見る権限がありません。" + VisibilityNote() + "が見られます。");
+  }
+
+  static std::string Refs(const policy::Cites& cs) {
+    std::string out;
+    for (const auto& c : cs) out += (out.empty() ? "" : "・") + c.ref;
+    return out;
+  }
+  std::string RoleName(const std::string& id) const {
+    for (const auto& r : b_.pack.roles)
+      if (r.id == id) return r.name;
+    return id;
+  }
+  // Who, besides those of a case, the pack lets see more, for a refusal to say.
+  std::string VisibilityNote() const {
+    std::string out;
+    for (const auto& a : b_.pack.access)
+      out += (out.empty() ? "" : "、") + RoleName(a.role) + (a.sees == "unit" ? "（所管の課等）" : "") + "（" + Refs(a.cite) + "）";
+    return out.empty() ? "このパックが他に見せる役割はありません" : out;
+  }
+
+  // What the pack's [[access]] gives `person` today: `all` what they see
+  // everywhere, `units` what they see of the units they hold a role for.
+  struct Grants {
+    std::set<std::string> all;
+    std::map<std::string, std::set<std::string>> units;  // what -> unit ids
+  };
+  Grants GrantsOf(const std::string& person) {
+    Grants g;
+    registry::Registry reg(*b_.store, b_.pack);
+    for (const auto& h : reg.RolesHeld(person, Today()))
+      for (const auto& a : b_.pack.access) {
+        if (a.role != h.role) continue;
+        for (const auto& w : a.what) {
+          if (a.sees == "all") g.all.insert(w);
+          else if (!h.scope.empty()) g.units[w].insert(h.scope);
+        }
+      }
+    return g;
+  }
+  bool Sees(cases::Cases& cs, const Grants& g, const std::string& person, const cases::State& s) {
+    const Json& d = s.data;
+    if (Str(d, "applicant") == person) return true;
+    const std::string kind = Str(d, "kind");
+    const std::string what = kind == "incident" ? "incidents" : kind == "exception" ? "exceptions" : "";
+    if (g.all.count("cases") || (!what.empty() && g.all.count(what))) return true;
+    for (const auto& w : {std::string("cases"), what})
+      if (auto it = g.units.find(w); it != g.units.end() && it->second.count(Str(d, "unit"))) return true;
+    for (const auto& st : d.value("steps", Json::array()))
+      if (st.contains("done") && Str(st["done"], "by") == person) return true;
+    if (s.status() == "open")
+      for (const auto& w : cs.Actors(s, Today()))
+        if (w.person == person) return true;
+    return false;
+  }
+  static Json Summary(const cases::State& s) {
+    const Json& d = s.data;
+    Json out = {{"id", s.id()},           {"name", Str(d, "name")},       {"kind", Str(d, "kind")},
+                {"status", s.status()},   {"status_name", cases::StatusName(s.status())},
+                {"applicant", Str(d, "applicant")}, {"unit", Str(d, "unit")}, {"opened_at", Str(d, "opened_at")}};
+    if (s.current() >= 0 && d.contains("steps") && s.current() < static_cast<int>(d["steps"].size()))
+      out["step"] = Str(d["steps"][s.current()], "name");
+    return out;
+  }
+
+  // One decide request: a token's names its person (the system asks for
+  // someone); a person's is their own unless it says otherwise.
+  std::string DecideOne(const Caller& c, const std::string& text) {
+    if (text.size() > engine::kMaxRequestBytes)
+      Fail("E-DEC-009", "要求が大きすぎます（" + std::to_string(engine::kMaxRequestBytes) + " バイトまで）。");
+    Json raw = Json::parse(text, nullptr, false);
+    if (raw.is_discarded() || !raw.is_object()) Fail("E-DEC-001", "要求が JSON のオブジェクトではありません。");
+    if (!raw.contains("subject")) {
+      if (c.token) Fail("E-API-010", "システムからの判定は、誰のための判定かを subject（職員番号）で示してください。");
+      raw["subject"] = c.person;
+    }
+    Refresh();
+    const auto req = engine::ParseRequest(*snap_, raw.dump());
+    return engine::ToJson(engine::Decide(*snap_, req));
+  }
+  // The compiled registers, again whenever a register changed since.
+  void Refresh() {
+    const long long v = b_.store->RegisterVersion();
+    if (snap_ && v == version_) return;
+    snap_ = engine::Compile(b_.pack, reg_, *b_.store);
+    version_ = v;
+  }
+
+  void Login(const httplib::Request& req, httplib::Response& res) {
+    const Json body = BodyJson(req);
+    const std::string person = Str(body, "person"), password = Str(body, "password");
+    int& failures = failures_[person.substr(0, 64)];
+    const auto r = CheckLogin(*b_.store, b_.pack, person, password, failures, "api");
+    if (!r.ok) {
+      ++failures;
+      Fail("E-AUTH-002", "職員番号かパスワードが違うか、このアカウントは使えません。続けて失敗すると、定められた回数でロックされます。");
+    }
+    failures = 0;
+    const Session s = sessions_.Open(person, r.temporary, RandomSecret(32), RandomSecret(32));
+    res.set_header("Set-Cookie", std::string(kCookie) + "=" + s.id + "; Path=/; HttpOnly; Secure; SameSite=Strict");
+    std::string name;
+    if (const auto p = b_.store->Get("people", person)) name = Str(Json::parse(*p), "name");
+    Answer(res, 200, {{"person", person}, {"name", name}, {"temporary", r.temporary}, {"csrf", s.csrf}});
+  }
+
+  void Registers(const httplib::Request& req, httplib::Response& res, Caller& c) {
+    const std::string kind = req.matches[1];
+    const auto units = RegisterScope(c, kind);
+    const std::string q = req.get_param_value("q");
+    long offset = 0, limit = 100;
+    try {
+      if (req.has_param("offset")) offset = std::stol(req.get_param_value("offset"));
+      if (req.has_param("limit")) limit = std::stol(req.get_param_value("limit"));
+    } catch (const std::exception&) {
+      Fail("E-API-400", "offset と limit は数で与えてください。");
+    }
+    if (offset < 0 || limit < 1 || limit > 1000) Fail("E-API-400", "offset は 0 以上、limit は 1〜1000 で与えてください。");
+    Json rows = Json::array();
+    long total = 0;
+    for (const auto& r : b_.store->List(kind)) {
+      if (!q.empty() && r.data.find(q) == std::string::npos && r.id.find(q) == std::string::npos) continue;
+      const Json row = Json::parse(r.data);
+      if (units && !units->count(Str(row, "owner_unit"))) continue;
+      if (total >= offset && static_cast<long>(rows.size()) < limit) rows.push_back(row);
+      ++total;
+    }
+    Answer(res, 200, {{"kind", kind}, {"total", total}, {"offset", offset}, {"limit", limit}, {"rows", rows}});
+  }
+  void RegisterRow(const httplib::Request& req, httplib::Response& res, Caller& c) {
+    const std::string kind = req.matches[1], id = req.matches[2];
+    const auto units = RegisterScope(c, kind);
+    const auto row = b_.store->Get(kind, id);
+    if (!row) Fail("E-API-404", "台帳「" + kind + "」に「" + id + "」はありません。");
+    const Json data = Json::parse(*row);
+    if (units && !units->count(Str(data, "owner_unit")))
+      Fail("E-API-403", "「" + id + "」は所管の課等の情報資産ではないため見られません（" + VisibilityNote() + "）。");
+    Json history = Json::array();
+    for (const auto& h : b_.store->History(kind, id))
+      history.push_back({{"seq", h.seq},
+                         {"entry", h.log_seq},
+                         {"at", h.at},
+                         {"actor", h.actor},
+                         {"command", h.command},
+                         {"before", h.change.before ? Json::parse(*h.change.before) : Json(nullptr)},
+                         {"after", h.change.after ? Json::parse(*h.change.after) : Json(nullptr)}});
+    Answer(res, 200, {{"kind", kind}, {"row", data}, {"history", history}});
+  }
+  // Which rows of a register the caller sees: nullopt all of them, or only
+  // those of these units (a 情報セキュリティ責任者's assets). Refuses a
+  // register that is not one (E-API-404) or not theirs to see (E-API-403).
+  std::optional<std::set<std::string>> RegisterScope(const Caller& c, const std::string& kind) {
+    registry::Registry reg(*b_.store, b_.pack);
+    const bool known = std::any_of(reg.kinds().begin(), reg.kinds().end(), [&](const auto& k) { return k.id == kind; });
+    if (!known) Fail("E-API-404", "台帳「" + kind + "」はありません。");
+    if (c.token) {
+      if (!TokenAllows(*c.token, "read:" + kind))
+        Fail("E-API-403", "API トークン「" + c.token->name + "」の範囲に read:" + kind + " がありません。");
+      return std::nullopt;
+    }
+    RequireSettled(c);
+    const Grants g = GrantsOf(c.person);
+    if (g.all.count("registers") || (kind == "assets" && g.all.count("assets"))) return std::nullopt;
+    if (kind == "assets")
+      if (auto it = g.units.find("assets"); it != g.units.end()) return it->second;
+    Fail("E-API-403", "台帳「" + kind + "」を見る権限がありません。" + VisibilityNote() + "が見られます。");
+  }
+
+  registry::Bound& b_;
+  std::mutex& mu_;
+  reiki::Regulation reg_;
+  Enforced enforced_;
+  Sessions sessions_;
+  std::unordered_map<std::string, int> failures_;  // consecutive failed logins, by 職員番号
+  std::shared_ptr<const engine::Snapshot> snap_;
+  long long version_ = -1;
+};
+
+std::shared_ptr<Api> Mount(httplib::Server& svr, registry::Bound& b, std::mutex& store_mu) {
+  auto api = std::make_shared<Api>(b, store_mu);
+  api->Mount(svr);
+  return api;
+}
+
+}  // namespace mamori::server::internal
