@@ -418,5 +418,34 @@ TEST(Parameters, EachEnforcedValueIsOneParametersAndKnown) {
                                    "source = \"実施手順\"\nenforced = \"password_length\"\ncite = \"第10条\"\n\n[[checklist]]"}});
   EXPECT_NE(Only(LoadAndCheck(twice.dir()), "E-PACK-050").message.find("pw2"), std::string::npos);
 }
+// --- [[access]]: who sees what through the server, by the text.
+
+TEST(Access, AnAccessEntryNamesARoleWhatTheServerShowsAndAUnitOnlyForAUnitRole) {
+  const std::string before = "[[checklist]]";
+  auto entry = [](const std::string& role, const std::string& sees, const std::string& what) {
+    return "[[access]]\nrole = \"" + role + "\"\nsees = \"" + sees + "\"\nwhat = [" + what + "]\ncite = \"第10条\"\n\n[[checklist]]";
+  };
+  {
+    Mutated good(before, entry("security_officer", "unit", "\"cases\", \"assets\""));
+    auto c = LoadAndCheck(good.dir());
+    EXPECT_TRUE(c.ok()) << FormatDiagnostics(AllErrors(c));
+    ASSERT_EQ(c.load.pack.access.size(), 1u);
+    EXPECT_EQ(c.load.pack.access[0].sees, "unit");
+  }
+  Mutated unknown(before, entry("mayor", "all", "\"cases\""));
+  EXPECT_NE(Only(LoadAndCheck(unknown.dir()), "E-PACK-011").message.find("[[access]] の role"), std::string::npos);
+  Mutated what(before, entry("ciso", "all", "\"everything\""));
+  EXPECT_NE(Only(LoadAndCheck(what.dir()), "E-PACK-051").message.find("everything"), std::string::npos);
+  Mutated empty(before, entry("ciso", "all", ""));
+  EXPECT_FALSE(LoadAndCheck(empty.dir()).ok());
+  // The CISO is one post for the whole body: it has no unit to see.
+  Mutated unit(before, entry("ciso", "unit", "\"cases\""));
+  EXPECT_NE(Only(LoadAndCheck(unit.dir()), "E-PACK-051").message.find("unit_head"), std::string::npos);
+  Mutated sees(before, entry("ciso", "some", "\"cases\""));
+  EXPECT_FALSE(LoadAndCheck(sees.dir()).ok());
+  // Every grant carries its article.
+  Mutated uncited(before, "[[access]]\nrole = \"ciso\"\nsees = \"all\"\nwhat = [\"cases\"]\n\n[[checklist]]");
+  EXPECT_FALSE(LoadAndCheck(uncited.dir()).ok());
+}
 }  // namespace mamori::policy
 

@@ -1,0 +1,200 @@
+#!/usr/bin/env python3
+"""The OpenAPI document held to the server (issue: a test fails if a route is
+missing from it or a response does not match its schema).
+
+1. Every route `mamori serve --routes` lists is a path and method of the
+   document served at GET /api/v1/openapi.json, and the document has no route
+   the server lacks.
+2. The sample town is served and every route is called, as the people and
+   systems who use it would (an anonymous caller, a decide token, a read
+   token, the 税務課長, the CISO); each answer's body is validated against the
+   schema the document gives for its status. A route the run did not call is
+   a failure too, so a new route cannot go unchecked.
+
+Usage: openapi_test.py MAMORI_BINARY PACKS_DIR
+"""
+import http.client
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import warnings
+
+warnings.simplefilter("ignore", DeprecationWarning)  # RefResolver: the API Debian 12's jsonschema 4.10 has
+import jsonschema  # noqa: E402
+
+MAMORI, PACKS = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
+failures = []
+
+
+def fail(msg):
+    failures.append(msg)
+    print("FAIL: " + msg)
+
+
+def run(*args, cwd):
+    r = subprocess.run([MAMORI, *args], cwd=cwd, capture_output=True, text=True)
+    if r.returncode != 0:
+        raise SystemExit("mamori %s failed (%d): %s" % (" ".join(args), r.returncode, r.stderr))
+    return r.stdout
+
+
+def template_regex(path):
+    return "^" + re.sub(r"\{[^}]+\}", "[^/]+", path) + "$"
+
+
+def main():
+    work = tempfile.mkdtemp(prefix="mamori_openapi_")
+    db = os.path.join(work, "t.db")
+    server = None
+    try:
+        run("init", "--pack", os.path.join(PACKS, "yasuda"), "--db", db, cwd=work)
+        run("sample", "--demo-parameters", "--db", db, cwd=work)
+        passwords = {}
+        for line in run("account", "issue", "000022", "000001", "--as", "000021", "--db", db, cwd=work).splitlines():
+            person, password = line.split("\t")[:2]
+            passwords[person] = password
+        decide_token = run("token", "issue", "--name", "USB", "--scope", "decide", "--as", "000021", "--db", db, cwd=work).strip()
+        read_token = run("token", "issue", "--name", "文書管理", "--scope", "read", "--as", "000021", "--db", db, cwd=work).strip()
+        routes = [tuple(l.split(" ", 1)) for l in run("serve", "--routes", cwd=work).splitlines() if l]
+
+        out = open(os.path.join(work, "serve.out"), "w")
+        err = open(os.path.join(work, "serve.err"), "w")
+        server = subprocess.Popen([MAMORI, "serve", "--db", db, "--listen", "127.0.0.1:0"], cwd=work, stdout=out, stderr=err)
+        port = None
+        for _ in range(200):
+            m = re.search(r"127\.0\.0\.1:([0-9]+)", open(os.path.join(work, "serve.out")).read())
+            if m:
+                port = int(m.group(1))
+                break
+            time.sleep(0.1)
+        if port is None:
+            raise SystemExit("the server did not start: " + open(os.path.join(work, "serve.err")).read())
+
+        def call(method, path, body=None, headers=None, ctype="application/json"):
+            c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            h = dict(headers or {})
+            data = None
+            if body is not None:
+                data = (body if isinstance(body, str) else json.dumps(body)).encode()
+                h["Content-Type"] = ctype
+            c.request(method, path, body=data, headers=h)
+            r = c.getresponse()
+            return r.status, r.getheaders(), r.read().decode()
+
+        status, _, text = call("GET", "/api/v1/openapi.json")
+        if status != 200:
+            raise SystemExit("GET /api/v1/openapi.json: %d" % status)
+        doc = json.loads(text)
+        if doc.get("openapi") != "3.1.0":
+            fail("the document is not OpenAPI 3.1.0: %r" % doc.get("openapi"))
+        jsonschema.Draft202012Validator.check_schema({"$defs": doc["components"]["schemas"]})
+
+        # 1. The route table and the document name the same routes.
+        documented = {(m.upper(), p) for p, item in doc["paths"].items() for m in item if m in ("get", "post", "put", "delete", "patch")}
+        for r in routes:
+            if r not in documented:
+                fail("route %s %s is not in the OpenAPI document" % r)
+        for r in sorted(documented - set(routes)):
+            fail("the OpenAPI document has %s %s, which the server does not answer" % r)
+
+        resolver = jsonschema.RefResolver.from_schema(doc)
+        called = set()
+
+        def check(method, path, status, headers, text, template):
+            called.add((method, template))
+            op = doc["paths"].get(template, {}).get(method.lower())
+            if op is None:
+                fail("%s %s: no operation %s in the document" % (method, path, template))
+                return
+            resp = op["responses"].get(str(status))
+            if resp is None:
+                fail("%s %s answered %d, which the document does not give (%s)" % (method, path, status, text[:200]))
+                return
+            ctype = dict((k.lower(), v) for k, v in headers).get("content-type", "").split(";")[0]
+            content = resp.get("content", {})
+            if ctype not in content:
+                fail("%s %s %d: content type %s not documented" % (method, path, status, ctype))
+                return
+            body = text if ctype == "application/x-ndjson" else json.loads(text)
+            try:
+                jsonschema.Draft202012Validator(content[ctype]["schema"], resolver=resolver).validate(body)
+            except jsonschema.ValidationError as e:
+                fail("%s %s %d does not match its schema: %s" % (method, path, status, e.message))
+
+        def do(method, path, template, body=None, headers=None, ctype="application/json", expect=None):
+            status, hdrs, text = call(method, path, body, headers, ctype)
+            if expect is not None and status != expect:
+                fail("%s %s: expected %d, got %d (%s)" % (method, path, expect, status, text[:300]))
+            check(method, path, status, hdrs, text, template)
+            return status, hdrs, text
+
+        def login(person, password):
+            status, hdrs, text = do("POST", "/api/v1/login", "/api/v1/login", {"person": person, "password": password}, expect=200)
+            cookie = dict((k.lower(), v) for k, v in hdrs)["set-cookie"].split(";")[0]
+            return {"Cookie": cookie, "X-CSRF-Token": json.loads(text)["csrf"]}
+
+        take_out = {"action": "take_out", "resource": "A0000022"}
+        do("GET", "/healthz", "/healthz", expect=200)
+        do("GET", "/api/v1/openapi.json", "/api/v1/openapi.json", expect=200)
+        do("POST", "/api/v1/decide", "/api/v1/decide", dict(take_out, subject="000023"), expect=401)
+        do("POST", "/api/v1/decide", "/api/v1/decide", dict(take_out, subject="000023"),
+           {"Authorization": "Bearer " + decide_token}, expect=200)
+        do("POST", "/api/v1/decide/batch", "/api/v1/decide/batch",
+           json.dumps(dict(take_out, subject="000023")) + "\n{\"action\":\n", {"Authorization": "Bearer " + decide_token},
+           "application/x-ndjson", expect=200)
+        do("POST", "/api/v1/login", "/api/v1/login", {"person": "000022", "password": "wrong"}, expect=401)
+        kachou = login("000022", passwords["000022"])
+        do("GET", "/api/v1/me", "/api/v1/me", headers=kachou, expect=200)
+        do("GET", "/api/v1/cases/inbox", "/api/v1/cases/inbox", headers=kachou, expect=403)  # temporary password
+        do("POST", "/api/v1/password", "/api/v1/password", {"current": passwords["000022"], "new": "x"}, kachou, expect=400)
+        do("POST", "/api/v1/password", "/api/v1/password", {"current": passwords["000022"], "new": "correct horse battery"}, kachou, expect=200)
+        ciso = login("000001", passwords["000001"])
+        do("POST", "/api/v1/password", "/api/v1/password", {"current": passwords["000001"], "new": "correct horse battery"}, ciso, expect=200)
+        # 000023 applies through the CLI (it has no account); the 課長 sees and approves.
+        with open(os.path.join(work, "req.json"), "w") as f:
+            json.dump(take_out, f)
+        case_id = re.search(r"C[0-9]{4}-[0-9]{6}", run("apply", os.path.join(work, "req.json"), "--as", "000023", "--db", db, cwd=work)).group(0)
+        do("GET", "/api/v1/cases/inbox", "/api/v1/cases/inbox", headers=kachou, expect=200)
+        do("GET", "/api/v1/cases?status=open", "/api/v1/cases", headers=kachou, expect=200)
+        do("GET", "/api/v1/cases/" + case_id, "/api/v1/cases/{id}", headers=kachou, expect=200)
+        do("GET", "/api/v1/cases/C2026-999999", "/api/v1/cases/{id}", headers=kachou, expect=404)
+        do("POST", "/api/v1/cases/%s/approve" % case_id, "/api/v1/cases/{id}/{verb}", {}, {"Cookie": kachou["Cookie"]}, expect=403)
+        do("POST", "/api/v1/cases/%s/approve" % case_id, "/api/v1/cases/{id}/{verb}", {}, kachou, expect=200)
+        do("POST", "/api/v1/cases/%s/fly" % case_id, "/api/v1/cases/{id}/{verb}", {}, kachou, expect=404)
+        do("POST", "/api/v1/cases", "/api/v1/cases", take_out, kachou, expect=201)
+        do("POST", "/api/v1/cases", "/api/v1/cases", {"action": "nothing"}, kachou, expect=400)
+        do("GET", "/api/v1/registers/assets?limit=2", "/api/v1/registers/{kind}", headers=kachou, expect=200)
+        do("GET", "/api/v1/registers/people", "/api/v1/registers/{kind}", headers=kachou, expect=403)
+        do("GET", "/api/v1/registers/people?limit=0", "/api/v1/registers/{kind}", headers=ciso, expect=400)
+        do("GET", "/api/v1/registers/nothing", "/api/v1/registers/{kind}", headers=ciso, expect=404)
+        do("GET", "/api/v1/registers/people/000022", "/api/v1/registers/{kind}/{id}", headers=ciso, expect=200)
+        do("GET", "/api/v1/registers/people/999999", "/api/v1/registers/{kind}/{id}", headers=ciso, expect=404)
+        do("GET", "/api/v1/registers/people?q=000022", "/api/v1/registers/{kind}", headers={"Authorization": "Bearer " + read_token}, expect=200)
+        do("GET", "/api/v1/ledger/head", "/api/v1/ledger/head", headers={"Authorization": "Bearer " + read_token}, expect=200)
+        do("GET", "/api/v1/ledger/inclusion/3", "/api/v1/ledger/inclusion/{entry}", headers=ciso, expect=200)
+        do("GET", "/api/v1/ledger/head", "/api/v1/ledger/head", headers=kachou, expect=403)
+        do("POST", "/api/v1/logout", "/api/v1/logout", {}, kachou, expect=200)
+        do("GET", "/api/v1/me", "/api/v1/me", headers=kachou, expect=401)
+
+        for r in routes:
+            if r not in called:
+                fail("route %s %s was not called by this test: add a call so its answer is checked" % r)
+    finally:
+        if server:
+            server.terminate()
+            server.wait(timeout=30)
+        shutil.rmtree(work, ignore_errors=True)
+    if failures:
+        print("%d problem(s)" % len(failures))
+        return 1
+    print("OK: %d routes, each documented and each answer valid against its schema" % len(routes))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
