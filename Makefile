@@ -1,5 +1,5 @@
 # mamori: two commands on a fresh Debian 12 machine, as root:
-#   make demo   installs what is missing, builds, runs the main job
+#   make demo   installs what is missing, builds, runs the main job and serves the sample town (DEMO_SERVE=0: no server)
 #   make test   installs what is missing, builds, runs every test
 BUILD   ?= build
 ASAN    ?= build-asan
@@ -29,8 +29,11 @@ $(BUILD)/build.ninja: | deps
 build: deps $(BUILD)/build.ninja
 	cmake --build $(BUILD) -j $(JOBS)
 
+# Ends by serving the sample town on 127.0.0.1:8080 until Ctrl-C;
+# `make demo DEMO_SERVE=0` stops before serving.
+DEMO_SERVE ?= 1
 demo: build
-	@./scripts/demo.sh $(BUILD)/mamori $(SEEDS)
+	@DEMO_SERVE=$(DEMO_SERVE) ./scripts/demo.sh $(BUILD)/mamori $(SEEDS)
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)

@@ -70,3 +70,29 @@ echo '{"subject":"000100","action":"transport","resource":{"confidentiality":"C2
 "$bin" ledger export --db "$db" --out "$db.ledger"
 echo "監査人の手元（書き出しと公開鍵だけ）での検証:"
 "$bin" ledger verify --export "$db.ledger" --pubkey "$db.pub"
+
+# The server (mamori serve) on the sample town, until Ctrl-C: the enforced
+# values set as demo values by their owners, demo accounts with their first
+# passwords, and a take-out case waiting for today's 税務課長.
+# DEMO_SERVE=0 ends the demo here; DEMO_PORT picks the port (0: a free one).
+if [ "${DEMO_SERVE:-1}" = 0 ]; then
+  exit 0
+fi
+echo
+echo "================================================================"
+echo "サーバー（mamori serve）: 見本の町を http://127.0.0.1:${DEMO_PORT:-8080} で提供する（Ctrl-C で止まる）"
+sdb=${DEMO_SERVE_DB:-build/demo-serve.db}
+rm -f "$sdb" "$sdb-wal" "$sdb-shm" "$sdb.key"
+"$bin" init --pack "$packs/yasuda" --db "$sdb" >/dev/null
+"$bin" sample --demo-parameters --db "$sdb" >/dev/null
+"$bin" param list --enforced --db "$sdb"
+echo "デモ用のアカウント（仮のパスワード。最初のログインで POST /api/v1/password で変える）:"
+echo "  000022 税務課長（今日の情報セキュリティ責任者）、000004 前の税務課長、000023 税務課の職員、000001 副町長（CISO）"
+"$bin" account issue 000022 000004 000023 000001 --as 000021 --db "$sdb"
+request="$sdb.take-out.json"
+echo '{"action":"take_out","resource":"A0000022"}' >"$request"
+"$bin" apply "$request" --as 000023 --db "$sdb"
+rm -f "$request"
+echo "試し方: curl -c jar -X POST http://127.0.0.1:${DEMO_PORT:-8080}/api/v1/login -d '{\"person\":\"000022\",\"password\":\"…\"}'"
+echo "        文書: http://127.0.0.1:${DEMO_PORT:-8080}/api/v1/openapi.json（docs/api.md）"
+exec "$bin" serve --db "$sdb" --listen "127.0.0.1:${DEMO_PORT:-8080}"
