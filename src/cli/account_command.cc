@@ -13,6 +13,7 @@
 #include "cli/guard.h"
 #include "registry/binding.h"
 #include "server/accounts.h"
+#include "server/hooks.h"
 
 namespace mamori::cli {
 namespace {
@@ -96,6 +97,61 @@ void AddAccountCommands(CLI::App& app) {
         auto b = registry::Open(g_adb);
         server::RevokeToken(*b.store, b.pack, id, as, g_aactor);
         std::cout << "トークン " << id << " を失効させました。\n";
+      });
+    });
+  }
+  auto* hook = app.add_subcommand("hook", "案件の出来事をメールやチャットへ渡すフック（追加・一覧・削除・送信）");
+  hook->require_subcommand(1);
+  {
+    auto* cmd = hook->add_subcommand("add", "フックを加える（これから起きる出来事から届ける）");
+    static std::string event, command, url, as;
+    cmd->add_option("--event", event, "出来事: case.*、case.open、case.approve、case.record、case.reject、case.return、case.resubmit、case.withdraw、case.confirm、case.note")->required();
+    cmd->add_option("--command", command, "実行するコマンド（/bin/sh で。出来事の JSON を標準入力に、種類を MAMORI_EVENT に）");
+    cmd->add_option("--url", url, "出来事の JSON を POST する URL（http:// か https://）");
+    cmd->add_option("--as", as, "加える人（mamori の情報システムの情報システム管理者）の職員番号")->required();
+    cmd->add_option("--db", g_adb, "データベースのファイル");
+    cmd->callback([] {
+      Guard([] {
+        auto b = registry::Open(g_adb);
+        const auto h = server::AddHook(*b.store, b.pack, event, command, url, as, g_aactor);
+        std::cout << "フック " << h.id << " を加えました（" << h.event << " → " << (h.command.empty() ? h.url : h.command) << "）。\n";
+      });
+    });
+  }
+  {
+    auto* cmd = hook->add_subcommand("remove", "フックを削除する");
+    static std::string id, as;
+    cmd->add_option("ID", id, "フックの id（mamori hook list）")->required();
+    cmd->add_option("--as", as, "削除する人（mamori の情報システムの情報システム管理者）の職員番号")->required();
+    cmd->add_option("--db", g_adb, "データベースのファイル");
+    cmd->callback([] {
+      Guard([] {
+        auto b = registry::Open(g_adb);
+        server::RemoveHook(*b.store, b.pack, id, as, g_aactor);
+        std::cout << "フック " << id << " を削除しました。\n";
+      });
+    });
+  }
+  {
+    auto* cmd = hook->add_subcommand("list", "フック");
+    cmd->add_option("--db", g_adb, "データベースのファイル");
+    cmd->callback([] {
+      Guard([] {
+        auto b = registry::Open(g_adb);
+        for (const auto& h : server::Hooks(*b.store))
+          std::cout << h.id << "\t" << h.event << "\t" << (h.command.empty() ? h.url : h.command) << "\t追加 " << h.added_at << "（"
+                    << h.added_by << "）\n";
+      });
+    });
+  }
+  {
+    auto* cmd = hook->add_subcommand("deliver", "まだ届けていない出来事を今届ける（mamori serve は毎秒届ける）");
+    cmd->add_option("--db", g_adb, "データベースのファイル");
+    cmd->callback([] {
+      Guard([] {
+        auto b = registry::Open(g_adb);
+        server::Notifier n(*b.store, [] { return std::unique_lock<std::mutex>(); });
+        std::cout << n.DeliverPending() << " 件を届けました。\n";
       });
     });
   }

@@ -18,6 +18,7 @@
 
 #include "registry/binding.h"
 #include "server/api.h"
+#include "server/hooks.h"
 #include "registry/registry.h"
 
 namespace mamori::server {
@@ -198,8 +199,24 @@ int Serve(const Options& o) {
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
   });
+  // Case events to the hooks, once a second, outside the request threads:
+  // a slow mail command delays nobody's answer.
+  std::thread notifier([&] {
+    Notifier n(*b.store, [&] { return std::unique_lock<std::mutex>(store_mu); });
+    while (!stopping && !ended) {
+      try {
+        n.DeliverPending();
+      } catch (const std::exception& e) {
+        std::cerr << Json{{"at", store::NowJst()}, {"error", std::string("W-HOOK-002: 通知を送れませんでした: ") + e.what()}}.dump(
+                         -1, ' ', false, Json::error_handler_t::replace)
+                  << "\n";
+      }
+      for (int i = 0; i < 20 && !stopping && !ended; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  });
   const bool listened = svr.listen_after_bind();
   ended = true;
+  notifier.join();
   // The listener ended on its own (not by a signal): wake the waiter so it can be joined.
   if (!stopping) pthread_kill(waiter.native_handle(), SIGTERM);
   waiter.join();
