@@ -100,6 +100,36 @@ void AddAccountCommands(CLI::App& app) {
       });
     });
   }
+  auto* totp = app.add_subcommand("totp", "二要素目（TOTP）を必須とする役割");
+  totp->require_subcommand(1);
+  {
+    auto* cmd = totp->add_subcommand("require", "この役割にある人に TOTP を必須とする（置き換える）");
+    static std::vector<std::string> roles;
+    static std::string as;
+    cmd->add_option("ROLE", roles, "役割（id・名前・略称。いくつでも）")->required();
+    cmd->add_option("--as", as, "定める人（mamori の情報システムの情報システム管理者）の職員番号")->required();
+    cmd->add_option("--db", g_adb, "データベースのファイル");
+    cmd->callback([] {
+      Guard([] {
+        auto b = registry::Open(g_adb);
+        server::RequireTotpFor(*b.store, b.pack, roles, as, g_aactor);
+        std::cout << "TOTP を必須とする役割: ";
+        for (const auto& r : server::TotpRoles(*b.store)) std::cout << r << " ";
+        std::cout << "\n";
+      });
+    });
+  }
+  {
+    auto* cmd = totp->add_subcommand("roles", "TOTP を必須とする役割");
+    cmd->add_option("--db", g_adb, "データベースのファイル");
+    cmd->callback([] {
+      Guard([] {
+        auto b = registry::Open(g_adb);
+        for (const auto& r : server::TotpRoles(*b.store)) std::cout << r << "\n";
+      });
+    });
+  }
+
   auto* hook = app.add_subcommand("hook", "案件の出来事をメールやチャットへ渡すフック（追加・一覧・削除・送信）");
   hook->require_subcommand(1);
   {

@@ -179,14 +179,58 @@ LoginResult CheckLogin(store::Store& store, const policy::Pack& pack, const std:
   }
   const auto limit = EnforcedValues(pack).login_attempts;
   if (!matches && limit && !row->value("locked", false) && failures_in_a_row + 1 >= *limit) {
-    Json locked = *row;
-    locked["locked"] = true;
-    locked["locked_at"] = store::NowJst();
-    locked["locked_after"] = failures_in_a_row + 1;
-    Write(store, "server_accounts", person, text, locked, actor, "account locked");
+    LockAccount(store, person, failures_in_a_row + 1, actor);
     r.locked_now = true;
   }
   return r;
+}
+
+void LockAccount(store::Store& store, const std::string& person, int failures, const std::string& actor) {
+  std::string text;
+  const auto row = AccountRow(store, person, &text);
+  if (!row || row->value("locked", false)) return;
+  Json locked = *row;
+  locked["locked"] = true;
+  locked["locked_at"] = store::NowJst();
+  locked["locked_after"] = failures;
+  Write(store, "server_accounts", person, text, locked, actor, "account locked");
+}
+
+std::string TotpSealed(store::Store& store, const std::string& person) {
+  const auto row = AccountRow(store, person);
+  return row ? Str(*row, "totp") : "";
+}
+
+void EnableTotp(store::Store& store, const std::string& person, const std::string& sealed, const std::string& actor) {
+  std::string text;
+  const auto row = AccountRow(store, person, &text);
+  if (!row) Fail("E-AUTH-011", "職員「" + person + "」のアカウントがありません。");
+  Json next = *row;
+  next["totp"] = sealed;
+  next["totp_at"] = store::NowJst();
+  Write(store, "server_accounts", person, text, next, actor, "totp enrol");
+}
+
+void RequireTotpFor(store::Store& store, const policy::Pack& pack, const std::vector<std::string>& roles,
+                    const std::string& by, const std::string& actor) {
+  RequireMamoriAdmin(store, pack, by, Today());
+  std::vector<std::string> ids;
+  for (const auto& want : roles) {
+    std::string id;
+    for (const auto& r : pack.roles)
+      if (r.id == want || r.name == want || (!r.short_name.empty() && r.short_name == want)) id = r.id;
+    if (id.empty()) Fail("E-AUTH-017", "役割「" + want + "」はパックにありません（`mamori pack show` で役割を確かめてください）。何も変えていません。");
+    ids.push_back(id);
+  }
+  const auto before = store.Get("installation", "totp_roles");
+  Write(store, "installation", "totp_roles", before, Json{{"id", "totp_roles"}, {"roles", ids}, {"by", by}}, actor, "totp require");
+}
+
+std::vector<std::string> TotpRoles(store::Store& store) {
+  std::vector<std::string> out;
+  if (const auto row = store.Get("installation", "totp_roles"))
+    for (const auto& r : Json::parse(*row).value("roles", Json::array())) out.push_back(r.get<std::string>());
+  return out;
 }
 
 void ChangePassword(store::Store& store, const policy::Pack& pack, const std::string& person, const std::string& current,

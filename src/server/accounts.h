@@ -66,6 +66,20 @@ struct LoginResult {
 LoginResult CheckLogin(store::Store& store, const policy::Pack& pack, const std::string& person,
                        const std::string& password, int failures_in_a_row, const std::string& actor);
 
+// Locks `person`'s account after `failures` in a row, recorded.
+void LockAccount(store::Store& store, const std::string& person, int failures, const std::string& actor);
+
+// The second factor (TOTP, server/totp.h): the account's sealed secret, ""
+// when none is enrolled; enrolling records the sealed secret (a new issue
+// of the account clears it).
+std::string TotpSealed(store::Store& store, const std::string& person);
+void EnableTotp(store::Store& store, const std::string& person, const std::string& sealed, const std::string& actor);
+// The roles whose holders must have a second factor (`mamori totp require`;
+// an installation row, recorded). E-AUTH-017 a role the pack has not.
+void RequireTotpFor(store::Store& store, const policy::Pack& pack, const std::vector<std::string>& roles,
+                    const std::string& by, const std::string& actor);
+std::vector<std::string> TotpRoles(store::Store& store);
+
 // Changes `person`'s password after checking the current one. E-AUTH-003 a
 // wrong current password, E-AUTH-004 too short (naming the set length),
 // E-AUTH-005 the same as the current.

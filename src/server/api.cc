@@ -7,7 +7,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <sodium.h>
+
 #include <algorithm>
+#include <ctime>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -20,6 +23,7 @@
 #include "registry/registry.h"
 #include "server/accounts.h"
 #include "server/sessions.h"
+#include "server/totp.h"
 
 namespace mamori::server::internal {
 
@@ -44,9 +48,9 @@ int StatusOf(const std::string& code) {
   static const std::map<std::string, int> kStatus = {
       {"E-AUTH-001", 401}, {"E-AUTH-002", 401}, {"E-AUTH-008", 401}, {"E-AUTH-009", 401}, {"E-AUTH-006", 403},
       {"E-AUTH-007", 403}, {"E-API-403", 403},  {"E-CASE-010", 403}, {"E-CASE-004", 403}, {"E-API-404", 404},
-      {"E-CASE-005", 404}, {"E-API-413", 413},  {"E-AUTH-010", 403}};
+      {"E-CASE-005", 404}, {"E-API-413", 413},  {"E-AUTH-010", 403}, {"E-AUTH-014", 401}, {"E-AUTH-015", 403}};
   if (auto it = kStatus.find(code); it != kStatus.end()) return it->second;
-  return code.rfind("E-SRV-5", 0) == 0 || code == "E-AUTH-500" ? 500 : 400;
+  return code.rfind("E-SRV-5", 0) == 0 || code == "E-AUTH-500" || code == "E-AUTH-016" ? 500 : 400;
 }
 
 void Answer(httplib::Response& res, int status, const Json& body) {
@@ -83,6 +87,7 @@ struct Caller {
   std::optional<Token> token;
   std::string session_id;
   bool temporary = false;
+  bool needs_totp = false;
 };
 
 }  // namespace
@@ -94,6 +99,8 @@ const std::vector<Route>& RouteTable() {
       {"POST", "/api/v1/login"},
       {"POST", "/api/v1/logout"},
       {"POST", "/api/v1/password"},
+      {"POST", "/api/v1/totp/enrol"},
+      {"POST", "/api/v1/totp/confirm"},
       {"GET", "/api/v1/me"},
       {"POST", "/api/v1/decide"},
       {"POST", "/api/v1/decide/batch"},
@@ -112,9 +119,10 @@ const std::vector<Route>& RouteTable() {
 
 class Api {
  public:
-  Api(registry::Bound& b, std::mutex& mu)
+  Api(registry::Bound& b, std::mutex& mu, std::string db)
       : b_(b),
         mu_(mu),
+        db_(std::move(db)),
         reg_(reiki::ParseFile((std::filesystem::path(b.pack.dir) / b.pack.regulation.file).string())),
         enforced_(EnforcedValues(b.pack)) {}
 
@@ -136,13 +144,33 @@ class Api {
       sessions_.Changed(c.session_id);
       Answer(res, 200, {{"changed", true}});
     });
+    Post(svr, "/api/v1/totp/enrol", true, [this](auto&, auto& res, Caller& c) {
+      RequireSettled(c, true);
+      std::string raw(20, '\0');  // 160 bits, as RFC 4226 recommends
+      randombytes_buf(raw.data(), raw.size());
+      pending_totp_[c.person] = raw;
+      const std::string uri = OtpauthUri("mamori " + b_.pack.org_name, c.person, raw);
+      Answer(res, 200, {{"secret", Base32(raw)}, {"uri", uri}, {"qr_svg", QrSvg(uri)}});
+    });
+    Post(svr, "/api/v1/totp/confirm", true, [this](auto& req, auto& res, Caller& c) {
+      RequireSettled(c, true);
+      const auto it = pending_totp_.find(c.person);
+      if (it == pending_totp_.end()) Fail("E-AUTH-018", "登録中の認証アプリがありません。POST /api/v1/totp/enrol から始めてください。");
+      const long long step = MatchingStep(it->second, Str(BodyJson(req), "code"), std::time(nullptr));
+      if (step < 0) Fail("E-AUTH-018", "確認コードが違います。認証アプリに表示されている6桁を入れてください。");
+      EnableTotp(*b_.store, c.person, Seal(db_, it->second), "api:" + c.person);
+      last_step_[c.person] = step;
+      pending_totp_.erase(it);
+      sessions_.TotpDone(c.session_id);
+      Answer(res, 200, {{"enrolled", true}});
+    });
     Get(svr, "/api/v1/me", [this](auto&, auto& res, Caller& c) {
       RequirePerson(c);
       Json roles = Json::array();
       registry::Registry reg(*b_.store, b_.pack);
       for (const auto& h : reg.RolesHeld(c.person, Today()))
         roles.push_back({{"role", h.role}, {"name", RoleName(h.role)}, {"scope", h.scope}, {"acting", h.acting}});
-      Answer(res, 200, {{"person", c.person}, {"name", c.name}, {"temporary", c.temporary}, {"roles", roles}});
+      Answer(res, 200, {{"person", c.person}, {"name", c.name}, {"temporary", c.temporary}, {"needs_totp", c.needs_totp}, {"roles", roles}});
     });
     Post(svr, "/api/v1/decide", true, [this](auto& req, auto& res, Caller& c) {
       RequireScope(c, "decide");
@@ -311,6 +339,7 @@ class Api {
     c.person = s->person;
     c.session_id = s->id;
     c.temporary = s->temporary;
+    c.needs_totp = s->needs_totp;
     if (const auto p = b_.store->Get("people", c.person)) c.name = Str(Json::parse(*p), "name");
     return c;
   }
@@ -319,10 +348,13 @@ class Api {
     if (c.person.empty() && !c.token) Fail("E-AUTH-001", "ログインしていません。POST /api/v1/login でログインしてください。");
     if (c.person.empty()) Fail("E-API-403", "この操作は人のログインで行います（API トークンでは行えません）。");
   }
-  // A person with a password of their own (not the temporary one).
-  void RequireSettled(const Caller& c) {
+  // A person with a password of their own (not the temporary one) and, where
+  // their role requires it, a second factor (`enrolling`: the TOTP routes).
+  void RequireSettled(const Caller& c, bool enrolling = false) {
     RequirePerson(c);
     if (c.temporary) Fail("E-AUTH-006", "仮のパスワードのままです。POST /api/v1/password で自分のパスワードに変えてください。");
+    if (c.needs_totp && !enrolling)
+      Fail("E-AUTH-015", "あなたの役割には二要素目（TOTP）が要ります。POST /api/v1/totp/enrol で認証アプリを登録してください。");
   }
   // A person who may change something: settled, and holding no read-only role that day.
   void RequireWriter(const Caller& c) {
@@ -449,12 +481,32 @@ class Api {
       ++failures;
       Fail("E-AUTH-002", "職員番号かパスワードが違うか、このアカウントは使えません。続けて失敗すると、定められた回数でロックされます。");
     }
+    // The second factor, once enrolled. A wrong or replayed code counts as
+    // a failure, and locks as a wrong password does.
+    if (const std::string sealed = TotpSealed(*b_.store, person); !sealed.empty()) {
+      const std::string code = Str(body, "code");
+      if (code.empty()) Fail("E-AUTH-014", "確認コード（認証アプリの6桁）を code に入れてください。");
+      const long long step = MatchingStep(Open(db_, sealed), code, std::time(nullptr));
+      auto last = last_step_.find(person);
+      if (step < 0 || (last != last_step_.end() && step <= last->second)) {
+        if (const auto limit = enforced_.login_attempts; limit && ++failures >= *limit) LockAccount(*b_.store, person, failures, "api");
+        Fail("E-AUTH-002", "職員番号かパスワードが違うか、このアカウントは使えません。続けて失敗すると、定められた回数でロックされます。");
+      }
+      last_step_[person] = step;
+    }
     failures = 0;
-    const Session s = sessions_.Open(person, r.temporary, RandomSecret(32), RandomSecret(32));
+    bool needs_totp = false;
+    if (TotpSealed(*b_.store, person).empty()) {
+      const auto required = TotpRoles(*b_.store);
+      registry::Registry reg(*b_.store, b_.pack);
+      for (const auto& h : reg.RolesHeld(person, Today()))
+        needs_totp |= std::find(required.begin(), required.end(), h.role) != required.end();
+    }
+    const Session s = sessions_.Open(person, r.temporary, needs_totp, RandomSecret(32), RandomSecret(32));
     res.set_header("Set-Cookie", std::string(kCookie) + "=" + s.id + "; Path=/; HttpOnly; Secure; SameSite=Strict");
     std::string name;
     if (const auto p = b_.store->Get("people", person)) name = Str(Json::parse(*p), "name");
-    Answer(res, 200, {{"person", person}, {"name", name}, {"temporary", r.temporary}, {"csrf", s.csrf}});
+    Answer(res, 200, {{"person", person}, {"name", name}, {"temporary", r.temporary}, {"needs_totp", needs_totp}, {"csrf", s.csrf}});
   }
 
   void Registers(const httplib::Request& req, httplib::Response& res, Caller& c) {
@@ -521,6 +573,9 @@ class Api {
 
   registry::Bound& b_;
   std::mutex& mu_;
+  std::string db_;
+  std::unordered_map<std::string, std::string> pending_totp_;  // person -> secret shown, not yet confirmed
+  std::unordered_map<std::string, long long> last_step_;       // person -> the TOTP step last used (no replay)
   reiki::Regulation reg_;
   Enforced enforced_;
   Sessions sessions_;
@@ -529,8 +584,8 @@ class Api {
   long long version_ = -1;
 };
 
-std::shared_ptr<Api> Mount(httplib::Server& svr, registry::Bound& b, std::mutex& store_mu) {
-  auto api = std::make_shared<Api>(b, store_mu);
+std::shared_ptr<Api> Mount(httplib::Server& svr, registry::Bound& b, std::mutex& store_mu, const std::string& db) {
+  auto api = std::make_shared<Api>(b, store_mu, db);
   api->Mount(svr);
   return api;
 }

@@ -27,6 +27,7 @@ const std::string& OpenApiDocument();
 class Api;
 // Mounts every route of RouteTable() on `svr`. The store is one connection,
 // used under `store_mu` by the worker threads.
-std::shared_ptr<Api> Mount(httplib::Server& svr, registry::Bound& b, std::mutex& store_mu);
+// `db` is the store's file (its secrets key lies beside it, server/totp.h).
+std::shared_ptr<Api> Mount(httplib::Server& svr, registry::Bound& b, std::mutex& store_mu, const std::string& db);
 
 }  // namespace mamori::server::internal

@@ -161,7 +161,7 @@ int Serve(const Options& o) {
   // few requests (the library's default is 5) so callers need not reconnect.
   svr.new_task_queue = [] { return new httplib::ThreadPool(kWorkers); };
   svr.set_keep_alive_max_count(100000);
-  const auto api = internal::Mount(svr, b, store_mu);
+  const auto api = internal::Mount(svr, b, store_mu, o.db);
   svr.set_payload_max_length(kMaxBody);
   svr.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
     if (res.status == 413)

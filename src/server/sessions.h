@@ -21,7 +21,8 @@ namespace mamori::server::internal {
 
 struct Session {
   std::string id, csrf, person;
-  bool temporary = false;  // a password to change before anything else
+  bool temporary = false;   // a password to change before anything else
+  bool needs_totp = false;  // holds a role that requires a second factor, and has none yet
   std::chrono::steady_clock::time_point last_seen;
 };
 
@@ -29,9 +30,9 @@ class Sessions {
  public:
   using Clock = std::chrono::steady_clock;
 
-  Session Open(const std::string& person, bool temporary, const std::string& id, const std::string& csrf) {
+  Session Open(const std::string& person, bool temporary, bool needs_totp, const std::string& id, const std::string& csrf) {
     std::lock_guard<std::mutex> lock(mu_);
-    Session s{id, csrf, person, temporary, Clock::now()};
+    Session s{id, csrf, person, temporary, needs_totp, Clock::now()};
     by_id_[id] = s;
     return s;
   }
@@ -54,6 +55,10 @@ class Sessions {
   void Changed(const std::string& id) {
     std::lock_guard<std::mutex> lock(mu_);
     if (auto it = by_id_.find(id); it != by_id_.end()) it->second.temporary = false;
+  }
+  void TotpDone(const std::string& id) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (auto it = by_id_.find(id); it != by_id_.end()) it->second.needs_totp = false;
   }
   void Close(const std::string& id) {
     std::lock_guard<std::mutex> lock(mu_);

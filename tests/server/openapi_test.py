@@ -153,6 +153,8 @@ def main():
         do("GET", "/api/v1/cases/inbox", "/api/v1/cases/inbox", headers=kachou, expect=403)  # temporary password
         do("POST", "/api/v1/password", "/api/v1/password", {"current": passwords["000022"], "new": "x"}, kachou, expect=400)
         do("POST", "/api/v1/password", "/api/v1/password", {"current": passwords["000022"], "new": "correct horse battery"}, kachou, expect=200)
+        do("POST", "/api/v1/totp/enrol", "/api/v1/totp/enrol", {}, kachou, expect=200)
+        do("POST", "/api/v1/totp/confirm", "/api/v1/totp/confirm", {"code": "abc"}, kachou, expect=400)
         ciso = login("000001", passwords["000001"])
         do("POST", "/api/v1/password", "/api/v1/password", {"current": passwords["000001"], "new": "correct horse battery"}, ciso, expect=200)
         # 000023 applies through the CLI (it has no account); the 課長 sees and approves.
