@@ -408,15 +408,33 @@ class Api {
     std::set<std::string> all;
     std::map<std::string, std::set<std::string>> units;  // what -> unit ids
   };
+  // A role that sees by unit sees the units under it too (北海道 第11条第3項:
+  // a 部局's 責任者 and the 課 of that 部局).
   Grants GrantsOf(const std::string& person) {
     Grants g;
     registry::Registry reg(*b_.store, b_.pack);
+    std::map<std::string, std::vector<std::string>> children;
+    bool read_units = false;
     for (const auto& h : reg.RolesHeld(person, Today()))
       for (const auto& a : b_.pack.access) {
         if (a.role != h.role) continue;
+        std::set<std::string> under;
+        if (a.sees == "unit" && !h.scope.empty()) {
+          if (!read_units) {
+            for (const auto& u : b_.store->List("units")) children[Str(Json::parse(u.data), "parent")].push_back(u.id);
+            read_units = true;
+          }
+          std::vector<std::string> todo = {h.scope};
+          while (!todo.empty()) {
+            const std::string u = todo.back();
+            todo.pop_back();
+            if (!under.insert(u).second) continue;  // a cycle in the register is not followed twice
+            for (const auto& c : children[u]) todo.push_back(c);
+          }
+        }
         for (const auto& w : a.what) {
           if (a.sees == "all") g.all.insert(w);
-          else if (!h.scope.empty()) g.units[w].insert(h.scope);
+          else g.units[w].insert(under.begin(), under.end());
         }
       }
     return g;

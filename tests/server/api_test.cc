@@ -306,6 +306,11 @@ TEST(Api, WhoSeesWhatFollowsThePacksAccessTable) {
   std::ofstream(t.dir / "d2.csv") << head + "D2,auditor,000044,000002,2026-04-01,,第132条第1項\n";
   ASSERT_EQ(t.Run({"import", "designations", (t.dir / "d1.csv").string()}).status, 0);
   ASSERT_EQ(t.Run({"import", "designations", (t.dir / "d2.csv").string()}).status, 0);
+  // A 係 under 税務課 with an asset of its own: the 課長 sees it too.
+  std::ofstream(t.dir / "u.csv") << "組織コード,名称,種別,上位組織,長の職\nU03A,税務課収納係,係,U03,\n";
+  std::ofstream(t.dir / "a.csv") << "資産番号,名称,所管組織,機密性,完全性,可用性\nA9000001,収納台帳,U03A,C2,I2,A2\n";
+  ASSERT_EQ(t.Run({"import", "units", (t.dir / "u.csv").string()}).status, 0);
+  ASSERT_EQ(t.Run({"import", "assets", (t.dir / "a.csv").string()}).status, 0);
   t.Issue({"000022", "000005", "000001", "000044"});
   const std::string id = t.Apply(kTakeOut, "000023");  // 税務課 (U03)
   Running s(t);
@@ -321,7 +326,15 @@ TEST(Api, WhoSeesWhatFollowsThePacksAccessTable) {
   ASSERT_EQ(r->status, 200) << r->body;
   const Json mine = Json::parse(r->body);
   ASSERT_GT(mine["rows"].size(), 0u);
-  for (const auto& row : mine["rows"]) EXPECT_EQ(row["owner_unit"], "U03") << row.dump();
+  bool kakari = false;
+  for (const auto& row : mine["rows"]) {
+    EXPECT_TRUE(row["owner_unit"] == "U03" || row["owner_unit"] == "U03A") << row.dump();
+    kakari |= row["id"] == "A9000001";
+  }
+  EXPECT_TRUE(kakari) << "the asset of the 係 under 税務課";
+  r = jumin.Get("/api/v1/registers/assets/A9000001");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 403);
   r = zeimu.Get("/api/v1/registers/people");
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 403);
