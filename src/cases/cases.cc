@@ -961,4 +961,16 @@ std::string Cases::Show(const State& s, const std::string& date) {
   return o.str();
 }
 
+std::string ChooseWorkflow(const policy::Pack& pack, const std::string& kind, bool emergency, const std::string& given) {
+  if (!given.empty()) return given;  // Open() refuses one the pack has not
+  std::string id;
+  int n = 0;
+  for (const auto& w : pack.workflows)
+    if (w.kind == kind && (kind != "exception" || w.emergency == emergency)) id = w.id, ++n;
+  const std::string what = kind == "incident" ? "インシデント" : std::string(emergency ? "緊急時の" : "") + "例外措置";
+  if (n == 0) throw store::Error("E-CASE-003", "パックに" + what + "の手順がありません。");
+  if (n > 1) throw store::Error("E-CASE-003", "パックに" + what + "の手順が複数あります。手順の id（--workflow、workflow）で指定してください。");
+  return id;
+}
+
 }  // namespace mamori::cases

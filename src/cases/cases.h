@@ -76,6 +76,11 @@ struct Outcome {
   Json permit;
 };
 
+// The workflow a hand-opened case runs: `given` when named, else the pack's
+// one workflow of `kind` ("exception", matched on `emergency`, or
+// "incident"). E-CASE-003 when the pack has none, or several and none is named.
+std::string ChooseWorkflow(const policy::Pack& pack, const std::string& kind, bool emergency, const std::string& given);
+
 class Cases {
  public:
   // `regulation` is the pack's text; `at` the JST timestamp commands record

@@ -345,13 +345,7 @@ void AddCaseCommands(CLI::App& app) {
     cmd->callback([] {
       Guard([] {
         CaseSession s(db, actor);
-        std::string id = workflow;
-        if (id.empty()) {
-          for (const auto& w : s.b.pack.workflows)
-            if (w.kind == "exception" && w.emergency == emergency) id = w.id;
-          if (id.empty())
-            throw store::Error("E-CASE-003", std::string("パックに") + (emergency ? "緊急時の" : "") + "例外措置の手順がありません。");
-        }
+        const std::string id = cases::ChooseWorkflow(s.b.pack, "exception", emergency, workflow);
         Json fields = {{"departs", departs}, {"measure", measure}, {"reason", reason}};
         if (!until.empty()) fields["until"] = DateOf(until, "--until");
         if (emergency) fields["emergency"] = "はい";
@@ -424,14 +418,7 @@ void AddCaseCommands(CLI::App& app) {
     cmd->callback([] {
       Guard([] {
         CaseSession s(db, actor);
-        std::string id = workflow;
-        if (id.empty()) {
-          int n = 0;
-          for (const auto& w : s.b.pack.workflows)
-            if (w.kind == "incident") id = w.id, ++n;
-          if (n == 0) throw store::Error("E-CASE-003", "パックにインシデントの手順がありません。");
-          if (n > 1) throw store::Error("E-CASE-003", "パックにインシデントの手順が複数あります。--workflow で指定してください。");
-        }
+        const std::string id = cases::ChooseWorkflow(s.b.pack, "incident", false, workflow);
         Json fields = {{"what", what}};
         if (!system.empty()) fields["system"] = system;
         if (resident) fields["from_resident"] = "はい";

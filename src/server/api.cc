@@ -20,6 +20,7 @@
 #include "engine/engine.h"
 #include "ledger/ledger.h"
 #include "ledger/merkle.h"
+#include "registry/io/table_io.h"
 #include "registry/registry.h"
 #include "server/accounts.h"
 #include "server/sessions.h"
@@ -107,6 +108,9 @@ const std::vector<Route>& RouteTable() {
       {"GET", "/api/v1/cases"},
       {"POST", "/api/v1/cases"},
       {"GET", "/api/v1/cases/inbox"},
+      {"GET", "/api/v1/exceptions"},
+      {"POST", "/api/v1/exceptions"},
+      {"POST", "/api/v1/incidents"},
       {"GET", "/api/v1/cases/{id}"},
       {"POST", "/api/v1/cases/{id}/{verb}"},
       {"GET", "/api/v1/registers/{kind}"},
@@ -216,6 +220,48 @@ class Api {
                                                  {"message", o.message},
                                                  {"decision", o.permit.is_null() ? Json(nullptr) : o.permit["decision"]}});
     });
+    // An exception (例外措置) and an incident, opened by hand as the CLI opens them.
+    Post(svr, "/api/v1/exceptions", true, [this](auto& req, auto& res, Caller& c) {
+      RequireWriter(c);
+      const Json body = BodyJson(req);
+      const bool emergency = body.value("emergency", false);
+      Json fields = {{"departs", Str(body, "departs")}, {"measure", Str(body, "measure")}, {"reason", Str(body, "reason")}};
+      for (const char* k : {"departs", "measure", "reason"})
+        if (Str(body, k).empty()) Fail("E-API-400", std::string("例外措置の ") + k + "（遵守しない条項・代わりの措置・理由）を与えてください。");
+      if (!Str(body, "until").empty()) {
+        const auto d = registry::io::ParseDate(Str(body, "until"));
+        if (!d) Fail("E-CASE-008", "until の日付「" + Str(body, "until") + "」を読めません（例: 2027-03-31、令和9年3月31日）。");
+        fields["until"] = *d;
+      }
+      if (emergency) fields["emergency"] = "はい";
+      if (!Str(body, "renews").empty()) fields["renews"] = Str(body, "renews");
+      cases::Cases cs(*b_.store, b_.pack, reg_, "api:" + c.person);
+      const auto id = cases::ChooseWorkflow(b_.pack, "exception", emergency, Str(body, "workflow"));
+      const auto o = cs.Open(id, c.person, fields, Str(body, "unit"), "");
+      Answer(res, 201, {{"case", Summary(o.state)}, {"message", o.message}});
+    });
+    Post(svr, "/api/v1/incidents", true, [this](auto& req, auto& res, Caller& c) {
+      RequireWriter(c);
+      const Json body = BodyJson(req);
+      if (Str(body, "what").empty()) Fail("E-API-400", "何が起きたか（what）を与えてください。");
+      Json fields = {{"what", Str(body, "what")}};
+      if (!Str(body, "system").empty()) fields["system"] = Str(body, "system");
+      if (body.value("from_resident", false)) fields["from_resident"] = "はい";
+      cases::Cases cs(*b_.store, b_.pack, reg_, "api:" + c.person);
+      const auto id = cases::ChooseWorkflow(b_.pack, "incident", false, Str(body, "workflow"));
+      const auto o = cs.Open(id, c.person, fields, Str(body, "unit"), "");
+      Answer(res, 201, {{"case", Summary(o.state)}, {"message", o.message}});
+    });
+    // The 第121条 register of exceptions: for those who see every exception.
+    Get(svr, "/api/v1/exceptions", [this](auto&, auto& res, Caller& c) {
+      RequireSettled(c);
+      const Grants g = GrantsOf(c.person);
+      if (!g.all.count("cases") && !g.all.count("exceptions"))
+        Fail("E-API-403", "例外措置の一覧を見る権限がありません。" + VisibilityNote() + "が見られます。");
+      cases::Cases cs(*b_.store, b_.pack, reg_, "api:" + c.person);
+      const auto t = cs.ExceptionRegister(Today());
+      Answer(res, 200, {{"columns", t.header}, {"rows", t.rows}});
+    });
     Get(svr, "/api/v1/cases/inbox", [this](auto&, auto& res, Caller& c) {
       RequireSettled(c);
       cases::Cases cs(*b_.store, b_.pack, reg_, "api:" + c.person);
@@ -257,6 +303,7 @@ class Api {
       act.as = c.person;
       act.reason = Str(body, "reason");
       act.next = Str(body, "next");
+      act.expect = Str(body, "expect");
       if (body.contains("records") && body["records"].is_object()) act.records = body["records"];
       for (const auto& p : body.value("present", Json::array()))
         if (p.is_string()) act.present.push_back(p.get<std::string>());

@@ -393,3 +393,43 @@ TEST(Api, APersonWhoLeavesIsLoggedOutAndKeepsNothing) {
 }
 
 }  // namespace
+
+namespace {
+
+// 第119条: a 情報セキュリティ責任者 applies for an exception, the CISO
+// permits it and keeps the 第121条 register; an incident is reported.
+TEST(Api, AnExceptionGoesToTheCisoWhoKeepsItsRegister) {
+  Town t;
+  t.Issue({"000022", "000001"});
+  Running s(t);
+  Browser kachou(s.port), ciso(s.port);
+  Settle(kachou, t, "000022");
+  Settle(ciso, t, "000001");
+  auto r = kachou.Post("/api/v1/exceptions",
+                       Json{{"departs", "第46条第4項"}, {"measure", "避難所で処理する"}, {"reason", "庁舎が使えない"}, {"until", "令和9年3月31日"}}.dump());
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 201) << r->body;
+  const std::string id = Json::parse(r->body)["case"]["id"];
+  r = ciso.Get("/api/v1/cases/inbox");
+  ASSERT_TRUE(r);
+  EXPECT_TRUE(Has(r->body, id)) << r->body;
+  r = ciso.Get("/api/v1/exceptions");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  EXPECT_TRUE(Has(r->body, "第46条第4項")) << r->body;
+  EXPECT_TRUE(Has(r->body, "2027-03-31")) << "the 和暦 until read as a date";
+  r = kachou.Get("/api/v1/exceptions");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 403);
+  // A date that is not one is refused, and nothing is opened.
+  r = kachou.Post("/api/v1/exceptions", Json{{"departs", "第46条第4項"}, {"measure", "m"}, {"reason", "r"}, {"until", "いつか"}}.dump());
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 400);
+  EXPECT_EQ(Json::parse(r->body)["code"], "E-CASE-008");
+  r = kachou.Post("/api/v1/incidents", Json{{"what", "USBメモリを紛失した"}}.dump());
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 201) << r->body;
+  EXPECT_EQ(Json::parse(r->body)["case"]["kind"], "incident");
+}
+
+}  // namespace
