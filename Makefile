@@ -89,6 +89,7 @@ install: deps
 bench: build
 	$(BUILD)/mamori_bench --benchmark_counters_tabular=true
 	bench/cedar/run.sh $(BUILD)
+	bench/http/run.sh $(BUILD)
 
 clean:
 	rm -rf $(BUILD) $(ASAN) $(FUZZ)

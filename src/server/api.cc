@@ -186,11 +186,12 @@ class Api {
       std::string out, line;
       std::istringstream in(req.body);
       long n = 0;
+      Refresh();  // once: the batch is decided on one state of the registers (the store is held throughout)
       while (std::getline(in, line)) {
         ++n;
         if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
         try {
-          out += DecideOne(c, line) + "\n";
+          out += DecideOne(c, line, false) + "\n";
         } catch (const store::Error& e) {
           out += Json{{"error", {{"code", e.code()}, {"message", e.what()}, {"line", n}}}}.dump(
                      -1, ' ', false, Json::error_handler_t::replace) +
@@ -513,10 +514,10 @@ class Api {
 
   // One decide request: a token's names its person (the system asks for
   // someone); a person's is their own unless it says otherwise.
-  std::string DecideOne(const Caller& c, const std::string& text) {
+  std::string DecideOne(const Caller& c, const std::string& text, bool refresh = true) {
     if (text.size() > engine::kMaxRequestBytes)
       Fail("E-DEC-009", "要求が大きすぎます（" + std::to_string(engine::kMaxRequestBytes) + " バイトまで）。");
-    Refresh();
+    if (refresh) Refresh();
     // The contract's own parser reads the request once; only a person's
     // request without a subject is parsed here first, to name them in it.
     if (text.find("\"subject\"") != std::string::npos)
