@@ -12,11 +12,15 @@
 #include <algorithm>
 #include <ctime>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <map>
 #include <set>
 #include <sstream>
 
 #include "cases/cases.h"
+#include "compliance/compliance.h"
+#include "report/report.h"
 #include "engine/engine.h"
 #include "ledger/ledger.h"
 #include "ledger/merkle.h"
@@ -115,6 +119,8 @@ const std::vector<Route>& RouteTable() {
       {"POST", "/api/v1/cases/{id}/{verb}"},
       {"GET", "/api/v1/registers/{kind}"},
       {"GET", "/api/v1/registers/{kind}/{id}"},
+      {"GET", "/api/v1/checks"},
+      {"GET", "/api/v1/reports/annual"},
       {"GET", "/api/v1/ledger/head"},
       {"GET", "/api/v1/ledger/inclusion/{entry}"},
   };
@@ -314,6 +320,52 @@ class Api {
     });
     Get(svr, R"(/api/v1/registers/([a-z_]+))", [this](auto& req, auto& res, Caller& c) { Registers(req, res, c); });
     Get(svr, R"(/api/v1/registers/([a-z_]+)/([^/]+))", [this](auto& req, auto& res, Caller& c) { RegisterRow(req, res, c); });
+    // The pack's checks over the registers today (mamori check).
+    Get(svr, "/api/v1/checks", [this](auto&, auto& res, Caller& c) {
+      RequireReader(c, "registers");
+      Json out = Json::array();
+      for (const auto& r : compliance::RunChecks(*b_.store, b_.pack, Today())) {
+        Json findings = Json::array();
+        for (const auto& f : r.findings)
+          findings.push_back({{"kind", f.kind}, {"kind_name", f.kind_name}, {"row", f.row}, {"detail", f.detail}});
+        out.push_back({{"id", r.check ? r.check->id : ""}, {"kind", r.check ? r.check->kind : ""}, {"name", r.name},
+                       {"cite", r.check ? Refs(r.check->cite) : ""}, {"findings", findings}});
+      }
+      Answer(res, 200, {{"date", Today()}, {"checks", out}});
+    });
+    // The committee's annual report, as `mamori report annual` writes it.
+    Get(svr, "/api/v1/reports/annual", [this](auto& req, auto& res, Caller& c) {
+      RequireReader(c, "registers");
+      const std::string format = req.has_param("format") ? req.get_param_value("format") : "pdf";
+      if (format != "pdf" && format != "xlsx") Fail("E-API-400", "format は pdf か xlsx です。");
+      const compliance::FiscalYear fy = req.has_param("fy") ? compliance::ParseFiscalYear(req.get_param_value("fy"))
+                                                            : compliance::FiscalYearOf(Today());  // 年度 from 1 April
+      report::Options o;
+      o.fy = fy.year;
+      o.unit = req.get_param_value("unit");
+      o.now = Today();
+      o.as_of = fy.Contains(o.now) ? o.now : o.now > fy.end ? fy.end : fy.start;
+      const report::Document doc = report::AnnualReport(*b_.store, *b_.ledger, b_.pack, o);
+      // Made in a private temporary directory, read back, removed: nothing is left beside the store.
+      char dir[] = "/tmp/mamori-report-XXXXXX";
+      if (!mkdtemp(dir)) Fail("E-REP-002", "報告の一時ファイルを作れません。");
+      const std::string path = std::string(dir) + "/report." + format;
+      std::string bytes;
+      try {
+        if (format == "pdf") report::WritePdf(doc, path);
+        else report::WriteXlsx(doc, path);
+        std::ifstream in(path, std::ios::binary);
+        bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+      } catch (...) {
+        std::filesystem::remove_all(dir);
+        throw;
+      }
+      std::filesystem::remove_all(dir);
+      res.status = 200;
+      res.set_header("Content-Disposition", "attachment; filename=\"annual-" + std::to_string(fy.year) + "." + format + "\"");
+      res.set_content(bytes, format == "pdf" ? "application/pdf"
+                                             : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    });
     Get(svr, "/api/v1/ledger/head", [this](auto&, auto& res, Caller& c) {
       RequireReader(c, "registers");
       const auto h = b_.ledger->Head();

@@ -15,6 +15,7 @@ Usage: openapi_test.py MAMORI_BINARY PACKS_DIR
 """
 import http.client
 import json
+import urllib.parse
 import os
 import re
 import shutil
@@ -84,9 +85,11 @@ def main():
                 h["Content-Type"] = ctype
             c.request(method, path, body=data, headers=h)
             r = c.getresponse()
-            return r.status, r.getheaders(), r.read().decode()
+            data = r.read()
+            return r.status, r.getheaders(), data
 
         status, _, text = call("GET", "/api/v1/openapi.json")
+        text = text.decode()
         if status != 200:
             raise SystemExit("GET /api/v1/openapi.json: %d" % status)
         doc = json.loads(text)
@@ -105,7 +108,8 @@ def main():
         resolver = jsonschema.RefResolver.from_schema(doc)
         called = set()
 
-        def check(method, path, status, headers, text, template):
+        def check(method, path, status, headers, raw, template):
+            text = raw.decode("utf-8", "replace")
             called.add((method, template))
             op = doc["paths"].get(template, {}).get(method.lower())
             if op is None:
@@ -120,6 +124,11 @@ def main():
             if ctype not in content:
                 fail("%s %s %d: content type %s not documented" % (method, path, status, ctype))
                 return
+            if ctype in ("application/pdf", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"):
+                magic = b"%PDF" if ctype == "application/pdf" else b"PK"
+                if not raw.startswith(magic):
+                    fail("%s %s: the %s does not start as one" % (method, path, ctype))
+                return
             body = text if ctype == "application/x-ndjson" else json.loads(text)
             try:
                 jsonschema.Draft202012Validator(content[ctype]["schema"], resolver=resolver).validate(body)
@@ -127,10 +136,11 @@ def main():
                 fail("%s %s %d does not match its schema: %s" % (method, path, status, e.message))
 
         def do(method, path, template, body=None, headers=None, ctype="application/json", expect=None):
-            status, hdrs, text = call(method, path, body, headers, ctype)
+            status, hdrs, raw = call(method, path, body, headers, ctype)
+            text = raw.decode("utf-8", "replace")
             if expect is not None and status != expect:
                 fail("%s %s: expected %d, got %d (%s)" % (method, path, expect, status, text[:300]))
-            check(method, path, status, hdrs, text, template)
+            check(method, path, status, hdrs, raw, template)
             return status, hdrs, text
 
         def login(person, password):
@@ -182,6 +192,11 @@ def main():
         do("GET", "/api/v1/registers/people/000022", "/api/v1/registers/{kind}/{id}", headers=ciso, expect=200)
         do("GET", "/api/v1/registers/people/999999", "/api/v1/registers/{kind}/{id}", headers=ciso, expect=404)
         do("GET", "/api/v1/registers/people?q=000022", "/api/v1/registers/{kind}", headers={"Authorization": "Bearer " + read_token}, expect=200)
+        do("GET", "/api/v1/checks", "/api/v1/checks", headers=ciso, expect=200)
+        do("GET", "/api/v1/checks", "/api/v1/checks", headers=kachou, expect=403)
+        do("GET", "/api/v1/reports/annual?fy=" + urllib.parse.quote("令和8年度") + "&format=pdf", "/api/v1/reports/annual", headers=ciso, expect=200)
+        do("GET", "/api/v1/reports/annual?format=xlsx", "/api/v1/reports/annual", headers={"Authorization": "Bearer " + read_token}, expect=200)
+        do("GET", "/api/v1/reports/annual?format=doc", "/api/v1/reports/annual", headers=ciso, expect=400)
         do("GET", "/api/v1/ledger/head", "/api/v1/ledger/head", headers={"Authorization": "Bearer " + read_token}, expect=200)
         do("GET", "/api/v1/ledger/inclusion/3", "/api/v1/ledger/inclusion/{entry}", headers=ciso, expect=200)
         do("GET", "/api/v1/ledger/head", "/api/v1/ledger/head", headers=kachou, expect=403)
