@@ -410,10 +410,21 @@ class Api {
   // Nobody is an anonymous caller, refused by the route that needs someone.
   Caller Identify(const httplib::Request& req, bool writes) {
     Caller c;
+    // One look at the registers' version a request: it tells whether a
+    // token checked before still stands and whether the compiled registers
+    // are current (any change, a revocation too, moves it).
+    version_now_ = b_.store->RegisterVersion();
     const std::string auth = req.get_header_value("Authorization");
     if (auth.rfind("Bearer ", 0) == 0) {
-      c.token = TokenOf(*b_.store, auth.substr(7));
+      const std::string secret = auth.substr(7);
+      if (auto it = tokens_.find(secret); it != tokens_.end() && it->second.second == version_now_) {
+        c.token = it->second.first;
+        return c;
+      }
+      c.token = TokenOf(*b_.store, secret);
       if (!c.token) Fail("E-AUTH-001", "API トークンが無効です（発行されていないか、失効しています）。");
+      if (tokens_.size() > 10000) tokens_.clear();  // bounded: a flood of secrets cannot grow it
+      tokens_[secret] = {*c.token, version_now_};
       return c;
     }
     const std::string sid = CookieOf(req, kCookie);
@@ -584,7 +595,7 @@ class Api {
   }
   // The compiled registers, again whenever a register changed since.
   void Refresh() {
-    const long long v = b_.store->RegisterVersion();
+    const long long v = version_now_;
     if (snap_ && v == version_) return;
     snap_ = engine::Compile(b_.pack, reg_, *b_.store);
     version_ = v;
@@ -700,6 +711,8 @@ class Api {
   std::unordered_map<std::string, int> failures_;  // consecutive failed logins, by 職員番号
   std::shared_ptr<const engine::Snapshot> snap_;
   long long version_ = -1;
+  long long version_now_ = -1;  // RegisterVersion() as this request began (under the store's lock)
+  std::unordered_map<std::string, std::pair<Token, long long>> tokens_;  // secret -> the token, as of a version
 };
 
 std::shared_ptr<Api> Mount(httplib::Server& svr, registry::Bound& b, std::mutex& store_mu, const std::string& db) {

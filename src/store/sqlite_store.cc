@@ -284,6 +284,7 @@ class SqliteStore final : public Store {
       // the case, its last event, the next number): prepared once, not per read.
       get_.emplace(db_, "SELECT data FROM rows WHERE kind = ?1 AND id = ?2");
       has_.emplace(db_, "SELECT 1 FROM rows WHERE kind = ?1 AND id = ?2");
+      register_version_.emplace(db_, "SELECT COALESCE(MAX(seq), 0) FROM history");
       get_meta_.emplace(db_, "SELECT value FROM meta WHERE key = ?1");
       set_meta_.emplace(db_, "INSERT INTO meta(key, value) VALUES(?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
       list_prefix_.emplace(db_, "SELECT id, data FROM rows WHERE kind = ?1 AND id >= ?2 AND id < ?3 ORDER BY id");
@@ -502,10 +503,12 @@ class SqliteStore final : public Store {
     return out;
   }
 
+  // Asked before each decision by long-running readers (decide streams, the
+  // server): prepared once.
   long long RegisterVersion() override {
-    Stmt s(db_, "SELECT COALESCE(MAX(seq), 0) FROM history");
-    s.Step();
-    return s.Int(0);
+    Stmt::Scope scope(*register_version_);
+    register_version_->Step();
+    return register_version_->Int(0);
   }
   void HistoryByLog(long long from, long long to, const std::function<void(const HistoryRow&)>& fn) override {
     Stmt::Scope scope(*history_by_log_);
@@ -651,7 +654,8 @@ class SqliteStore final : public Store {
   sqlite3* db_ = nullptr;
   std::optional<Checkpointer> checkpointer_;
   std::optional<Stmt> upsert_, remove_, record_, history_by_log_, log_append_, log_node_put_, log_node_get_, log_leaves_, log_get_,
-      latest_head_, begin_read_, commit_read_, data_version_, get_, has_, get_meta_, set_meta_, list_prefix_, list_queue_;
+      latest_head_, begin_read_, commit_read_, data_version_, get_, has_, get_meta_, set_meta_, list_prefix_, list_queue_,
+      register_version_;
 };
 
 }  // namespace
