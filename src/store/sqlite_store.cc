@@ -647,6 +647,9 @@ class SqliteStore final : public Store {
     set_meta_.reset();
     list_prefix_.reset();
     list_queue_.reset();
+    register_version_.reset();
+    // Every prepared statement above must be finalized first: sqlite3_close
+    // refuses a connection with one left, and the WAL would stay unmerged.
     sqlite3_close(db_);
     db_ = nullptr;
   }
