@@ -167,10 +167,12 @@ std::string IssueAccount(store::Store& store, const policy::Pack& pack, const st
 LoginResult CheckLogin(store::Store& store, const policy::Pack& pack, const std::string& person,
                        const std::string& password, int failures_in_a_row, const std::string& actor) {
   LoginResult r;
+  (void)DummyHash();  // made before the first login, so no login pays for it alone
   std::string text;
   const auto row = AccountRow(store, person, &text);
   const bool matches = PasswordMatches(row ? Str(*row, "hash") : DummyHash(), password);
   if (!row) return r;
+  r.known = true;
   const bool serving = Serving(store, person, Today());
   if (matches && serving && !row->value("locked", false)) {
     r.ok = true;
@@ -244,6 +246,7 @@ void ChangePassword(store::Store& store, const policy::Pack& pack, const std::st
     Fail("E-AUTH-004", "新しいパスワードが短すぎます（" + std::to_string(*length) +
                            " 文字以上。定める者が定めた値です）。何も変えていません。");
   if (Characters(next) == 0) Fail("E-AUTH-004", "新しいパスワードが空です。何も変えていません。");
+  if (Characters(next) > 1024) Fail("E-AUTH-004", "新しいパスワードが長すぎます（1,024 文字まで）。何も変えていません。");
   if (next == current) Fail("E-AUTH-005", "新しいパスワードが今のものと同じです。何も変えていません。");
   Json changed = *row;
   changed["hash"] = HashPassword(next);

@@ -57,6 +57,7 @@ struct LoginResult {
   bool ok = false;
   bool temporary = false;   // must change the password before anything else
   bool locked_now = false;  // this failure locked the account
+  bool known = false;       // the 職員番号 has an account (for the caller's count only, never the answer)
 };
 // Checks a password. Counts failures in the account row's "failures" only
 // through the store's one path when the count changes the account (locks
@@ -82,7 +83,8 @@ std::vector<std::string> TotpRoles(store::Store& store);
 
 // Changes `person`'s password after checking the current one. E-AUTH-003 a
 // wrong current password, E-AUTH-004 too short (naming the set length),
-// E-AUTH-005 the same as the current.
+// E-AUTH-005 the same as the current. A password is at most 1,024 characters
+// (E-AUTH-004): no one types more, and hashing is then bounded.
 void ChangePassword(store::Store& store, const policy::Pack& pack, const std::string& person, const std::string& current,
                     const std::string& next, const std::string& actor);
 

@@ -37,6 +37,8 @@ using Json = nlohmann::json;
 namespace {
 
 constexpr const char* kCookie = "mamori_session";
+// One answer for every failed login, whatever failed (no enumeration).
+constexpr const char* kLoginFailed = "職員番号かパスワードが違うか、このアカウントは使えません。続けて失敗すると、定められた回数でロックされます。";
 
 [[noreturn]] void Fail(const std::string& code, const std::string& message) { throw store::Error(code, message); }
 
@@ -604,11 +606,15 @@ class Api {
   void Login(const httplib::Request& req, httplib::Response& res) {
     const Json body = BodyJson(req);
     const std::string person = Str(body, "person"), password = Str(body, "password");
-    int& failures = failures_[person.substr(0, 64)];
-    const auto r = CheckLogin(*b_.store, b_.pack, person, password, failures, "api");
+    // Counted only for 職員番号 that have an account, so a flood of made-up
+    // ones cannot grow the table (nor reset it).
+    const auto known = failures_.find(person);
+    const auto r = CheckLogin(*b_.store, b_.pack, person, password, known == failures_.end() ? 0 : known->second, "api");
+    if (!r.known) Fail("E-AUTH-002", kLoginFailed);
+    int& failures = failures_[person];
     if (!r.ok) {
       ++failures;
-      Fail("E-AUTH-002", "職員番号かパスワードが違うか、このアカウントは使えません。続けて失敗すると、定められた回数でロックされます。");
+      Fail("E-AUTH-002", kLoginFailed);
     }
     // The second factor, once enrolled. A wrong or replayed code counts as
     // a failure, and locks as a wrong password does.
@@ -619,7 +625,7 @@ class Api {
       auto last = last_step_.find(person);
       if (step < 0 || (last != last_step_.end() && step <= last->second)) {
         if (const auto limit = enforced_.login_attempts; limit && ++failures >= *limit) LockAccount(*b_.store, person, failures, "api");
-        Fail("E-AUTH-002", "職員番号かパスワードが違うか、このアカウントは使えません。続けて失敗すると、定められた回数でロックされます。");
+        Fail("E-AUTH-002", kLoginFailed);
       }
       last_step_[person] = step;
     }
