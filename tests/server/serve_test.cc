@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "common/town.h"
+#include "server/running.h"
 #include "reiki/cli_util.h"
 
 namespace {
@@ -33,27 +34,8 @@ struct Town : mamori::test_util::SampleTown {
       : SampleTown("mamori_serve", "yasuda", demo ? std::vector<std::string>{"--demo-parameters"} : std::vector<std::string>{}) {}
 };
 
-// The port the server printed it listens on, waiting at most 20 s for it.
-int PortOf(const fs::path& out) {
-  for (int i = 0; i < 200; ++i) {
-    std::smatch m;
-    const std::string text = mamori::test_util::ReadFileBytes(out);
-    if (std::regex_search(text, m, std::regex("127\\.0\\.0\\.1:([0-9]+)"))) return std::stoi(m[1]);
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  return -1;
-}
-
-// A server the test started is stopped when the test ends, even one that fails half-way.
-struct Stopper {
-  pid_t pid;
-  ~Stopper() {
-    if (pid > 0 && kill(pid, 0) == 0) {
-      kill(pid, SIGKILL);
-      waitpid(pid, nullptr, 0);
-    }
-  }
-};
+using mamori::test_util::PortOf;
+using mamori::test_util::Stopper;
 
 TEST(Serve, RefusesToStartWhileAValueItEnforcesIsUnset) {
   Town t(false);
