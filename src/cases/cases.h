@@ -33,6 +33,10 @@
 #include "reiki/reiki.h"
 #include "store/store.h"
 
+namespace mamori::ledger {
+class Ledger;
+}
+
 namespace mamori::cases {
 
 using Json = nlohmann::json;
@@ -208,5 +212,14 @@ std::string ExceptionPeriod(const State& s, const std::string& date, bool renewe
 // renews: what `mamori check` reports (exceptions_past_period).
 std::vector<State> ExceptionsPastPeriod(store::Store& store, const std::string& date);
 std::vector<Finding> Verify(store::Store& store);
+
+// For the auditor: each event of a case with its inclusion proof in the
+// ledger (RFC 9162), verified here against the tree it names. What `mamori
+// case proof` prints and GET /api/v1/cases/{id}/proof answers:
+// {"case", "size", "root", "verified", "proofs": [{"event", "type", "entry",
+// "size", "leaf", "root", "path", "verified"} or {"event", "verified":
+// false, "reason"}]}. E-CASE-005 for no such case, E-CASE-017 with no signed
+// head yet.
+Json Proofs(Cases& cases, store::Store& store, ledger::Ledger& log, const std::string& case_id);
 
 }  // namespace mamori::cases

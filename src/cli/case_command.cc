@@ -286,35 +286,14 @@ void AddCaseCommands(CLI::App& app) {
     cmd->callback([] {
       Guard([] {
         CaseSession s(db, actor);
-        auto st = s.cases.Get(id);
-        auto head = s.b.ledger->Head();
-        if (!head) throw store::Error("E-CASE-017", "証跡に署名付きツリーヘッドがありません。");
-        Json out = Json::array();
-        bool all = true;
-        const auto events = s.cases.Events(id);
-        for (std::size_t i = 0; i < events.size(); ++i) {
-          const std::string row = cases::Cases::EventRowId(id, static_cast<long>(i) + 1);
-          long long seq = -1;
-          for (const auto& h : s.b.store->History("case_events", row)) seq = h.log_seq;
-          if (seq < 0) {
-            all = false;
-            out.push_back({{"event", i + 1}, {"verified", false}, {"reason", "証跡のエントリが記録されていません"}});
-            continue;
-          }
-          auto p = s.b.ledger->ProveInclusion(static_cast<std::uint64_t>(seq));
-          const bool ok = ledger::VerifyInclusion(p.seq, p.size, p.leaf, p.path, p.root);
-          all &= ok;
-          Json path = Json::array();
-          for (const auto& h : p.path) path.push_back(ledger::Hex(h));
-          out.push_back({{"event", i + 1}, {"type", events[i].value("type", "")}, {"entry", p.seq}, {"size", p.size},
-                         {"leaf", ledger::Hex(p.leaf)}, {"root", ledger::Hex(p.root)}, {"path", path}, {"verified", ok}});
-        }
+        const Json proofs = cases::Proofs(s.cases, *s.b.store, *s.b.ledger, id);
+        const bool all = proofs["verified"].get<bool>();
         if (format == "json") {
-          std::cout << Json{{"case", id}, {"proofs", out}, {"verified", all}}.dump() << "\n";
+          std::cout << proofs.dump() << "\n";
         } else {
-          std::cout << "案件 " << id << " の出来事 " << events.size() << " 件の包含証明（大きさ " << head->size << " の木、根 "
-                    << ledger::Hex(head->root) << "）:\n";
-          for (const auto& p : out)
+          std::cout << "案件 " << id << " の出来事 " << proofs["proofs"].size() << " 件の包含証明（大きさ " << proofs["size"]
+                    << " の木、根 " << proofs["root"].get<std::string>() << "）:\n";
+          for (const auto& p : proofs["proofs"])
             std::cout << "  #" << p["event"] << " " << p.value("type", "") << ": エントリ #" << p.value("entry", -1) << "、監査パス "
                       << (p.contains("path") ? p["path"].size() : 0) << " 個 — " << (p["verified"].get<bool>() ? "OK" : "NG") << "\n";
           std::cout << (all ? "OK: すべての出来事が証跡に含まれています。" : "NG: 含まれていない出来事があります。") << "\n";
