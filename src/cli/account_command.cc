@@ -112,9 +112,9 @@ void AddAccountCommands(CLI::App& app) {
     cmd->callback([] {
       Guard([] {
         auto b = registry::Open(g_adb);
-        server::RequireTotpFor(*b.store, b.pack, roles, as, g_aactor);
+        server::SetInstallationRoles(*b.store, b.pack, server::kTotpRoles, roles, as, g_aactor);
         std::cout << "TOTP を必須とする役割: ";
-        for (const auto& r : server::TotpRoles(*b.store)) std::cout << r << " ";
+        for (const auto& r : server::InstallationRoles(*b.store, server::kTotpRoles)) std::cout << r << " ";
         std::cout << "\n";
       });
     });
@@ -125,7 +125,39 @@ void AddAccountCommands(CLI::App& app) {
     cmd->callback([] {
       Guard([] {
         auto b = registry::Open(g_adb);
-        for (const auto& r : server::TotpRoles(*b.store)) std::cout << r << "\n";
+        for (const auto& r : server::InstallationRoles(*b.store, server::kTotpRoles)) std::cout << r << "\n";
+      });
+    });
+  }
+
+  auto* editors = app.add_subcommand("editors", "API で台帳を編集する（ブックを取り込む）役割");
+  editors->require_subcommand(1);
+  {
+    auto* cmd = editors->add_subcommand("set", "この役割にある人が API で台帳を取り込めるようにする（置き換える）");
+    static std::vector<std::string> roles;
+    static std::string as;
+    cmd->add_option("ROLE", roles, "役割（id・名前・略称。いくつでも）")->required();
+    cmd->add_option("--as", as, "定める人（mamori の情報システムの情報システム管理者）の職員番号")->required();
+    cmd->add_option("--db", g_adb, "データベースのファイル");
+    cmd->callback([] {
+      Guard([] {
+        auto b = registry::Open(g_adb);
+        server::SetInstallationRoles(*b.store, b.pack, server::kRegisterEditors, roles, as, g_aactor);
+        std::cout << "API で台帳を編集する役割: ";
+        for (const auto& r : server::InstallationRoles(*b.store, server::kRegisterEditors)) std::cout << r << " ";
+        std::cout << "\n";
+      });
+    });
+  }
+  {
+    auto* cmd = editors->add_subcommand("list", "API で台帳を編集する役割（定めがなければ誰も編集しない）");
+    cmd->add_option("--db", g_adb, "データベースのファイル");
+    cmd->callback([] {
+      Guard([] {
+        auto b = registry::Open(g_adb);
+        const auto roles = server::InstallationRoles(*b.store, server::kRegisterEditors);
+        if (roles.empty()) std::cout << "未設定: 誰も API で台帳を編集しません（mamori editors set 役割 --as 管理者）。\n";
+        for (const auto& r : roles) std::cout << r << "\n";
       });
     });
   }

@@ -213,8 +213,8 @@ void EnableTotp(store::Store& store, const std::string& person, const std::strin
   Write(store, "server_accounts", person, text, next, actor, "totp enrol");
 }
 
-void RequireTotpFor(store::Store& store, const policy::Pack& pack, const std::vector<std::string>& roles,
-                    const std::string& by, const std::string& actor) {
+void SetInstallationRoles(store::Store& store, const policy::Pack& pack, const std::string& what,
+                          const std::vector<std::string>& roles, const std::string& by, const std::string& actor) {
   RequireMamoriAdmin(store, pack, by, Today());
   std::vector<std::string> ids;
   for (const auto& want : roles) {
@@ -224,13 +224,14 @@ void RequireTotpFor(store::Store& store, const policy::Pack& pack, const std::ve
     if (id.empty()) Fail("E-AUTH-017", "役割「" + want + "」はパックにありません（`mamori pack show` で役割を確かめてください）。何も変えていません。");
     ids.push_back(id);
   }
-  const auto before = store.Get("installation", "totp_roles");
-  Write(store, "installation", "totp_roles", before, Json{{"id", "totp_roles"}, {"roles", ids}, {"by", by}}, actor, "totp require");
+  const auto before = store.Get("installation", what);
+  Write(store, "installation", what, before, Json{{"id", what}, {"roles", ids}, {"by", by}}, actor,
+        what == kTotpRoles ? "totp require" : "editors set");
 }
 
-std::vector<std::string> TotpRoles(store::Store& store) {
+std::vector<std::string> InstallationRoles(store::Store& store, const std::string& what) {
   std::vector<std::string> out;
-  if (const auto row = store.Get("installation", "totp_roles"))
+  if (const auto row = store.Get("installation", what))
     for (const auto& r : Json::parse(*row).value("roles", Json::array())) out.push_back(r.get<std::string>());
   return out;
 }

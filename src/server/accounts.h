@@ -75,11 +75,18 @@ void LockAccount(store::Store& store, const std::string& person, int failures, c
 // of the account clears it).
 std::string TotpSealed(store::Store& store, const std::string& person);
 void EnableTotp(store::Store& store, const std::string& person, const std::string& sealed, const std::string& actor);
-// The roles whose holders must have a second factor (`mamori totp require`;
-// an installation row, recorded). E-AUTH-017 a role the pack has not.
-void RequireTotpFor(store::Store& store, const policy::Pack& pack, const std::vector<std::string>& roles,
-                    const std::string& by, const std::string& actor);
-std::vector<std::string> TotpRoles(store::Store& store);
+// Roles the installation names for a purpose, each an "installation" row
+// set only by mamori's administrator (E-AUTH-010), recorded, replaced whole:
+//  * kTotpRoles: whose holders must have a second factor (`mamori totp require`);
+//  * kRegisterEditors: whose holders edit the registers over the API (import
+//    a workbook; `mamori editors set`). Unset, nobody does: the text names
+//    no such role, and none is assumed.
+// E-AUTH-017 a role the pack has not (nothing changed).
+inline constexpr const char* kTotpRoles = "totp_roles";
+inline constexpr const char* kRegisterEditors = "register_editors";
+void SetInstallationRoles(store::Store& store, const policy::Pack& pack, const std::string& what,
+                          const std::vector<std::string>& roles, const std::string& by, const std::string& actor);
+std::vector<std::string> InstallationRoles(store::Store& store, const std::string& what);
 
 // Changes `person`'s password after checking the current one. E-AUTH-003 a
 // wrong current password, E-AUTH-004 too short (naming the set length),
