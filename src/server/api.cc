@@ -55,9 +55,10 @@ int StatusOf(const std::string& code) {
   static const std::map<std::string, int> kStatus = {
       {"E-AUTH-001", 401}, {"E-AUTH-002", 401}, {"E-AUTH-008", 401}, {"E-AUTH-009", 401}, {"E-AUTH-006", 403},
       {"E-AUTH-007", 403}, {"E-API-403", 403},  {"E-CASE-010", 403}, {"E-CASE-004", 403}, {"E-API-404", 404},
-      {"E-CASE-005", 404}, {"E-API-413", 413},  {"E-AUTH-010", 403}, {"E-AUTH-014", 401}, {"E-AUTH-015", 403}};
+      {"E-CASE-005", 404}, {"E-API-413", 413},  {"E-AUTH-010", 403}, {"E-AUTH-014", 401}, {"E-AUTH-015", 403},
+      {"E-COMP-003", 403}, {"E-COMP-002", 404}};
   if (auto it = kStatus.find(code); it != kStatus.end()) return it->second;
-  return code.rfind("E-SRV-5", 0) == 0 || code == "E-AUTH-500" || code == "E-AUTH-016" ? 500 : 400;
+  return code.rfind("E-SRV-5", 0) == 0 || code == "E-AUTH-500" || code == "E-API-500" || code == "E-AUTH-016" ? 500 : 400;
 }
 
 void Answer(httplib::Response& res, int status, const Json& body) {
@@ -85,6 +86,46 @@ std::string CookieOf(const httplib::Request& req, const std::string& name) {
     at = end + 1;
   }
   return "";
+}
+
+// A private temporary directory for a file a library insists on writing
+// (a PDF, a workbook) or reading (an upload), removed with everything in it:
+// nothing is ever left beside the store.
+struct TempDir {
+  std::string path;
+  TempDir() {
+    char dir[] = "/tmp/mamori-api-XXXXXX";
+    if (!mkdtemp(dir)) Fail("E-API-500", "一時ディレクトリを作れません。");
+    path = dir;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  std::string Read(const std::string& name) const {
+    std::ifstream in(path + "/" + name, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  void Write(const std::string& name, const std::string& bytes) const {
+    std::ofstream out(path + "/" + name, std::ios::binary);
+    out << bytes;
+    if (!out.flush()) Fail("E-API-500", "受け取ったファイルを一時ディレクトリに書けません。");
+  }
+};
+
+// Content-Disposition with an ASCII name and the Japanese one (RFC 6266 / 5987).
+std::string Attachment(const std::string& ascii, const std::string& utf8) {
+  std::string enc;
+  static const char* kHex = "0123456789ABCDEF";
+  for (unsigned char ch : utf8) {
+    // ASCII letters and digits by range: isalnum() follows the locale and may take a UTF-8 byte.
+    const bool plain = (ch >= '0' && ch <= '9') || (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z');
+    if (plain || ch == '.' || ch == '-' || ch == '_') enc += static_cast<char>(ch);
+    else enc += {'%', kHex[ch >> 4], kHex[ch & 15]};
+  }
+  return "attachment; filename=\"" + ascii + "\"; filename*=UTF-8''" + enc;
 }
 
 // Who is calling: a person in a session, or a system with a token (which
@@ -125,6 +166,17 @@ const std::vector<Route>& RouteTable() {
       {"GET", "/api/v1/reports/annual"},
       {"GET", "/api/v1/ledger/head"},
       {"GET", "/api/v1/ledger/inclusion/{entry}"},
+      {"GET", "/api/v1/ledger/consistency"},
+      {"GET", "/api/v1/ledger/export"},
+      {"GET", "/api/v1/ledger/witness"},
+      {"GET", "/api/v1/cases/{id}/proof"},
+      {"POST", "/api/v1/registers/import"},
+      {"GET", "/api/v1/registers/{kind}/export"},
+      {"GET", "/api/v1/duties"},
+      {"POST", "/api/v1/duties/{id}/done"},
+      {"GET", "/api/v1/training"},
+      {"GET", "/api/v1/inspection"},
+      {"GET", "/api/v1/audits"},
   };
   return r;
 }
@@ -320,6 +372,9 @@ class Api {
       auto o = cs.Do(req.matches[1], act);
       Answer(res, 200, {{"case", Summary(o.state)}, {"message", o.message}});
     });
+    // Before the row route, which would take "export" for an id.
+    Get(svr, R"(/api/v1/registers/([a-z_]+)/export)", [this](auto& req, auto& res, Caller& c) { ExportRegister(req, res, c); });
+    Post(svr, "/api/v1/registers/import", true, [this](auto& req, auto& res, Caller& c) { ImportRegisters(req, res, c); });
     Get(svr, R"(/api/v1/registers/([a-z_]+))", [this](auto& req, auto& res, Caller& c) { Registers(req, res, c); });
     Get(svr, R"(/api/v1/registers/([a-z_]+)/([^/]+))", [this](auto& req, auto& res, Caller& c) { RegisterRow(req, res, c); });
     // The pack's checks over the registers today (mamori check).
@@ -348,21 +403,10 @@ class Api {
       o.now = Today();
       o.as_of = fy.Contains(o.now) ? o.now : o.now > fy.end ? fy.end : fy.start;
       const report::Document doc = report::AnnualReport(*b_.store, *b_.ledger, b_.pack, o);
-      // Made in a private temporary directory, read back, removed: nothing is left beside the store.
-      char dir[] = "/tmp/mamori-report-XXXXXX";
-      if (!mkdtemp(dir)) Fail("E-REP-002", "報告の一時ファイルを作れません。");
-      const std::string path = std::string(dir) + "/report." + format;
-      std::string bytes;
-      try {
-        if (format == "pdf") report::WritePdf(doc, path);
-        else report::WriteXlsx(doc, path);
-        std::ifstream in(path, std::ios::binary);
-        bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-      } catch (...) {
-        std::filesystem::remove_all(dir);
-        throw;
-      }
-      std::filesystem::remove_all(dir);
+      const TempDir dir;
+      if (format == "pdf") report::WritePdf(doc, dir.path + "/report.pdf");
+      else report::WriteXlsx(doc, dir.path + "/report.xlsx");
+      const std::string bytes = dir.Read("report." + format);
       res.status = 200;
       res.set_header("Content-Disposition", "attachment; filename=\"annual-" + std::to_string(fy.year) + "." + format + "\"");
       res.set_content(bytes, format == "pdf" ? "application/pdf"
@@ -383,6 +427,182 @@ class Api {
       const bool ok = ledger::VerifyInclusion(p.seq, p.size, p.leaf, p.path, p.root);
       Answer(res, 200, {{"entry", p.seq}, {"size", p.size}, {"leaf", ledger::Hex(p.leaf)}, {"root", ledger::Hex(p.root)},
                         {"path", path}, {"verified", ok}});
+    });
+    // RFC 9162 consistency: the old tree by its size, or by a head the
+    // caller kept (a line of `ledger head`, an export or a witness file),
+    // which is what makes it a proof rather than this log agreeing with itself.
+    Get(svr, "/api/v1/ledger/consistency", [this](auto& req, auto& res, Caller& c) {
+      RequireReader(c, "registers");
+      const std::string trusted = req.get_param_value("trusted_head");
+      std::uint64_t from = 0, to = 0;
+      if (!trusted.empty() == req.has_param("from"))
+        Fail("E-LEDGER-015", "古い木は trusted_head（保存したツリーヘッドの行）か from（大きさ）のどちらか一方で指定してください。");
+      if (req.has_param("from")) from = Count(req.get_param_value("from"), "from");
+      if (req.has_param("to")) to = Count(req.get_param_value("to"), "to");
+      std::optional<ledger::KeptHead> kept;
+      if (!trusted.empty()) {
+        const std::string text = trusted.starts_with(ledger::kWitnessMagic) ? trusted : std::string(ledger::kWitnessMagic) + "\n" + trusted + "\n";
+        const auto heads = ledger::ReadKeptHeads(text, "trusted_head");
+        if (heads.empty()) Fail("E-LEDGER-015", "trusted_head にツリーヘッドの行がありません。");
+        kept = heads.back();
+        from = kept->size;
+        if (from > b_.ledger->size())
+          Fail("E-LEDGER-120", "保存されたツリーヘッドは " + std::to_string(from) + " 件ですが、今の証跡は " +
+                                   std::to_string(b_.ledger->size()) + " 件しかありません。証跡が縮んでいます。");
+      }
+      if (from == 0) Fail("E-LEDGER-015", "from は 1 以上の大きさで指定してください。");
+      const auto p = b_.ledger->ProveConsistency(from, to);
+      const ledger::Hash given = kept ? kept->root : p.from_root;
+      const bool ok = ledger::VerifyConsistency(p.from, p.to, given, p.to_root, p.proof) && (!kept || kept->root == p.from_root);
+      Json proof = Json::array();
+      for (const auto& h : p.proof) proof.push_back(ledger::Hex(h));
+      Answer(res, 200, {{"from", p.from}, {"to", p.to}, {"from_root", ledger::Hex(given)}, {"computed_from_root", ledger::Hex(p.from_root)},
+                        {"to_root", ledger::Hex(p.to_root)}, {"proof", proof}, {"verified", ok}, {"trusted", kept.has_value()}});
+    });
+    // The export an auditor verifies with the public key alone (`mamori
+    // ledger verify --export`), up to a signed head's size (0: the latest).
+    Get(svr, "/api/v1/ledger/export", [this](auto& req, auto& res, Caller& c) {
+      RequireReader(c, "registers");
+      const std::uint64_t size = req.has_param("size") ? Count(req.get_param_value("size"), "size") : 0;
+      std::ostringstream out;
+      b_.ledger->Export(out, size);
+      res.status = 200;
+      res.set_header("Content-Disposition", "attachment; filename=\"ledger-export.jsonl\"");
+      res.set_content(out.str(), "application/x-ndjson; charset=utf-8");
+    });
+    // The signed heads past `after` as witness-file lines: a witness on
+    // another machine appends them to the file it keeps (docs/ledger.md).
+    Get(svr, "/api/v1/ledger/witness", [this](auto& req, auto& res, Caller& c) {
+      RequireReader(c, "registers");
+      const std::uint64_t after = req.has_param("after") ? Count(req.get_param_value("after"), "after") : 0;
+      std::string text;
+      for (const auto& h : b_.ledger->Heads())
+        if (h.size > after) text += ledger::HeadLine(h) + "\n";
+      res.status = 200;
+      res.set_content(text, "text/plain; charset=utf-8");
+    });
+    Get(svr, R"(/api/v1/cases/([^/]+)/proof)", [this](auto& req, auto& res, Caller& c) {
+      cases::Cases cs(*b_.store, b_.pack, reg_, "api:" + c.person);
+      if (!c.token) {
+        RequireSettled(c);
+        const auto s = cs.Get(req.matches[1]);
+        if (!Sees(cs, GrantsOf(c.person), c.person, s))
+          Fail("E-API-403", "案件 " + s.id() + " を見る権限がありません。申請した人、その段を進める職の人、" + VisibilityNote() + "が見られます。");
+      } else if (!TokenAllows(*c.token, "cases")) {
+        Fail("E-API-403", "API トークン「" + c.token->name + "」の範囲に cases がありません。");
+      }
+      Answer(res, 200, cases::Proofs(cs, *b_.store, *b_.ledger, req.matches[1]));
+    });
+    MountYear(svr);
+  }
+
+  // The 年度's work: its duties (and recording one done), training, the
+  // self-inspection and the audits, as `mamori duties|training|inspect|audit`
+  // show them. `fy` is any form ParseFiscalYear reads; absent, today's 年度.
+  void MountYear(httplib::Server& svr) {
+    Get(svr, "/api/v1/duties", [this](auto& req, auto& res, Caller& c) {
+      RequireAnyReader(c);
+      const auto fy = FyOf(req);
+      compliance::Duties duties(*b_.store, b_.pack);
+      const auto list = duties.List(fy, AsOfIn(fy), Today());
+      Json out = Json::array();
+      for (const auto& d : list) {
+        Json scopes = Json::array();
+        for (const auto& sc : d.scopes)
+          scopes.push_back({{"id", sc.id}, {"name", sc.name}, {"status_name", compliance::ScopeStatusName(d, sc)},
+                            {"done", sc.done}, {"vacancy", sc.vacancy}});
+        out.push_back({{"id", d.duty->id}, {"name", d.duty->name}, {"role", d.duty->role}, {"role_name", d.role_name},
+                       {"cycle", d.duty->cycle}, {"cycle_name", compliance::CycleName(d.duty->cycle)}, {"due", d.due},
+                       {"status", d.status}, {"status_name", d.StatusName()},
+                       {"cite", compliance::Join(compliance::Refs(d.duty->cite), "・")}, {"scopes", scopes}});
+      }
+      Answer(res, 200, {{"fy", fy.year}, {"fy_name", fy.Wareki()}, {"duties", out}});
+    });
+    // A duty done, by the caller, who must hold its role that day. Evidence
+    // is a note, a SHA-256 (with the file's name) or a case: a path on the
+    // server is nobody's evidence, so file: is refused here.
+    Post(svr, R"(/api/v1/duties/([^/]+)/done)", true, [this](auto& req, auto& res, Caller& c) {
+      RequireWriter(c);
+      const Json body = BodyJson(req);
+      compliance::Duties duties(*b_.store, b_.pack);
+      compliance::Duties::Done d;
+      d.duty = duties.Find(req.matches[1]).id;  // E-COMP-002 with the nearest ids
+      d.as = c.person;
+      d.date = Str(body, "date");
+      d.scope = Str(body, "scope");
+      d.actor = "api:" + c.person;
+      for (const auto& e : body.value("evidence", Json::array())) {
+        if (!e.is_object()) Fail("E-COMP-004", "evidence は {\"type\": \"note\", \"value\": \"…\"} の並びで与えてください。");
+        const std::string type = Str(e, "type");
+        if (type == "file")
+          Fail("E-COMP-004", "API ではファイルの場所を証拠にできません。ファイルの SHA-256 を type \"sha256\" で、名前を name で与えてください。");
+        compliance::Evidence ev = compliance::ParseEvidence(type + ":" + Str(e, "value"));
+        if (ev.type == "sha256") ev.name = Str(e, "name");
+        d.evidence.push_back(ev);
+      }
+      const Json row = duties.Record(d);
+      Answer(res, 201, {{"record", row}});
+    });
+    Get(svr, "/api/v1/training", [this](auto& req, auto& res, Caller& c) {
+      RequireReader(c, "registers");
+      const auto y = compliance::Training(*b_.store, b_.pack, FyOf(req));
+      auto unit = [](const compliance::TrainingUnit& u) {
+        const auto rate = compliance::AttendanceRate(u);
+        return Json{{"id", u.id}, {"name", u.name}, {"in_scope", u.in_scope}, {"attended", u.attended},
+                    {"not_attended", u.not_attended}, {"rate", rate ? Json(*rate) : Json(nullptr)},
+                    {"new_staff", u.new_staff}, {"new_staff_untrained", u.new_staff_untrained}};
+      };
+      Json units = Json::array(), courses = Json::array();
+      for (const auto& u : y.units) units.push_back(unit(u));
+      for (const auto& k : y.courses) {
+        Json sessions = Json::array();
+        for (const auto& [date, n] : k.sessions) sessions.push_back({{"date", date}, {"attendees", n}});
+        courses.push_back({{"name", k.name}, {"sessions", sessions}, {"attendees", k.attendees}});
+      }
+      auto cite = [](const policy::Duty* d) { return d ? Json(compliance::Join(compliance::Refs(d->cite), "・")) : Json(nullptr); };
+      Answer(res, 200, {{"fy", y.fy.year}, {"fy_name", y.fy.Wareki()}, {"total", unit(y.total)}, {"units", units},
+                        {"courses", courses}, {"others", y.others},
+                        {"yearly_cite", cite(y.yearly)}, {"new_staff_cite", cite(y.new_staff_duty)}});
+    });
+    // The self-inspection's progress by respondent, and each いいえ with its
+    // improvement measure (安田町 第139条・第140条).
+    Get(svr, "/api/v1/inspection", [this](auto& req, auto& res, Caller& c) {
+      RequireReader(c, "registers");
+      const auto fy = FyOf(req);
+      const auto progress = compliance::Progress(*b_.store, b_.pack, fy, AsOfIn(fy));
+      Answer(res, 200, {{"fy", fy.year}, {"fy_name", fy.Wareki()}, {"progress", TableJson(compliance::ProgressTable(progress))},
+                        {"measures", TableJson(compliance::MeasuresTable(progress))}});
+    });
+    // The 年度's audits and their findings: everything for those who see
+    // every register, a unit's own findings for one who sees that unit.
+    Get(svr, "/api/v1/audits", [this](auto& req, auto& res, Caller& c) {
+      const auto fy = FyOf(req);
+      const auto audits = compliance::AuditsOf(*b_.store, fy);
+      registry::io::Table findings;
+      if (c.token) {
+        RequireReader(c, "registers");
+        findings = compliance::FindingsTable(audits);
+      } else {
+        RequireSettled(c);
+        const Grants g = GrantsOf(c.person);
+        if (g.all.count("registers") || g.all.count("cases")) {
+          findings = compliance::FindingsTable(audits);
+        } else {
+          std::set<std::string> units;
+          for (const auto& [what, us] : g.units) units.insert(us.begin(), us.end());
+          if (units.empty()) Fail("E-API-403", "監査の指摘事項を見る権限がありません。" + VisibilityNote() + "が見られます。");
+          for (const auto& u : units) {
+            auto t = compliance::FindingsTable(audits, u);
+            if (findings.header.empty()) findings.header = t.header;
+            findings.rows.insert(findings.rows.end(), t.rows.begin(), t.rows.end());
+          }
+        }
+      }
+      Json plans = Json::array();
+      for (const auto& a : audits)
+        plans.push_back({{"id", Str(a.audit, "id")}, {"title", Str(a.audit, "title")}, {"plan_status", a.plan_status},
+                         {"plan_status_name", compliance::PlanStatusName(a.plan_status)}, {"findings", a.findings.size()}});
+      Answer(res, 200, {{"fy", fy.year}, {"fy_name", fy.Wareki()}, {"audits", plans}, {"findings", TableJson(findings)}});
     });
   }
 
@@ -455,6 +675,31 @@ class Api {
     c.needs_totp = s->needs_totp;
     if (const auto p = b_.store->Get("people", c.person)) c.name = Str(Json::parse(*p), "name");
     return c;
+  }
+
+  // A person settled in, or a token that reads: what the policy's own
+  // duties are and who holds them is no one post's secret.
+  void RequireAnyReader(const Caller& c) {
+    if (c.token) {
+      if (!TokenAllows(*c.token, "read")) Fail("E-API-403", "API トークン「" + c.token->name + "」の範囲に read がありません。");
+      return;
+    }
+    RequireSettled(c);
+  }
+  static compliance::FiscalYear FyOf(const httplib::Request& req) {
+    return req.has_param("fy") ? compliance::ParseFiscalYear(req.get_param_value("fy")) : compliance::FiscalYearOf(Today());
+  }
+  // The day whose holders a 年度 is read with: today within it, else its last day or its first.
+  static std::string AsOfIn(const compliance::FiscalYear& fy) {
+    const std::string now = Today();
+    return fy.Contains(now) ? now : now > fy.end ? fy.end : fy.start;
+  }
+  static Json TableJson(const registry::io::Table& t) { return {{"columns", t.header}, {"rows", t.rows}}; }
+  // A count in a query (from, to, size, after): digits only, E-API-400 otherwise.
+  static std::uint64_t Count(const std::string& text, const char* name) {
+    if (text.empty() || text.size() > 18 || text.find_first_not_of("0123456789") != std::string::npos)
+      Fail("E-API-400", std::string(name) + " は 0 以上の整数で与えてください（「" + text + "」）。");
+    return std::stoull(text);
   }
 
   void RequirePerson(const Caller& c) {
@@ -632,7 +877,7 @@ class Api {
     failures = 0;
     bool needs_totp = false;
     if (TotpSealed(*b_.store, person).empty()) {
-      const auto required = TotpRoles(*b_.store);
+      const auto required = InstallationRoles(*b_.store, kTotpRoles);
       registry::Registry reg(*b_.store, b_.pack);
       for (const auto& h : reg.RolesHeld(person, Today()))
         needs_totp |= std::find(required.begin(), required.end(), h.role) != required.end();
@@ -686,6 +931,105 @@ class Api {
                          {"after", h.change.after ? Json::parse(*h.change.after) : Json(nullptr)}});
     Answer(res, 200, {{"kind", kind}, {"row", data}, {"history", history}});
   }
+  // A register as a workbook or CSV (BOM, for Excel), as `mamori export`
+  // writes it and `import` reads it back; ?date= the rows in force that day.
+  // The whole register only: a reader of one 課's rows lists them instead.
+  void ExportRegister(const httplib::Request& req, httplib::Response& res, Caller& c) {
+    const std::string kind = req.matches[1];
+    if (RegisterScope(c, kind))
+      Fail("E-API-403", "台帳の書き出しは台帳全体を見られる人が行います。所管の課等の行は GET /api/v1/registers/" + kind + " で見られます。");
+    const std::string format = req.has_param("format") ? req.get_param_value("format") : "xlsx";
+    if (format != "xlsx" && format != "csv") Fail("E-API-400", "format は xlsx か csv です。");
+    registry::AsOf when;
+    if (req.has_param("date")) {
+      const auto d = registry::io::ParseDate(req.get_param_value("date"));
+      if (!d) Fail("E-API-400", "date の日付「" + req.get_param_value("date") + "」を読めません（例: 2026-04-01、令和8年4月1日）。");
+      when.in_effect = *d;
+    }
+    registry::Registry reg(*b_.store, b_.pack);
+    const registry::Kind& k = *registry::FindKind(reg.kinds(), kind);  // RegisterScope refused an unknown one
+    const auto table = reg.Export(k, when);
+    std::string bytes;
+    if (format == "csv") {
+      bytes = registry::io::WriteCsv(table);
+    } else {
+      const TempDir dir;
+      registry::io::WriteXlsx(dir.path + "/export.xlsx", k.ja, table);
+      bytes = dir.Read("export.xlsx");
+    }
+    res.status = 200;
+    res.set_header("Content-Disposition", Attachment(kind + "." + format, k.ja + "." + format));
+    res.set_content(bytes, format == "csv" ? "text/csv; charset=utf-8"
+                                           : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+  }
+
+  // A workbook (each sheet a register, by its name) or one CSV (?kind=), all
+  // or nothing as `mamori import`: with any error nothing is written and each
+  // error names its sheet, row and column; ?dry_run=true says what would
+  // change and changes nothing. Only holders of a role the installation
+  // names for it (`mamori editors set`) import; unnamed, nobody does.
+  void ImportRegisters(const httplib::Request& req, httplib::Response& res, Caller& c) {
+    RequireWriter(c);
+    const auto editors = InstallationRoles(*b_.store, kRegisterEditors);
+    std::string names;
+    for (const auto& e : editors) names += (names.empty() ? "" : "・") + RoleName(e);
+    if (editors.empty())
+      Fail("E-API-403", "API で台帳を取り込む役割がまだ定められていません。mamori の情報システム管理者が `mamori editors set 役割 --as 職員番号` で定めます。何も変えていません。");
+    registry::Registry reg(*b_.store, b_.pack);
+    bool editor = false;
+    for (const auto& h : reg.RolesHeld(c.person, Today()))
+      editor |= std::find(editors.begin(), editors.end(), h.role) != editors.end();
+    if (!editor)
+      Fail("E-API-403", c.person + " は今日、台帳を取り込む役割（" + names + "。`mamori editors set` の定め）にありません。何も変えていません。");
+    const std::string dry = req.get_param_value("dry_run");
+    if (!dry.empty() && dry != "true" && dry != "false") Fail("E-API-400", "dry_run は true か false です。");
+    if (req.body.empty()) Fail("E-API-400", "取り込むブック（xlsx）か CSV を本文に入れてください。");
+    std::vector<registry::SourceTable> tables;
+    Json notices = Json::array();
+    const std::string kind = req.get_param_value("kind");
+    if (req.body.starts_with(std::string_view("PK\x03\x04", 4))) {
+      if (!kind.empty()) Fail("E-API-400", "ブックは各シートの名前で台帳を示します（kind は CSV のときに使います）。");
+      const TempDir dir;
+      dir.Write("upload.xlsx", req.body);
+      for (auto& sheet : registry::io::ReadXlsxSheets(dir.path + "/upload.xlsx")) {
+        const auto* k = registry::FindKind(reg.kinds(), registry::io::TrimCell(sheet.name));
+        if (!k || sheet.table.header.empty()) {
+          notices.push_back("シート「" + sheet.name + "」は、台帳の名前ではないか空のため読みませんでした。");
+          continue;
+        }
+        tables.push_back({"シート「" + sheet.name + "」", k, std::move(sheet.table)});
+      }
+    } else {
+      const auto* k = registry::FindKind(reg.kinds(), kind);
+      if (!k) Fail("E-REG-023", kind.empty() ? "CSV の台帳を kind で示してください（例: ?kind=people）。"
+                                              : "台帳「" + kind + "」はありません。");
+      tables.push_back({"CSV", k, registry::io::ReadCsv(req.body)});
+    }
+    if (tables.empty())
+      Fail("E-REG-023", "取り込める台帳がありません。ブックのシート名を台帳の名前（例: 組織、職員）にしてください。");
+    registry::ImportOptions o;
+    o.dry_run = dry == "true";
+    o.actor = "api:" + c.person;
+    o.list_ids = true;
+    const auto results = reg.ImportAll(std::move(tables), o);
+    Json errors = Json::array(), out = Json::array();
+    for (const auto& r : results) {
+      for (const auto& n : r.summary.notices) notices.push_back(r.source + ": " + n);
+      for (const auto& e : r.summary.errors)
+        errors.push_back({{"source", r.source}, {"kind", r.kind->id}, {"row", e.row}, {"column", e.column}, {"reason", e.reason}});
+      out.push_back({{"kind", r.kind->id}, {"kind_name", r.kind->ja}, {"source", r.source}, {"added", r.summary.added},
+                     {"changed", r.summary.changed}, {"unchanged", r.summary.unchanged},
+                     {"added_ids", r.summary.added_ids}, {"changed_ids", r.summary.changed_ids}});
+    }
+    if (!errors.empty()) {
+      Answer(res, 400, {{"code", "E-REG-021"},
+                        {"message", std::to_string(errors.size()) + " 件の誤りがあるため、何も取り込んでいません。各行を直して、もう一度取り込んでください。"},
+                        {"errors", errors}, {"notices", notices}});
+      return;
+    }
+    Answer(res, 200, {{"dry_run", o.dry_run}, {"results", out}, {"notices", notices}});
+  }
+
   // Which rows of a register the caller sees: nullopt all of them, or only
   // those of these units (a 情報セキュリティ責任者's assets). Refuses a
   // register that is not one (E-API-404) or not theirs to see (E-API-403).

@@ -166,7 +166,7 @@ int Serve(const Options& o) {
   svr.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
     if (res.status == 413)
       Answer(res, 413, ErrorBody("E-API-413", "要求の本文が大きすぎます（" + std::to_string(kMaxBody / (1024 * 1024)) + " MiB まで）。"));
-    else if (res.status == 404)
+    else if (res.status == 404 && res.body.empty())  // no route; a handler's 404 already says what is missing
       Answer(res, 404, ErrorBody("E-SRV-404", "「" + req.method + " " + req.path + "」はありません。"));
     else if (res.body.empty())
       Answer(res, res.status, ErrorBody("E-SRV-400", "要求を処理できませんでした（HTTP " + std::to_string(res.status) + "）。"));

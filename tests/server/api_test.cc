@@ -25,23 +25,11 @@ using mamori::test_util::Running;
 bool Has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 const char* kTakeOut = R"({"action":"take_out","resource":"A0000022"})";
-const char* kPassword = "correct horse battery";  // 21 characters; the demo length is 12
+const char* kPassword = mamori::test_util::kOwnPassword;
+using mamori::test_util::Settle;
 
-struct Town : mamori::test_util::SampleTown {
-  std::map<std::string, std::string> first;  // 職員番号 -> first (temporary) password
-  Town() : SampleTown("mamori_api", "yasuda", {"--demo-parameters"}) {}
-  void Issue(const std::vector<std::string>& people) {
-    std::vector<std::string> args = {"account", "issue"};
-    args.insert(args.end(), people.begin(), people.end());
-    args.insert(args.end(), {"--as", "000021"});  // mamori's (S09) 情報システム管理者
-    auto r = Run(args);
-    ASSERT_EQ(r.status, 0) << r.err;
-    std::istringstream in(r.out);
-    for (std::string line; std::getline(in, line);) {
-      const auto tab = line.find('\t'), tab2 = line.find('\t', tab + 1);
-      first[line.substr(0, tab)] = line.substr(tab + 1, tab2 - tab - 1);
-    }
-  }
+struct Town : mamori::test_util::AccountsTown {
+  Town() : AccountsTown("mamori_api") {}
   std::string Token(const std::vector<std::string>& scopes) {
     std::vector<std::string> args = {"token", "issue", "--name", "USB制御", "--as", "000021"};
     for (const auto& s : scopes) args.insert(args.end(), {"--scope", s});
@@ -58,14 +46,6 @@ struct Town : mamori::test_util::SampleTown {
     return std::regex_search(r.out, m, std::regex("C[0-9]{4}-[0-9]{6}")) ? m.str() : "";
   }
 };
-
-// Logged in with a password of their own (the first one changed).
-void Settle(Browser& b, Town& t, const std::string& person) {
-  ASSERT_EQ(b.Login(person, t.first[person]), 200);
-  auto r = b.Post("/api/v1/password", Json{{"current", t.first[person]}, {"new", kPassword}}.dump());
-  ASSERT_TRUE(r);
-  ASSERT_EQ(r->status, 200) << r->body;
-}
 
 TEST(Api, TheIssuesAcceptance) {
   Town t;

@@ -81,7 +81,7 @@ def main():
             h = dict(headers or {})
             data = None
             if body is not None:
-                data = (body if isinstance(body, str) else json.dumps(body)).encode()
+                data = body if isinstance(body, bytes) else (body if isinstance(body, str) else json.dumps(body)).encode()
                 h["Content-Type"] = ctype
             c.request(method, path, body=data, headers=h)
             r = c.getresponse()
@@ -129,17 +129,19 @@ def main():
                 if not raw.startswith(magic):
                     fail("%s %s: the %s does not start as one" % (method, path, ctype))
                 return
-            body = text if ctype == "application/x-ndjson" else json.loads(text)
+            body = text if ctype in ("application/x-ndjson", "text/csv", "text/plain") else json.loads(text)
             try:
                 jsonschema.Draft202012Validator(content[ctype]["schema"], resolver=resolver).validate(body)
             except jsonschema.ValidationError as e:
                 fail("%s %s %d does not match its schema: %s" % (method, path, status, e.message))
 
-        def do(method, path, template, body=None, headers=None, ctype="application/json", expect=None):
+        def do(method, path, template, body=None, headers=None, ctype="application/json", expect=None, code=None):
             status, hdrs, raw = call(method, path, body, headers, ctype)
             text = raw.decode("utf-8", "replace")
             if expect is not None and status != expect:
                 fail("%s %s: expected %d, got %d (%s)" % (method, path, expect, status, text[:300]))
+            if code is not None and json.loads(text).get("code") != code:
+                fail("%s %s: expected the code %s, got %s" % (method, path, code, text[:300]))
             check(method, path, status, hdrs, raw, template)
             return status, hdrs, text
 
@@ -174,7 +176,7 @@ def main():
         do("GET", "/api/v1/cases/inbox", "/api/v1/cases/inbox", headers=kachou, expect=200)
         do("GET", "/api/v1/cases?status=open", "/api/v1/cases", headers=kachou, expect=200)
         do("GET", "/api/v1/cases/" + case_id, "/api/v1/cases/{id}", headers=kachou, expect=200)
-        do("GET", "/api/v1/cases/C2026-999999", "/api/v1/cases/{id}", headers=kachou, expect=404)
+        do("GET", "/api/v1/cases/C2026-999999", "/api/v1/cases/{id}", headers=kachou, expect=404, code="E-CASE-005")
         do("POST", "/api/v1/cases/%s/approve" % case_id, "/api/v1/cases/{id}/{verb}", {}, {"Cookie": kachou["Cookie"]}, expect=403)
         do("POST", "/api/v1/cases/%s/approve" % case_id, "/api/v1/cases/{id}/{verb}", {}, kachou, expect=200)
         do("POST", "/api/v1/cases/%s/fly" % case_id, "/api/v1/cases/{id}/{verb}", {}, kachou, expect=404)
@@ -190,7 +192,7 @@ def main():
         do("GET", "/api/v1/registers/people?limit=0", "/api/v1/registers/{kind}", headers=ciso, expect=400)
         do("GET", "/api/v1/registers/nothing", "/api/v1/registers/{kind}", headers=ciso, expect=404)
         do("GET", "/api/v1/registers/people/000022", "/api/v1/registers/{kind}/{id}", headers=ciso, expect=200)
-        do("GET", "/api/v1/registers/people/999999", "/api/v1/registers/{kind}/{id}", headers=ciso, expect=404)
+        do("GET", "/api/v1/registers/people/999999", "/api/v1/registers/{kind}/{id}", headers=ciso, expect=404, code="E-API-404")
         do("GET", "/api/v1/registers/people?q=000022", "/api/v1/registers/{kind}", headers={"Authorization": "Bearer " + read_token}, expect=200)
         do("GET", "/api/v1/checks", "/api/v1/checks", headers=ciso, expect=200)
         do("GET", "/api/v1/checks", "/api/v1/checks", headers=kachou, expect=403)
@@ -200,6 +202,43 @@ def main():
         do("GET", "/api/v1/ledger/head", "/api/v1/ledger/head", headers={"Authorization": "Bearer " + read_token}, expect=200)
         do("GET", "/api/v1/ledger/inclusion/3", "/api/v1/ledger/inclusion/{entry}", headers=ciso, expect=200)
         do("GET", "/api/v1/ledger/head", "/api/v1/ledger/head", headers=kachou, expect=403)
+        # The registers as Excel: out and back in, a dry run, a row that is wrong, and who may.
+        run("editors", "set", "ciso", "--as", "000021", "--db", db, cwd=work)
+        _, _, people_csv = do("GET", "/api/v1/registers/people/export?format=csv", "/api/v1/registers/{kind}/export", headers=ciso, expect=200)
+        status, _, people_xlsx = call("GET", "/api/v1/registers/people/export", headers={"Authorization": "Bearer " + read_token})
+        check("GET", "/api/v1/registers/people/export", status, [("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")], people_xlsx, "/api/v1/registers/{kind}/export")
+        do("GET", "/api/v1/registers/assets/export", "/api/v1/registers/{kind}/export", headers=kachou, expect=403)
+        do("GET", "/api/v1/registers/people/export?format=pdf", "/api/v1/registers/{kind}/export", headers=ciso, expect=400)
+        do("POST", "/api/v1/registers/import?kind=people&dry_run=true", "/api/v1/registers/import", people_csv, ciso, "text/csv", expect=200)
+        broken = people_csv.replace("2015-04-01", "いつか", 1)
+        do("POST", "/api/v1/registers/import?kind=people", "/api/v1/registers/import", broken, ciso, "text/csv", expect=400, code="E-REG-021")
+        do("POST", "/api/v1/registers/import?kind=people&dry_run=true", "/api/v1/registers/import", people_csv, kachou, "text/csv", expect=403)
+        status, hdrs, raw = call("POST", "/api/v1/registers/import?dry_run=true", people_xlsx, ciso,
+                                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        check("POST", "/api/v1/registers/import", status, hdrs, raw, "/api/v1/registers/import")
+        if status != 200:
+            fail("importing the exported workbook (dry run): %d %s" % (status, raw[:300]))
+        # The 年度's work.
+        do("GET", "/api/v1/duties", "/api/v1/duties", headers=kachou, expect=200)
+        do("GET", "/api/v1/duties?fy=abc", "/api/v1/duties", headers=kachou, expect=400)
+        evidence = {"evidence": [{"type": "note", "value": "研修の日程を全課に通知した"}]}
+        do("POST", "/api/v1/duties/training-yearly/done", "/api/v1/duties/{id}/done", evidence, ciso, expect=201)
+        do("POST", "/api/v1/duties/training-yearly/done", "/api/v1/duties/{id}/done", evidence, kachou, expect=403)
+        do("POST", "/api/v1/duties/no-such-duty/done", "/api/v1/duties/{id}/done", evidence, ciso, expect=404, code="E-COMP-002")
+        do("POST", "/api/v1/duties/training-yearly/done", "/api/v1/duties/{id}/done", {"evidence": [{"type": "file", "value": "/etc/passwd"}]}, ciso, expect=400)
+        do("GET", "/api/v1/training?fy=" + urllib.parse.quote("令和8年度"), "/api/v1/training", headers=ciso, expect=200)
+        do("GET", "/api/v1/inspection", "/api/v1/inspection", headers={"Authorization": "Bearer " + read_token}, expect=200)
+        do("GET", "/api/v1/audits", "/api/v1/audits", headers=ciso, expect=200)
+        do("GET", "/api/v1/audits", "/api/v1/audits", headers=kachou, expect=200)
+        # The ledger for the auditor: consistency by size and by a kept head, the export, the witness lines.
+        _, _, witness = do("GET", "/api/v1/ledger/witness", "/api/v1/ledger/witness", headers=ciso, expect=200)
+        first_head = witness.splitlines()[0]
+        do("GET", "/api/v1/ledger/consistency?from=3", "/api/v1/ledger/consistency", headers=ciso, expect=200)
+        do("GET", "/api/v1/ledger/consistency?trusted_head=" + urllib.parse.quote(first_head), "/api/v1/ledger/consistency", headers=ciso, expect=200)
+        do("GET", "/api/v1/ledger/consistency?from=x", "/api/v1/ledger/consistency", headers=ciso, expect=400)
+        do("GET", "/api/v1/ledger/export", "/api/v1/ledger/export", headers={"Authorization": "Bearer " + read_token}, expect=200)
+        do("GET", "/api/v1/cases/%s/proof" % case_id, "/api/v1/cases/{id}/proof", headers=kachou, expect=200)
+        do("GET", "/api/v1/cases/C2026-999999/proof", "/api/v1/cases/{id}/proof", headers=ciso, expect=404, code="E-CASE-005")
         do("POST", "/api/v1/logout", "/api/v1/logout", {}, kachou, expect=200)
         do("GET", "/api/v1/me", "/api/v1/me", headers=kachou, expect=401)
 

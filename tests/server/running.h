@@ -11,6 +11,8 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <map>
+#include <sstream>
 #include <regex>
 #include <string>
 #include <thread>
@@ -81,5 +83,33 @@ struct Browser {
     return r->status;
   }
 };
+
+// The sample town (安田町, demo parameters) with accounts: Issue() gives
+// people accounts as mamori's administrator (S09's 000021) and keeps their
+// first passwords; Settle() logs one in and changes it to kOwnPassword.
+inline constexpr const char* kOwnPassword = "correct horse battery";  // 21 characters; the demo length is 12
+struct AccountsTown : SampleTown {
+  std::map<std::string, std::string> first;  // 職員番号 -> first (temporary) password
+  explicit AccountsTown(const std::string& scratch) : SampleTown(scratch, "yasuda", {"--demo-parameters"}) {}
+  void Issue(const std::vector<std::string>& people) {
+    std::vector<std::string> args = {"account", "issue"};
+    args.insert(args.end(), people.begin(), people.end());
+    args.insert(args.end(), {"--as", "000021"});
+    auto r = Run(args);
+    ASSERT_EQ(r.status, 0) << r.err;
+    std::istringstream in(r.out);
+    for (std::string line; std::getline(in, line);) {
+      const auto tab = line.find('\t'), tab2 = line.find('\t', tab + 1);
+      first[line.substr(0, tab)] = line.substr(tab + 1, tab2 - tab - 1);
+    }
+  }
+};
+
+inline void Settle(Browser& b, AccountsTown& t, const std::string& person) {
+  ASSERT_EQ(b.Login(person, t.first[person]), 200);
+  auto r = b.Post("/api/v1/password", nlohmann::json{{"current", t.first[person]}, {"new", kOwnPassword}}.dump());
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+}
 
 }  // namespace mamori::test_util

@@ -1,0 +1,239 @@
+// The routes of the policy's own work over HTTP (#16 part 2), on the sample
+// town (安田町): the registers out to Excel and back in, all or nothing and
+// only by the roles the installation names; a duty recorded by its holder
+// (第51条第2項 is the CISO's); and the ledger as an auditor holds it — a
+// kept head proves the log unchanged, a forged one does not, and the export
+// verifies with the public key alone.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+
+#include "server/running.h"
+
+namespace {
+
+using Json = nlohmann::json;
+using mamori::test_util::Browser;
+using mamori::test_util::Running;
+using mamori::test_util::Settle;
+
+bool Has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+struct Town : mamori::test_util::AccountsTown {
+  Town() : AccountsTown("mamori_work_routes") {}
+};
+
+std::string NameOf(Browser& b, const std::string& person) {
+  auto r = b.Get("/api/v1/registers/people/" + person);
+  EXPECT_TRUE(r && r->status == 200);
+  return r ? Json::parse(r->body)["row"].value("name", "") : "";
+}
+
+// 000023's row of an exported 職員 CSV with another name: the line that starts with its 職員番号.
+std::string Renamed(std::string csv, const std::string& person, const std::string& name) {
+  const auto at = csv.find("\n" + person + ",");
+  EXPECT_NE(at, std::string::npos);
+  const auto from = at + person.size() + 2, to = csv.find(',', from);
+  return csv.replace(from, to - from, name);
+}
+
+TEST(WorkRoutes, OnlyTheRolesTheInstallationNamesImportAndEveryErrorIsPlaced) {
+  Town t;
+  t.Issue({"000001", "000022"});
+  Running s(t);
+  Browser ciso(s.port), kachou(s.port);
+  Settle(ciso, t, "000001");
+  Settle(kachou, t, "000022");
+
+  auto r = ciso.Get("/api/v1/registers/people/export?format=csv");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  const std::string csv = r->body;
+  EXPECT_TRUE(csv.starts_with("\xEF\xBB\xBF")) << "a CSV for Excel starts with the BOM";
+  const std::string before = NameOf(ciso, "000023");
+  ASSERT_FALSE(before.empty());
+  const std::string renamed = Renamed(csv, "000023", "改名 太郎");
+
+  // Nobody named yet: nobody imports, and the refusal says how to name them.
+  r = ciso.Post("/api/v1/registers/import?kind=people", renamed, "text/csv");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 403);
+  EXPECT_TRUE(Has(r->body, "mamori editors set")) << r->body;
+
+  // Naming them is mamori's administrator's (S09's 000021), of roles the pack has.
+  auto cli = t.Run({"editors", "set", "ciso", "--as", "000001"});
+  EXPECT_EQ(cli.status, 2);
+  EXPECT_TRUE(Has(cli.err, "E-AUTH-010")) << cli.err;
+  cli = t.Run({"editors", "set", "台帳係", "--as", "000021"});
+  EXPECT_EQ(cli.status, 2);
+  EXPECT_TRUE(Has(cli.err, "E-AUTH-017")) << cli.err;
+  ASSERT_EQ(t.Run({"editors", "set", "最高情報セキュリティ責任者", "--as", "000021"}).status, 0);
+  EXPECT_TRUE(Has(t.Run({"editors", "list"}).out, "ciso"));
+
+  // A dry run names the change and makes none.
+  r = ciso.Post("/api/v1/registers/import?kind=people&dry_run=true", renamed, "text/csv");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  Json out = Json::parse(r->body);
+  EXPECT_TRUE(out["dry_run"].get<bool>());
+  EXPECT_EQ(out["results"][0]["changed_ids"], Json::array({"000023"}));
+  EXPECT_EQ(out["results"][0]["changed"], 1);
+  EXPECT_EQ(NameOf(ciso, "000023"), before);
+
+  // One wrong cell among good ones: nothing lands, and the error names its row and column.
+  const std::string wrong = Renamed(renamed, "000024", "名前") + "000999,新 人,U99,一般職,2026-04-01,\r\n";
+  r = ciso.Post("/api/v1/registers/import?kind=people", wrong, "text/csv");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 400) << r->body;
+  out = Json::parse(r->body);
+  EXPECT_EQ(out["code"], "E-REG-021");
+  ASSERT_EQ(out["errors"].size(), 1u) << r->body;
+  EXPECT_EQ(out["errors"][0]["column"], "所属");
+  EXPECT_GT(out["errors"][0]["row"].get<int>(), 300);  // the last line, past the sample town's ~300 people
+  EXPECT_EQ(NameOf(ciso, "000023"), before);
+  EXPECT_NE(NameOf(ciso, "000024"), "名前");
+
+  // The 税務課長 is not a named role: refused, nothing changed.
+  r = kachou.Post("/api/v1/registers/import?kind=people", renamed, "text/csv");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 403);
+  EXPECT_TRUE(Has(r->body, "最高情報セキュリティ責任者")) << r->body;
+
+  // The import lands as the person who sent it, in the row's history.
+  r = ciso.Post("/api/v1/registers/import?kind=people", renamed, "text/csv");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  EXPECT_FALSE(Json::parse(r->body)["dry_run"].get<bool>());
+  r = ciso.Get("/api/v1/registers/people/000023");
+  ASSERT_TRUE(r);
+  const Json row = Json::parse(r->body);
+  EXPECT_EQ(row["row"]["name"], "改名 太郎");
+  EXPECT_EQ(row["history"].back()["actor"], "api:000001");
+
+  // A workbook comes back in as it went out (its sheet is named 職員).
+  r = ciso.Get("/api/v1/registers/people/export");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200);
+  EXPECT_TRUE(r->body.starts_with("PK"));
+  // cpp-httplib's client decodes the header's %XX, so the name reads as sent: UTF-8''%E8%81%B7%E5%93%A1.xlsx.
+  EXPECT_TRUE(Has(r->get_header_value("Content-Disposition"), "filename*=UTF-8''職員.xlsx"))
+      << r->get_header_value("Content-Disposition");
+  r = ciso.Post("/api/v1/registers/import?dry_run=true", r->body, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  out = Json::parse(r->body);
+  EXPECT_EQ(out["results"][0]["kind"], "people");
+  EXPECT_EQ(out["results"][0]["changed"], 0);
+  EXPECT_EQ(out["results"][0]["added"], 0);
+
+  // Not a register, or no body: a code, not a guess.
+  r = ciso.Post("/api/v1/registers/import?kind=nothing", csv, "text/csv");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 400);
+  EXPECT_TRUE(Has(r->body, "E-REG-023")) << r->body;
+  r = ciso.Post("/api/v1/registers/import?kind=people", "", "text/csv");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 400);
+}
+
+TEST(WorkRoutes, ADutyIsRecordedOnlyByItsHolderAndWithEvidenceThatIsNotAPath) {
+  Town t;
+  t.Issue({"000001", "000022"});
+  Running s(t);
+  Browser ciso(s.port), kachou(s.port);
+  Settle(ciso, t, "000001");
+  Settle(kachou, t, "000022");
+  auto status_of = [&](const std::string& id) {
+    auto r = kachou.Get("/api/v1/duties?fy=" + std::string("R8"));
+    EXPECT_TRUE(r && r->status == 200) << (r ? r->body : "");
+    const Json list = Json::parse(r->body);
+    for (const auto& d : list["duties"])
+      if (d["id"] == id) return d["status"].get<std::string>() + " " + d["cite"].get<std::string>();
+    return std::string("none");
+  };
+  // 第51条第2項: the CISO makes every 職員等 able to attend training each 年度.
+  EXPECT_EQ(status_of("training-yearly"), "open 第51条第2項");
+
+  const std::string note = Json{{"evidence", Json::array({{{"type", "note"}, {"value", "研修の日程を全課に通知した"}}})}}.dump();
+  auto r = kachou.Post("/api/v1/duties/training-yearly/done", note);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 403);
+  EXPECT_TRUE(Has(r->body, "E-COMP-003")) << r->body;
+  r = ciso.Post("/api/v1/duties/training-yearly/done",
+                Json{{"evidence", Json::array({{{"type", "file"}, {"value", "/etc/passwd"}}})}}.dump());
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 400);
+  EXPECT_TRUE(Has(r->body, "SHA-256")) << r->body;
+  r = ciso.Post("/api/v1/duties/training-yearly/done", Json{{"evidence", Json::array()}}.dump());
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 400);
+  EXPECT_TRUE(Has(r->body, "E-COMP-004")) << r->body;
+  EXPECT_EQ(status_of("training-yearly"), "open 第51条第2項");
+
+  r = ciso.Post("/api/v1/duties/training-yearly/done", note);
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 201) << r->body;
+  const Json rec = Json::parse(r->body)["record"];
+  EXPECT_EQ(rec["duty"], "training-yearly");
+  EXPECT_EQ(rec["by"], "000001");
+  EXPECT_EQ(rec["evidence"][0]["value"], "研修の日程を全課に通知した");
+  EXPECT_EQ(status_of("training-yearly"), "done 第51条第2項");
+}
+
+TEST(WorkRoutes, AKeptHeadProvesTheLogUnchangedAForgedOneDoesNotAndTheExportVerifies) {
+  Town t;
+  t.Issue({"000001"});
+  Running s(t);
+  Browser ciso(s.port);
+  Settle(ciso, t, "000001");
+
+  auto r = ciso.Get("/api/v1/ledger/witness");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200);
+  const std::string first = r->body.substr(0, r->body.find('\n'));
+  ASSERT_TRUE(first.starts_with("H ")) << r->body;
+  r = ciso.Get("/api/v1/ledger/witness?after=999999999");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->body, "");
+
+  auto consistency = [&](const std::string& line) {
+    httplib::Params p{{"trusted_head", line}};
+    auto res = ciso.Get("/api/v1/ledger/consistency?" + httplib::detail::params_to_query_str(p));
+    EXPECT_TRUE(res && res->status == 200) << (res ? res->body : "");
+    return res ? Json::parse(res->body) : Json();
+  };
+  Json c = consistency(first);
+  EXPECT_TRUE(c["verified"].get<bool>());
+  EXPECT_TRUE(c["trusted"].get<bool>());
+  EXPECT_GT(c["to"].get<long>(), c["from"].get<long>());
+  // The same line with another root: what a log rewritten since would give.
+  std::string forged = first;
+  const auto root_at = forged.find(' ', forged.find('+')) + 1;
+  forged[root_at] = forged[root_at] == '0' ? '1' : '0';
+  c = consistency(forged);
+  EXPECT_FALSE(c["verified"].get<bool>());
+
+  // By size alone it is only the log agreeing with itself, and it says so.
+  r = ciso.Get("/api/v1/ledger/consistency?from=1");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200);
+  EXPECT_FALSE(Json::parse(r->body)["trusted"].get<bool>());
+  r = ciso.Get("/api/v1/ledger/consistency");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 400);
+  EXPECT_TRUE(Has(r->body, "E-LEDGER-015")) << r->body;
+
+  // The export, checked by the CLI with nothing but the public key.
+  r = ciso.Get("/api/v1/ledger/export");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200);
+  std::ofstream(t.dir / "export.jsonl", std::ios::binary) << r->body;
+  std::ofstream(t.dir / "pub.txt") << t.Run({"ledger", "pubkey"}).out;
+  auto v = t.Run({"ledger", "verify", "--export", (t.dir / "export.jsonl").string(), "--pubkey", (t.dir / "pub.txt").string()});
+  EXPECT_EQ(v.status, 0) << v.out << v.err;
+  EXPECT_TRUE(Has(v.out, "検証: OK")) << v.out;
+}
+
+}  // namespace
