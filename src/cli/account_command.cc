@@ -8,6 +8,7 @@
 
 #include <cstdlib>
 #include <iostream>
+#include <memory>
 
 #include "cli/commands.h"
 #include "cli/guard.h"
@@ -22,6 +23,49 @@ using Json = nlohmann::json;
 
 std::string g_adb = DefaultDb();
 const std::string g_aactor = std::getenv("USER") ? std::getenv("USER") : "mamori";
+
+// `mamori totp require|roles` and `mamori editors set|list`: the roles an
+// installation names for one purpose (server::SetInstallationRoles).
+struct RolesCommand {
+  const char* name;
+  const char* help;
+  const char* set, *set_help;
+  const char* list, *list_help;
+  const char* what;   // the installation row
+  const char* title;  // what `set` prints before the roles
+  const char* none;   // what `list` prints when none are named
+};
+void AddRolesCommands(CLI::App& app, const RolesCommand& rc) {
+  auto* top = app.add_subcommand(rc.name, rc.help);
+  top->require_subcommand(1);
+  {
+    auto* cmd = top->add_subcommand(rc.set, rc.set_help);
+    auto roles = std::make_shared<std::vector<std::string>>();
+    auto as = std::make_shared<std::string>();
+    cmd->add_option("ROLE", *roles, "役割（id・名前・略称。いくつでも）")->required();
+    cmd->add_option("--as", *as, "定める人（mamori の情報システムの情報システム管理者）の職員番号")->required();
+    cmd->add_option("--db", g_adb, "データベースのファイル");
+    cmd->callback([rc, roles, as] {
+      Guard([&] {
+        auto b = registry::Open(g_adb);
+        server::SetInstallationRoles(*b.store, b.pack, rc.what, *roles, *as, g_aactor);
+        std::cout << rc.title << ": ";
+        for (const auto& r : server::InstallationRoles(*b.store, rc.what)) std::cout << r << " ";
+        std::cout << "\n";
+      });
+    });
+  }
+  auto* cmd = top->add_subcommand(rc.list, rc.list_help);
+  cmd->add_option("--db", g_adb, "データベースのファイル");
+  cmd->callback([rc] {
+    Guard([&] {
+      auto b = registry::Open(g_adb);
+      const auto roles = server::InstallationRoles(*b.store, rc.what);
+      if (roles.empty()) std::cout << rc.none << "\n";
+      for (const auto& r : roles) std::cout << r << "\n";
+    });
+  });
+}
 
 }  // namespace
 
@@ -100,67 +144,13 @@ void AddAccountCommands(CLI::App& app) {
       });
     });
   }
-  auto* totp = app.add_subcommand("totp", "二要素目（TOTP）を必須とする役割");
-  totp->require_subcommand(1);
-  {
-    auto* cmd = totp->add_subcommand("require", "この役割にある人に TOTP を必須とする（置き換える）");
-    static std::vector<std::string> roles;
-    static std::string as;
-    cmd->add_option("ROLE", roles, "役割（id・名前・略称。いくつでも）")->required();
-    cmd->add_option("--as", as, "定める人（mamori の情報システムの情報システム管理者）の職員番号")->required();
-    cmd->add_option("--db", g_adb, "データベースのファイル");
-    cmd->callback([] {
-      Guard([] {
-        auto b = registry::Open(g_adb);
-        server::SetInstallationRoles(*b.store, b.pack, server::kTotpRoles, roles, as, g_aactor);
-        std::cout << "TOTP を必須とする役割: ";
-        for (const auto& r : server::InstallationRoles(*b.store, server::kTotpRoles)) std::cout << r << " ";
-        std::cout << "\n";
-      });
-    });
-  }
-  {
-    auto* cmd = totp->add_subcommand("roles", "TOTP を必須とする役割");
-    cmd->add_option("--db", g_adb, "データベースのファイル");
-    cmd->callback([] {
-      Guard([] {
-        auto b = registry::Open(g_adb);
-        for (const auto& r : server::InstallationRoles(*b.store, server::kTotpRoles)) std::cout << r << "\n";
-      });
-    });
-  }
-
-  auto* editors = app.add_subcommand("editors", "API で台帳を編集する（ブックを取り込む）役割");
-  editors->require_subcommand(1);
-  {
-    auto* cmd = editors->add_subcommand("set", "この役割にある人が API で台帳を取り込めるようにする（置き換える）");
-    static std::vector<std::string> roles;
-    static std::string as;
-    cmd->add_option("ROLE", roles, "役割（id・名前・略称。いくつでも）")->required();
-    cmd->add_option("--as", as, "定める人（mamori の情報システムの情報システム管理者）の職員番号")->required();
-    cmd->add_option("--db", g_adb, "データベースのファイル");
-    cmd->callback([] {
-      Guard([] {
-        auto b = registry::Open(g_adb);
-        server::SetInstallationRoles(*b.store, b.pack, server::kRegisterEditors, roles, as, g_aactor);
-        std::cout << "API で台帳を編集する役割: ";
-        for (const auto& r : server::InstallationRoles(*b.store, server::kRegisterEditors)) std::cout << r << " ";
-        std::cout << "\n";
-      });
-    });
-  }
-  {
-    auto* cmd = editors->add_subcommand("list", "API で台帳を編集する役割（定めがなければ誰も編集しない）");
-    cmd->add_option("--db", g_adb, "データベースのファイル");
-    cmd->callback([] {
-      Guard([] {
-        auto b = registry::Open(g_adb);
-        const auto roles = server::InstallationRoles(*b.store, server::kRegisterEditors);
-        if (roles.empty()) std::cout << "未設定: 誰も API で台帳を編集しません（mamori editors set 役割 --as 管理者）。\n";
-        for (const auto& r : roles) std::cout << r << "\n";
-      });
-    });
-  }
+  AddRolesCommands(app, {"totp", "二要素目（TOTP）を必須とする役割", "require", "この役割にある人に TOTP を必須とする（置き換える）",
+                          "roles", "TOTP を必須とする役割", server::kTotpRoles, "TOTP を必須とする役割",
+                          "未設定: TOTP を必須とする役割はありません（mamori totp require 役割 --as 管理者）。"});
+  AddRolesCommands(app, {"editors", "API で台帳を編集する（ブックを取り込む）役割", "set",
+                          "この役割にある人が API で台帳を取り込めるようにする（置き換える）", "list",
+                          "API で台帳を編集する役割（定めがなければ誰も編集しない）", server::kRegisterEditors,
+                          "API で台帳を編集する役割", "未設定: 誰も API で台帳を編集しません（mamori editors set 役割 --as 管理者）。"});
 
   auto* hook = app.add_subcommand("hook", "案件の出来事をメールやチャットへ渡すフック（追加・一覧・削除・送信）");
   hook->require_subcommand(1);

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include <fstream>
+#include <optional>
 
 #include "server/running.h"
 
@@ -23,6 +24,25 @@ bool Has(const std::string& text, const std::string& part) { return text.find(pa
 
 struct Town : mamori::test_util::AccountsTown {
   Town() : AccountsTown("mamori_work_routes") {}
+};
+
+// Served, with the CISO (000001) and the 税務課長 (000022) logged in with passwords of their own.
+struct Served {
+  Town t;
+  std::optional<Running> s;
+  std::optional<Browser> ciso_, kachou_;
+  Browser& ciso;
+  Browser& kachou;
+  Served() : ciso(Make(ciso_, "000001")), kachou(Make(kachou_, "000022")) {}
+  Browser& Make(std::optional<Browser>& b, const std::string& person) {
+    if (!s) {
+      t.Issue({"000001", "000022"});
+      s.emplace(t);
+    }
+    b.emplace(s->port);
+    Settle(*b, t, person);
+    return *b;
+  }
 };
 
 std::string NameOf(Browser& b, const std::string& person) {
@@ -40,12 +60,9 @@ std::string Renamed(std::string csv, const std::string& person, const std::strin
 }
 
 TEST(WorkRoutes, OnlyTheRolesTheInstallationNamesImportAndEveryErrorIsPlaced) {
-  Town t;
-  t.Issue({"000001", "000022"});
-  Running s(t);
-  Browser ciso(s.port), kachou(s.port);
-  Settle(ciso, t, "000001");
-  Settle(kachou, t, "000022");
+  Served w;
+  Town& t = w.t;
+  Browser &ciso = w.ciso, &kachou = w.kachou;
 
   auto r = ciso.Get("/api/v1/registers/people/export?format=csv");
   ASSERT_TRUE(r);
@@ -139,12 +156,9 @@ TEST(WorkRoutes, OnlyTheRolesTheInstallationNamesImportAndEveryErrorIsPlaced) {
 }
 
 TEST(WorkRoutes, ADutyIsRecordedOnlyByItsHolderAndWithEvidenceThatIsNotAPath) {
-  Town t;
-  t.Issue({"000001", "000022"});
-  Running s(t);
-  Browser ciso(s.port), kachou(s.port);
-  Settle(ciso, t, "000001");
-  Settle(kachou, t, "000022");
+  Served w;
+  Town& t = w.t;
+  Browser &ciso = w.ciso, &kachou = w.kachou;
   auto status_of = [&](const std::string& id) {
     auto r = kachou.Get("/api/v1/duties?fy=" + std::string("R8"));
     EXPECT_TRUE(r && r->status == 200) << (r ? r->body : "");
