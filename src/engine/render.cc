@@ -66,8 +66,184 @@ Json Build(const Decision& d) {
 
 }  // namespace
 
+namespace {
+
+// Why by hand: ToJson is on every decision's way out (the CLI's batch, the
+// API), and building an ordered_json tree of every key only to print it once
+// cost more than deciding twenty times over. This writes the same bytes that
+// tree's dump() gave — keys in the same order, compact, UTF-8 kept, the same
+// escapes — so what callers read did not change (tests/engine/engine_test.cc
+// holds it to ToJsonValue and to nlohmann's own dump of it).
+class Writer {
+ public:
+  explicit Writer(std::string& out) : out_(out) {}
+  void Raw(std::string_view s) { out_ += s; }
+  void Key(std::string_view k) {
+    Sep();
+    Quoted(k);
+    out_ += ':';
+    first_ = true;  // the value follows without a comma
+  }
+  void String(std::string_view s) {
+    Sep();
+    Quoted(s);
+  }
+  void Bool(bool b) {
+    Sep();
+    out_ += b ? "true" : "false";
+  }
+  void Int(long long n) {
+    Sep();
+    out_ += std::to_string(n);
+  }
+  void Open(char c) {
+    Sep();
+    out_ += c;
+    first_ = true;
+  }
+  void Close(char c) {
+    out_ += c;
+    first_ = false;
+  }
+  template <typename Range>
+  void Strings(const Range& r) {
+    Open('[');
+    for (const auto& x : r) String(x);
+    Close(']');
+  }
+
+ private:
+  void Sep() {
+    if (!first_) out_ += ',';
+    first_ = false;
+  }
+  void Quoted(std::string_view s) {
+    if (!ValidUtf8(s)) {  // as nlohmann's error_handler_t::replace does: U+FFFD for each bad sequence
+      out_ += nlohmann::json(std::string(s)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+      return;
+    }
+    out_ += '"';
+    std::size_t run = 0;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+      const unsigned char c = static_cast<unsigned char>(s[i]);
+      if (c >= 0x20 && c != '"' && c != '\\') continue;
+      out_.append(s.data() + run, i - run);
+      run = i + 1;
+      switch (c) {
+        case '"': out_ += "\\\""; break;
+        case '\\': out_ += "\\\\"; break;
+        case '\b': out_ += "\\b"; break;
+        case '\f': out_ += "\\f"; break;
+        case '\n': out_ += "\\n"; break;
+        case '\r': out_ += "\\r"; break;
+        case '\t': out_ += "\\t"; break;
+        default: {
+          static const char* kHex = "0123456789abcdef";
+          out_ += "\\u00";
+          out_ += kHex[c >> 4];
+          out_ += kHex[c & 15];
+        }
+      }
+    }
+    out_.append(s.data() + run, s.size() - run);
+    out_ += '"';
+  }
+  // RFC 3629: no overlong forms, no surrogates, nothing past U+10FFFF.
+  static bool ValidUtf8(std::string_view s) {
+    for (std::size_t i = 0; i < s.size();) {
+      const unsigned char c = static_cast<unsigned char>(s[i]);
+      if (c < 0x80) {
+        ++i;
+        continue;
+      }
+      const std::size_t n = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : 1;  // continuation bytes
+      if (c < 0xC2 || c > 0xF4 || i + n >= s.size()) return false;  // a lead byte, and all its bytes there
+      const unsigned char c1 = static_cast<unsigned char>(s[i + 1]);
+      if ((c == 0xE0 && c1 < 0xA0) || (c == 0xED && c1 > 0x9F) || (c == 0xF0 && c1 < 0x90) || (c == 0xF4 && c1 > 0x8F))
+        return false;
+      for (std::size_t k = 1; k <= n; ++k)
+        if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
+      i += static_cast<std::size_t>(n) + 1;
+    }
+    return true;
+  }
+  std::string& out_;
+  bool first_ = true;
+};
+
+}  // namespace
+
 std::string ToJson(const Decision& d) {
-  return Build<Json>(d).dump(-1, ' ', false, Json::error_handler_t::replace);
+  std::string out;
+  out.reserve(2048);
+  Writer w(out);
+  w.Open('{');
+  w.Key("effect");
+  w.String(EffectName(d.effect));
+  w.Key("date");
+  w.String(d.date);
+  w.Key("date_defaulted");
+  w.Bool(d.date_defaulted);
+  if (!d.subject_name.empty()) {
+    w.Key("subject_name");
+    w.String(d.subject_name);
+  }
+  auto pair = [&](const char* key, std::string_view id, std::string_view name) {
+    w.Key(key);
+    w.Open('{');
+    w.Key("id");
+    w.String(id);
+    w.Key("name");
+    w.String(name);
+    w.Close('}');
+  };
+  if (!d.resource_id.empty()) pair("resource", d.resource_id, d.resource_name);
+  if (!d.owner_unit.empty()) pair("owner_unit", d.owner_unit, d.owner_unit_name);
+  w.Key("approvals");
+  w.Open('[');
+  for (const auto& a : d.approvals) {
+    w.Open('{');
+    w.Key("order"), w.Int(a.order);
+    w.Key("role"), w.String(a.role);
+    w.Key("role_name"), w.String(a.role_name);
+    w.Key("unit"), w.String(a.unit);
+    w.Key("unit_name"), w.String(a.unit_name);
+    w.Key("holders"), w.Strings(a.holders);
+    w.Key("holder_names"), w.Strings(a.holder_names);
+    w.Key("acting"), w.Strings(a.acting);
+    w.Key("any_of"), w.Bool(a.any_of);
+    w.Key("vacant"), w.Bool(a.vacant);
+    w.Key("sod_override"), w.Bool(a.sod_override);
+    w.Key("collective"), w.Bool(a.collective);
+    w.Key("quorum"), w.Int(a.quorum);
+    w.Close('}');
+  }
+  w.Close(']');
+  auto entries = [&](const char* key, const auto& list, const char* first, const char* second) {
+    w.Key(key);
+    w.Open('[');
+    for (const Entry* e : list) {
+      w.Open('{');
+      w.Key(first), w.String(e->first);
+      w.Key(second), w.String(e->second);
+      w.Close('}');
+    }
+    w.Close(']');
+  };
+  entries("obligations", d.obligations, "id", "text");
+  entries("citations", d.citations, "ref", "text");
+  w.Key("rules");
+  w.Open('[');
+  for (const Entry* r : d.rules) w.String(r->first);
+  w.Close(']');
+  w.Key("reasons");
+  w.Open('[');
+  for (const Entry* r : d.rules) w.String(r->second);
+  for (const auto& r : d.reasons) w.String(r);
+  w.Close(']');
+  entries("gaps", d.gaps, "id", "note");
+  w.Close('}');
+  return out;
 }
 
 nlohmann::json ToJsonValue(const Decision& d) { return Build<nlohmann::json>(d); }

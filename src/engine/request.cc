@@ -2,15 +2,24 @@
 // value is an id the snapshot knows.
 //
 // Parse, then validate, as Cedar splits them: the text is first held to its
-// shape (size, depth, string length, no repeated key) before nlohmann builds a
-// tree, because a tree of any depth is walked recursively later (dump, the
-// ledger's canonical form); then every key and value is checked against the
-// pack's vocabulary and the registers. Nothing unknown becomes a default: a
-// typo would otherwise match no rule and get the most permissive answer.
+// shape (size, depth, string length) before a tree is built, because a tree
+// of any depth is walked recursively later (the repeated-key check, the
+// ledger's canonical form); then no key may be repeated in one object, and
+// every key and value is checked against the pack's vocabulary and the
+// registers. Nothing unknown becomes a default: a typo would otherwise match
+// no rule and get the most permissive answer.
+//
+// simdjson's DOM, not nlohmann's tree, holds the parsed request: this is on
+// every decision's way in (the CLI's batch, the API), and nlohmann's tree of
+// small maps cost several times the decision itself. nlohmann stays for the
+// raw copy the evidence ledger keeps (`raw`), made only when asked for.
 #include <nlohmann/json.hpp>
+#include <simdjson.h>
 
 #include <algorithm>
+#include <optional>
 
+#include "engine/small_vec.h"
 #include "engine/snapshot.h"
 #include "registry/io/table_io.h"
 
@@ -104,49 +113,77 @@ void CheckShape(std::string_view text) {
   }
 }
 
-Json ParseJson(std::string_view text) {
-  CheckShape(text);
-  // nlohmann keeps the last of two equal keys; a request that says
-  // confidentiality twice is refused instead of decided on one of them.
-  std::vector<std::vector<std::string>> keys;
-  std::string repeated;
-  auto cb = [&](int, Json::parse_event_t ev, Json& parsed) {
-    if (ev == Json::parse_event_t::object_start) keys.emplace_back();
-    else if (ev == Json::parse_event_t::object_end && !keys.empty()) keys.pop_back();
-    else if (ev == Json::parse_event_t::key && !keys.empty()) {
-      auto k = parsed.get<std::string>();
-      if (std::find(keys.back().begin(), keys.back().end(), k) != keys.back().end() && repeated.empty()) repeated = k;
-      keys.back().push_back(std::move(k));
+using Element = simdjson::dom::element;
+using Type = simdjson::dom::element_type;
+
+// An element already known to be an object (array) as one; get() rather
+// than value_unsafe(), which GCC 12 reads as a use of an unset member.
+simdjson::dom::object ObjectOf(Element e) {
+  simdjson::dom::object o;
+  if (e.get(o) != simdjson::SUCCESS) Fail("E-DEC-006", "オブジェクトのはずの値がオブジェクトではありません。");
+  return o;
+}
+simdjson::dom::array ArrayOf(Element e) {
+  simdjson::dom::array a;
+  if (e.get(a) != simdjson::SUCCESS) Fail("E-DEC-006", "配列のはずの値が配列ではありません。");
+  return a;
+}
+
+// The first key written twice in one object, in document order ("" when
+// none): a request that says confidentiality twice is refused instead of
+// decided on one of them. Depth is bounded by CheckShape.
+std::string_view FirstRepeated(Element e) {
+  if (e.type() == Type::ARRAY) {
+    for (Element x : ArrayOf(e))
+      if (auto r = FirstRepeated(x); !r.empty()) return r;
+  } else if (e.type() == Type::OBJECT) {
+    SmallVec<std::string_view, 8> seen;
+    for (auto field : ObjectOf(e)) {
+      if (std::find(seen.begin(), seen.end(), field.key) != seen.end()) return field.key;
+      seen.push_back(field.key);
+      if (auto r = FirstRepeated(field.value); !r.empty()) return r;
     }
-    return true;
-  };
-  Json j = Json::parse(text.begin(), text.end(), cb, /*allow_exceptions=*/false);
-  if (j.is_discarded())
+  }
+  return {};
+}
+
+// One parser a thread, reused: its buffers grow to the largest request seen
+// (at most kMaxRequestBytes) and are not allocated again.
+Element ParseJson(std::string_view text) {
+  CheckShape(text);
+  thread_local simdjson::dom::parser parser;
+  Element j;
+  if (parser.parse(text.data(), text.size(), /*realloc_if_needed=*/true).get(j) != simdjson::SUCCESS)
     Fail("E-DEC-001", "要求を JSON として読めません（UTF-8 の JSON オブジェクト1つを1行に）。docs/decide.md の形式"
                       "（{\"subject\": …, \"action\": …}）で書いてください。");
-  if (!j.is_object()) Fail("E-DEC-001", "要求は JSON オブジェクト（{ … }）で書いてください。");
-  if (!repeated.empty()) Fail("E-DEC-005", "キー「" + repeated + "」が同じ場所に2回あります。1回だけ書いてください。");
+  if (j.type() != Type::OBJECT) Fail("E-DEC-001", "要求は JSON オブジェクト（{ … }）で書いてください。");
+  if (const auto repeated = FirstRepeated(j); !repeated.empty())
+    Fail("E-DEC-005", "キー「" + std::string(repeated) + "」が同じ場所に2回あります。1回だけ書いてください。");
   return j;
 }
 
-std::string TypeName(const Json& v) {
+std::string TypeName(Element v) {
   switch (v.type()) {
-    case Json::value_t::string: return "文字列";
-    case Json::value_t::boolean: return "真偽値";
-    case Json::value_t::number_integer:
-    case Json::value_t::number_unsigned:
-    case Json::value_t::number_float: return "数値";
-    case Json::value_t::array: return "配列";
-    case Json::value_t::object: return "オブジェクト";
-    case Json::value_t::null: return "null";
-    default: return "値";
+    case Type::STRING: return "文字列";
+    case Type::BOOL: return "真偽値";
+    case Type::INT64:
+    case Type::UINT64:
+    case Type::DOUBLE: return "数値";
+    case Type::ARRAY: return "配列";
+    case Type::OBJECT: return "オブジェクト";
+    case Type::NULL_VALUE: return "null";
   }
+  return "値";
 }
 
-const std::string& String(const Json& v, const std::string& where, const char* hint = "") {
-  if (!v.is_string())
-    Fail("E-DEC-006", where + " は文字列で書いてください（" + TypeName(v) + " " + v.dump() + " が書かれています）。" + hint);
-  return v.get_ref<const std::string&>();
+// A value as written, for a message: as nlohmann prints it (the messages
+// said `123`, `true`, `null`, `[1]` before simdjson read the requests).
+std::string Dump(Element v) { return nlohmann::json::parse(simdjson::minify(v), nullptr, false).dump(); }
+
+std::string_view String(Element v, const std::string& where, const char* hint = "") {
+  if (v.type() != Type::STRING)
+    Fail("E-DEC-006", where + " は文字列で書いてください（" + TypeName(v) + " " + Dump(v) + " が書かれています）。" + hint);
+  return v.get_string().value_unsafe();
 }
 
 // A value that must name one of `ids` (or one of `names`, same order).
@@ -211,14 +248,14 @@ Vocabulary Named(const std::vector<T>& items) {
 }
 
 // A level of axis `ax` as the pack's id, given as id, label or full-width form.
-std::string Level(const Snapshot& s, std::size_t ax, const Json& v, const std::string& where) {
-  const std::string& given = String(v, where);
+std::string Level(const Snapshot& s, std::size_t ax, Element v, const std::string& where) {
+  const std::string given(String(v, where));
   const auto& axis = s.pack.classification.axes[ax];
   return Exact(s.level_ids[ax], given, [&] { return Levels(axis).Resolve(given, where, "パックの" + axis.name + "の段階"); });
 }
 
-std::string Zone(const Snapshot& s, const Json& v, const std::string& where) {
-  const std::string& given = String(v, where);
+std::string Zone(const Snapshot& s, Element v, const std::string& where) {
+  const std::string given(String(v, where));
   return Exact(s.zone_ids, given, [&] { return Named(s.pack.zones).Resolve(given, where, "パックのゾーン"); });
 }
 
@@ -248,8 +285,8 @@ std::string Unit(const Snapshot& s, const std::string& value, const std::string&
                         "組織コードか名称で書いてください（mamori export 組織 で一覧を出せます）。");
 }
 
-std::string Date(const Json& v, const std::string& where) {
-  const std::string& text = String(v, where);
+std::string Date(Element v, const std::string& where) {
+  const std::string text(String(v, where));
   auto iso = registry::io::ParseDate(text);
   if (!iso)
     Fail("E-DEC-004", where + " の「" + text + "」は日付として読めません（存在しない日付を含む）。2026-04-01、2026/4/1、"
@@ -260,16 +297,23 @@ std::string Date(const Json& v, const std::string& where) {
 }  // namespace
 
 Request ParseRequest(const Snapshot& s, std::string_view text, Json* raw) {
-  Json j = ParseJson(text);
+  const Element j = ParseJson(text);
   static const std::vector<std::string> kTop = {"subject", "action", "resource", "context"};
-  for (auto& [k, v] : j.items())
-    if (std::find(kTop.begin(), kTop.end(), k) == kTop.end()) UnknownKey(k, "要求", kTop);
+  std::optional<Element> subject, action, resource, context;
+  for (auto field : ObjectOf(j)) {
+    const std::string_view k = field.key;
+    if (k == "subject") subject = field.value;
+    else if (k == "action") action = field.value;
+    else if (k == "resource") resource = field.value;
+    else if (k == "context") context = field.value;
+    else UnknownKey(std::string(k), "要求", kTop);
+  }
   Request r;
-  if (!j.contains("subject")) Fail("E-DEC-001", "要求に subject（申請者の職員番号）がありません。");
-  if (!j.contains("action")) Fail("E-DEC-001", "要求に action（行為）がありません。");
-  r.subject = String(j["subject"], "subject", "職員番号は先頭の 0 を失わないよう \"000123\" のように引用符で囲んでください。");
+  if (!subject) Fail("E-DEC-001", "要求に subject（申請者の職員番号）がありません。");
+  if (!action) Fail("E-DEC-001", "要求に action（行為）がありません。");
+  r.subject = String(*subject, "subject", "職員番号は先頭の 0 を失わないよう \"000123\" のように引用符で囲んでください。");
   {
-    const std::string& a = String(j["action"], "action");
+    const std::string a(String(*action, "action"));
     if (s.ActionOf(a) >= 0) {
       r.action = a;
     } else {
@@ -286,30 +330,32 @@ Request ParseRequest(const Snapshot& s, std::string_view text, Json* raw) {
   }
 
   const std::vector<std::string>& axis_keys = s.axis_ids;
-  if (j.contains("resource")) {
-    const Json& res = j["resource"];
-    if (res.is_string()) {
-      r.resource_id = res.get<std::string>();
-    } else if (res.is_object()) {
-      for (auto& [k, v] : res.items()) {
+  if (resource) {
+    const Element res = *resource;
+    if (res.type() == Type::STRING) {
+      r.resource_id = res.get_string().value_unsafe();
+    } else if (res.type() == Type::OBJECT) {
+      for (auto field : ObjectOf(res)) {
+        const std::string k(field.key);
+        const Element v = field.value;
         const std::string where = "resource." + k;
         if (k == "id") {
           r.resource_id = String(v, where);
         } else if (k == "facets") {
-          if (!v.is_array()) Fail("E-DEC-006", where + " は配列（[\"my_number\"] など）で書いてください。");
+          if (v.type() != Type::ARRAY) Fail("E-DEC-006", where + " は配列（[\"my_number\"] など）で書いてください。");
           const Vocabulary facets = Named(s.pack.facets);  // a few entries; only read when a name is given
-          for (const auto& x : v) {
-            const std::string& given = String(x, where);
+          for (Element x : ArrayOf(v)) {
+            const std::string given(String(x, where));
             std::string f = Exact(s.facet_ids, given, [&] { return facets.Resolve(given, where, "パックの情報の性質"); });
             if (std::find(r.resource_facets.begin(), r.resource_facets.end(), f) == r.resource_facets.end())
               r.resource_facets.push_back(std::move(f));
           }
         } else if (k == "owner_unit") {
-          r.resource["owner_unit"] = Unit(s, String(v, where), where);
+          r.resource["owner_unit"] = Unit(s, std::string(String(v, where)), where);
         } else if (k == "zone") {
           r.resource["zone"] = Zone(s, v, where);
         } else if (k == "system") {
-          const std::string& sys = String(v, where);
+          const std::string sys(String(v, where));
           if (s.SystemOf(sys) < 0)
             Fail("E-DEC-007", where + " の「" + sys + "」は情報システムの台帳にありません。" + Suggest(sys, s.system_ids) +
                                   "システムコードで書いてください。");
@@ -330,10 +376,12 @@ Request ParseRequest(const Snapshot& s, std::string_view text, Json* raw) {
     }
   }
 
-  if (j.contains("context")) {
-    const Json& ctx = j["context"];
-    if (!ctx.is_object()) Fail("E-DEC-006", "context はオブジェクト（{ … }）で書いてください。");
-    for (auto& [k, v] : ctx.items()) {
+  if (context) {
+    const Element ctx = *context;
+    if (ctx.type() != Type::OBJECT) Fail("E-DEC-006", "context はオブジェクト（{ … }）で書いてください。");
+    for (auto field : ObjectOf(ctx)) {
+      const std::string k(field.key);
+      const Element v = field.value;
       const std::string where = "context." + k;
       if (k == "date") {
         r.date = Date(v, where);
@@ -341,18 +389,19 @@ Request ParseRequest(const Snapshot& s, std::string_view text, Json* raw) {
         (k == "from_zone" ? r.from_zone : r.to_zone) = Zone(s, v, where);
       } else if (k == "purpose") {
         // 業務 / 業務外: what 安田町 第24条第1項, 第79条 and 北海道's 業務外 rules turn on.
-        const std::string p = Key(String(v, where));
+        const std::string given(String(v, where));
+        const std::string p = Key(given);
         if (p == "business" || p == "業務") r.purpose = "business";
         else if (p == "non_business" || p == "業務外" || p == "業務以外") r.purpose = "non_business";
-        else Fail("E-DEC-007", where + " の「" + v.get<std::string>() + "」は目的として読めません。business（業務）か non_business（業務外）で書いてください。");
+        else Fail("E-DEC-007", where + " の「" + given + "」は目的として読めません。business（業務）か non_business（業務外）で書いてください。");
       } else if (k == "with") {
-        const std::string& id = String(v, where);
+        const std::string id(String(v, where));
         if (s.SystemOf(id) < 0 && s.AssetOf(id) < 0)
           Fail("E-DEC-007", where + " の「" + id + "」は情報システム・情報資産の台帳にありません。" + Suggest(id, s.system_ids) +
                                 "媒体を使うシステムなど、行為に関わる2つ目の対象を台帳の番号で書いてください。");
         r.with = id;
       } else if (k == "area") {
-        const std::string& a = String(v, where);
+        const std::string a(String(v, where));
         Vocabulary areas{s.area_ids, s.area_names};
         if (areas.ids.empty()) Fail("E-DEC-007", where + ": 管理区域の台帳が空です。mamori import 管理区域 で登録してください。");
         r.area = areas.Resolve(a, where, "管理区域の台帳");
@@ -361,9 +410,9 @@ Request ParseRequest(const Snapshot& s, std::string_view text, Json* raw) {
         if (r.justification.find_first_not_of(" \t\r\n") == std::string::npos)
           Fail("E-DEC-006", where + " が空です。やむを得ない理由を書くか、キーごと除いてください。");
       } else if (std::find(kFlags, kFlags + kFlagCount, k) != kFlags + kFlagCount) {
-        if (!v.is_boolean())
-          Fail("E-DEC-006", where + " は true か false で書いてください（" + TypeName(v) + " " + v.dump() + " が書かれています）。");
-        r.flags[k] = v.get<bool>();
+        if (v.type() != Type::BOOL)
+          Fail("E-DEC-006", where + " は true か false で書いてください（" + TypeName(v) + " " + Dump(v) + " が書かれています）。");
+        r.flags[k] = v.get_bool().value_unsafe();
       } else if (auto ax = std::find(axis_keys.begin(), axis_keys.end(), k); ax != axis_keys.end()) {
         r.levels[k] = Level(s, static_cast<std::size_t>(ax - axis_keys.begin()), v, where);
       } else {
@@ -371,7 +420,8 @@ Request ParseRequest(const Snapshot& s, std::string_view text, Json* raw) {
       }
     }
   }
-  if (raw) *raw = std::move(j);
+  // The ledger's copy, as written (already known to be valid and unrepeated).
+  if (raw) *raw = Json::parse(text);
   return r;
 }
 

@@ -270,8 +270,38 @@ TEST_P(EveryPack, RecordedDecisionIsWhatWasPrinted) {
   Town t(GetParam());
   for (const auto& r : RandomRequests(t.b.pack, 2000, 19)) {
     const Decision d = Decide(*t.snap, r);
-    ASSERT_EQ(ToJsonValue(d), nlohmann::json::parse(ToJson(d)));
+    const std::string text = ToJson(d);
+    ASSERT_EQ(ToJsonValue(d), nlohmann::json::parse(text));
+    // Written by hand (render.cc), byte for byte what nlohmann prints of it:
+    // compact, the keys in the documented order, the same escapes.
+    const auto ordered = nlohmann::ordered_json::parse(text);
+    ASSERT_EQ(ordered.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace), text);
+    std::vector<std::string> keys;
+    for (const auto& [k, v] : ordered.items()) keys.push_back(k);
+    std::vector<std::string> want = {"effect", "date", "date_defaulted", "subject_name", "resource", "owner_unit",
+                                     "approvals", "obligations", "citations", "rules", "reasons", "gaps"};
+    std::erase_if(want, [&](const std::string& k) { return !ordered.contains(k); });
+    ASSERT_EQ(keys, want);
   }
+}
+
+// Whatever the registers hold, the answer is JSON: quotes, backslashes and
+// control characters escaped, a byte that is not UTF-8 replaced by U+FFFD
+// (as nlohmann's replace handler does), Japanese kept as it is.
+TEST(ToJson, EscapesWhatJsonMustAndReplacesWhatIsNotUtf8) {
+  Decision d;
+  d.date = "2026-04-01";
+  const std::string name = std::string("a\"b\\c\n\t\x01\x1f\x7f 日本 ") + "\xff" + "\xe6\x97" + " \xed\xa0\x80 \xf0\x9f\x98\x80";
+  d.subject_name = name;
+  const std::string text = ToJson(d);
+  EXPECT_NE(text.find(R"("subject_name":"a\"b\\c\n\t\u0001\u001f)"), std::string::npos) << text;
+  const auto j = nlohmann::json::parse(text);
+  const std::string fffd = "\xef\xbf\xbd";
+  // The field's bytes are what nlohmann prints of the same string.
+  const std::size_t from = text.find("\"subject_name\":") + 15, to = text.find(",\"approvals\"");
+  EXPECT_EQ(text.substr(from, to - from), nlohmann::json(name).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  EXPECT_NE(j["subject_name"].get<std::string>().find("日本 " + fffd), std::string::npos);
+  EXPECT_NE(j["subject_name"].get<std::string>().find("\xf0\x9f\x98\x80"), std::string::npos);  // a 4-byte character is kept
 }
 
 INSTANTIATE_TEST_SUITE_P(Packs, EveryPack, ::testing::Values("yasuda", "kohoku", "okitama", "hokkaido", "hanamaki"));
