@@ -1,6 +1,10 @@
 // JSON in and out, and the Japanese explanation. nlohmann/json stays here,
 // off the decision path.
 #include <nlohmann/json.hpp>
+#include <simdjson.h>
+
+#include <cstdint>
+#include <cstring>
 
 #include "engine/snapshot.h"
 
@@ -76,7 +80,9 @@ namespace {
 // holds it to ToJsonValue and to nlohmann's own dump of it).
 class Writer {
  public:
-  explicit Writer(std::string& out) : out_(out) {}
+  // `check`: hold each string to UTF-8 (the slow way, for an answer that
+  // turned out not to be); otherwise strings are copied as they are.
+  Writer(std::string& out, bool check) : out_(out), check_(check) {}
   void Raw(std::string_view s) { out_ += s; }
   void Key(std::string_view k) {
     Sep();
@@ -118,13 +124,25 @@ class Writer {
     first_ = false;
   }
   void Quoted(std::string_view s) {
-    if (!ValidUtf8(s)) {  // as nlohmann's error_handler_t::replace does: U+FFFD for each bad sequence
+    if (check_ && !simdjson::validate_utf8(s.data(), s.size())) {  // as nlohmann's error_handler_t::replace does: U+FFFD for each bad sequence
       out_ += nlohmann::json(std::string(s)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
       return;
     }
     out_ += '"';
     std::size_t run = 0;
     for (std::size_t i = 0; i < s.size(); ++i) {
+      // Eight bytes at a time while none needs an escape (the article texts
+      // are long and have none): a byte below 0x20, a quote or a backslash.
+      while (i + 8 <= s.size()) {
+        std::uint64_t x;
+        std::memcpy(&x, s.data() + i, 8);
+        constexpr std::uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL;
+        auto zero = [&](std::uint64_t v) { return (v - kOnes) & ~v & kHigh; };
+        const std::uint64_t below = (x - kOnes * 0x20) & ~x & kHigh;
+        if (below | zero(x ^ (kOnes * '"')) | zero(x ^ (kOnes * '\\'))) break;
+        i += 8;
+      }
+      if (i >= s.size()) break;
       const unsigned char c = static_cast<unsigned char>(s[i]);
       if (c >= 0x20 && c != '"' && c != '\\') continue;
       out_.append(s.data() + run, i - run);
@@ -148,35 +166,32 @@ class Writer {
     out_.append(s.data() + run, s.size() - run);
     out_ += '"';
   }
-  // RFC 3629: no overlong forms, no surrogates, nothing past U+10FFFF.
-  static bool ValidUtf8(std::string_view s) {
-    for (std::size_t i = 0; i < s.size();) {
-      const unsigned char c = static_cast<unsigned char>(s[i]);
-      if (c < 0x80) {
-        ++i;
-        continue;
-      }
-      const std::size_t n = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : 1;  // continuation bytes
-      if (c < 0xC2 || c > 0xF4 || i + n >= s.size()) return false;  // a lead byte, and all its bytes there
-      const unsigned char c1 = static_cast<unsigned char>(s[i + 1]);
-      if ((c == 0xE0 && c1 < 0xA0) || (c == 0xED && c1 > 0x9F) || (c == 0xF0 && c1 < 0x90) || (c == 0xF4 && c1 > 0x8F))
-        return false;
-      for (std::size_t k = 1; k <= n; ++k)
-        if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
-      i += static_cast<std::size_t>(n) + 1;
-    }
-    return true;
-  }
   std::string& out_;
+  bool check_;
   bool first_ = true;
 };
+
+void Write(Writer& w, const Decision& d);
 
 }  // namespace
 
 std::string ToJson(const Decision& d) {
   std::string out;
   out.reserve(2048);
-  Writer w(out);
+  Writer fast(out, false);
+  Write(fast, d);
+  // One check of the whole answer: it is UTF-8 exactly when every string in
+  // it is (the escapes are ASCII). Rarely not: then string by string.
+  if (simdjson::validate_utf8(out.data(), out.size())) return out;
+  out.clear();
+  Writer checked(out, true);
+  Write(checked, d);
+  return out;
+}
+
+namespace {
+
+void Write(Writer& w, const Decision& d) {
   w.Open('{');
   w.Key("effect");
   w.String(EffectName(d.effect));
@@ -243,8 +258,9 @@ std::string ToJson(const Decision& d) {
   w.Close(']');
   entries("gaps", d.gaps, "id", "note");
   w.Close('}');
-  return out;
 }
+
+}  // namespace
 
 nlohmann::json ToJsonValue(const Decision& d) { return Build<nlohmann::json>(d); }
 

@@ -180,7 +180,18 @@ std::string TypeName(Element v) {
 // said `123`, `true`, `null`, `[1]` before simdjson read the requests).
 std::string Dump(Element v) { return nlohmann::json::parse(simdjson::minify(v), nullptr, false).dump(); }
 
-std::string_view String(Element v, const std::string& where, const char* hint = "") {
+// Where a value stands in the request ("context.date"), joined only when a
+// message needs it: most requests are right, and building the name of every
+// key cost more than checking its value.
+struct Where {
+  std::string_view head, key;
+  Where(const char* h) : head(h) {}  // NOLINT: a literal names a top-level key
+  Where(std::string_view h, std::string_view k) : head(h), key(k) {}
+  std::string str() const { return std::string(head) + std::string(key); }
+};
+std::string operator+(const Where& w, std::string_view s) { return w.str() + std::string(s); }
+
+std::string_view String(Element v, const Where& where, const char* hint = "") {
   if (v.type() != Type::STRING)
     Fail("E-DEC-006", where + " は文字列で書いてください（" + TypeName(v) + " " + Dump(v) + " が書かれています）。" + hint);
   return v.get_string().value_unsafe();
@@ -203,7 +214,7 @@ struct Vocabulary {
     return Joined(shown);
   }
   // `what` names where the valid values live: "パックのゾーン", "管理区域の台帳".
-  std::string Resolve(const std::string& value, const std::string& where, const std::string& what) const {
+  std::string Resolve(const std::string& value, const Where& where, const std::string& what) const {
     int i = Find(value);
     if (i >= 0) return ids[i];
     std::vector<std::string> all = ids;
@@ -248,13 +259,13 @@ Vocabulary Named(const std::vector<T>& items) {
 }
 
 // A level of axis `ax` as the pack's id, given as id, label or full-width form.
-std::string Level(const Snapshot& s, std::size_t ax, Element v, const std::string& where) {
+std::string Level(const Snapshot& s, std::size_t ax, Element v, const Where& where) {
   const std::string given(String(v, where));
   const auto& axis = s.pack.classification.axes[ax];
   return Exact(s.level_ids[ax], given, [&] { return Levels(axis).Resolve(given, where, "パックの" + axis.name + "の段階"); });
 }
 
-std::string Zone(const Snapshot& s, Element v, const std::string& where) {
+std::string Zone(const Snapshot& s, Element v, const Where& where) {
   const std::string given(String(v, where));
   return Exact(s.zone_ids, given, [&] { return Named(s.pack.zones).Resolve(given, where, "パックのゾーン"); });
 }
@@ -270,7 +281,7 @@ std::vector<std::string> ValidKeys(const Snapshot& s, const std::vector<std::str
   return v;
 }
 
-std::string Unit(const Snapshot& s, const std::string& value, const std::string& where) {
+std::string Unit(const Snapshot& s, const std::string& value, const Where& where) {
   if (s.UnitOf(value) >= 0) return value;
   const std::string folded = registry::io::FoldWidth(value);
   if (s.UnitOf(folded) >= 0) return folded;
@@ -285,7 +296,7 @@ std::string Unit(const Snapshot& s, const std::string& value, const std::string&
                         "組織コードか名称で書いてください（mamori export 組織 で一覧を出せます）。");
 }
 
-std::string Date(Element v, const std::string& where) {
+std::string Date(Element v, const Where& where) {
   const std::string text(String(v, where));
   auto iso = registry::io::ParseDate(text);
   if (!iso)
@@ -338,7 +349,7 @@ Request ParseRequest(const Snapshot& s, std::string_view text, Json* raw) {
       for (auto field : ObjectOf(res)) {
         const std::string k(field.key);
         const Element v = field.value;
-        const std::string where = "resource." + k;
+        const Where where("resource.", k);
         if (k == "id") {
           r.resource_id = String(v, where);
         } else if (k == "facets") {
@@ -382,7 +393,7 @@ Request ParseRequest(const Snapshot& s, std::string_view text, Json* raw) {
     for (auto field : ObjectOf(ctx)) {
       const std::string k(field.key);
       const Element v = field.value;
-      const std::string where = "context." + k;
+      const Where where("context.", k);
       if (k == "date") {
         r.date = Date(v, where);
       } else if (k == "from_zone" || k == "to_zone") {

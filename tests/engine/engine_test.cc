@@ -302,6 +302,17 @@ TEST(ToJson, EscapesWhatJsonMustAndReplacesWhatIsNotUtf8) {
   EXPECT_EQ(text.substr(from, to - from), nlohmann::json(name).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   EXPECT_NE(j["subject_name"].get<std::string>().find("日本 " + fffd), std::string::npos);
   EXPECT_NE(j["subject_name"].get<std::string>().find("\xf0\x9f\x98\x80"), std::string::npos);  // a 4-byte character is kept
+
+  // Long runs with nothing to escape are copied eight bytes at a time: an
+  // escape right after one, in the last bytes, and none at all.
+  for (const std::string text : {std::string("abcdefgh\"ijklmnopqrstuvw\\xyz\x02"), std::string("第四十六条第五項の本文です。\n"),
+                                 std::string("01234567"), std::string("0123456789abcdef\x1f"), std::string("")}) {
+    Decision e;
+    e.resource_id = "A1";
+    e.resource_name = text;
+    const std::string out = ToJson(e);
+    EXPECT_NE(out.find("\"name\":" + nlohmann::json(text).dump() + "}"), std::string::npos) << out;
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Packs, EveryPack, ::testing::Values("yasuda", "kohoku", "okitama", "hokkaido", "hanamaki"));
