@@ -243,23 +243,32 @@ class Api {
     });
     Post(svr, "/api/v1/decide/batch", true, [this](auto& req, auto& res, Caller& c) {
       RequireScope(c, "decide");
-      std::string out, line;
-      std::istringstream in(req.body);
+      // Lines read in place and answers appended to one string sized for
+      // them (an answer is about eight times its request): a batch of
+      // 10,000 is 15 MB out, and growing it by doubling was a third of the time.
+      const std::string_view body = req.body;
+      std::string out;
+      out.reserve(std::min<std::size_t>(body.size() * 9, std::size_t{64} << 20));
       long n = 0;
       Refresh();  // once: the batch is decided on one state of the registers (the store is held throughout)
-      while (std::getline(in, line)) {
+      for (std::size_t at = 0; at < body.size();) {
+        std::size_t end = body.find('\n', at);
+        if (end == std::string_view::npos) end = body.size();
+        const std::string_view line = body.substr(at, end - at);
+        at = end + 1;
         ++n;
-        if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+        if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
         try {
-          out += DecideOne(c, line, false) + "\n";
+          out += DecideOne(c, line, false);
         } catch (const store::Error& e) {
           out += Json{{"error", {{"code", e.code()}, {"message", e.what()}, {"line", n}}}}.dump(
-                     -1, ' ', false, Json::error_handler_t::replace) +
-                 "\n";
+              -1, ' ', false, Json::error_handler_t::replace);
         }
+        out += '\n';
       }
       res.status = 200;
-      res.set_content(out, "application/x-ndjson; charset=utf-8");
+      res.body = std::move(out);
+      res.set_header("Content-Type", "application/x-ndjson; charset=utf-8");
     });
     Get(svr, "/api/v1/cases", [this](auto& req, auto& res, Caller& c) {
       RequireSettled(c);
@@ -824,7 +833,7 @@ class Api {
 
   // One decide request: a token's names its person (the system asks for
   // someone); a person's is their own unless it says otherwise.
-  std::string DecideOne(const Caller& c, const std::string& text, bool refresh = true) {
+  std::string DecideOne(const Caller& c, std::string_view text, bool refresh = true) {
     if (text.size() > engine::kMaxRequestBytes)
       Fail("E-DEC-009", "要求が大きすぎます（" + std::to_string(engine::kMaxRequestBytes) + " バイトまで）。");
     if (refresh) Refresh();
