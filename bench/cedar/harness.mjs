@@ -28,6 +28,7 @@
 // too.
 
 import { readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as cedar from "@cedar-policy/cedar-wasm/nodejs";
@@ -51,6 +52,7 @@ for (let i = 2; i < process.argv.length; i++) {
   else if (a === "--json") opts.json = val();
   else if (a === "--check-only") opts.checkOnly = true;
   else if (a === "--registers") opts.registers = val();
+  else if (a === "--serve") opts.serve = Number(val());
   else usage(`unknown argument ${a}`);
 }
 if (!opts.requests || !opts.mamori) usage("--requests and --mamori are required");
@@ -172,6 +174,30 @@ console.log(`EQUIVALENCE: ok — Cedar and mamori give the same effect on all ${
   `(${Object.entries(effects).map(([e, n]) => `${e} ${n}`).join(", ")}).`);
 if (opts.checkOnly) process.exit(0);
 
+// ---- --serve PORT: the same decision behind node's own http server ---------
+// What a user would otherwise deploy: POST /api/v1/decide, a JSON request in,
+// a JSON answer out, keep-alive; bench/http/run.sh drives it with wrk beside
+// `mamori serve` and prints the ratio. Only after the equivalence check above,
+// so the two servers are known to answer alike. Port 0 takes a free one.
+if (opts.serve !== undefined) {
+  const server = createServer((req, res) => {
+    let body = "";
+    req.setEncoding("utf8");
+    req.on("data", (c) => { body += c; });
+    req.on("end", () => {
+      let out, status = 200;
+      try { out = decideLine(body); } catch (e) { status = 400; out = JSON.stringify({ error: String(e) }); }
+      res.writeHead(status, { "Content-Type": "application/json; charset=utf-8", "Content-Length": Buffer.byteLength(out) });
+      res.end(out);
+    });
+  });
+  server.keepAliveTimeout = 60000;
+  server.listen(opts.serve, "127.0.0.1", () => console.log(`CEDAR_LISTENING ${server.address().port}`));
+  const stop = () => server.close(() => process.exit(0));
+  process.on("SIGTERM", stop);
+  process.on("SIGINT", stop);
+} else {
+
 // ---- 2. measurement ---------------------------------------------------------
 function measure(stateful) {
   let sink = 0;
@@ -207,3 +233,4 @@ if (opts.json)
     stateful: { p50_us: st.p50_us, p99_us: st.p99_us, decisions_per_s: st.decisions_per_s },
     stateless: { p50_us: sl.p50_us, p99_us: sl.p99_us, decisions_per_s: sl.decisions_per_s },
   }, null, 2) + "\n");
+}
