@@ -74,10 +74,12 @@ void AddDecideCommand(CLI::App& app) {
       std::optional<store::Transaction> tx;
       std::string held;
       int pending = 0;
+      bool looked = false;  // whether this block has looked for changes by others yet
       auto release = [&] {
         if (tx) tx->Commit();
         tx.reset();
         pending = 0;
+        looked = false;
         std::cout << held << std::flush;
         held.clear();
       };
@@ -86,7 +88,11 @@ void AddDecideCommand(CLI::App& app) {
       auto one = [&](const std::string& text, bool stream, long line) {
         std::string out;
         try {
-          if (!tx) {
+          // Once a block (a batch recorded together, or the answers written
+          // out together): asking the store for every line was a lock and
+          // two system calls a decision.
+          if (!tx && !looked) {
+            looked = true;
             if (record) tx.emplace(*bound->store);
             if (stale()) {
               tx.reset();
@@ -95,7 +101,7 @@ void AddDecideCommand(CLI::App& app) {
             }
           }
           nlohmann::json raw;
-          auto req = engine::ParseRequest(*snap, text, &raw);
+          auto req = engine::ParseRequest(*snap, text, record ? &raw : nullptr);  // the raw copy is the ledger's
           auto d = engine::Decide(*snap, req);
           out = engine::ToJson(d) + "\n";
           if (record) {
@@ -117,7 +123,9 @@ void AddDecideCommand(CLI::App& app) {
           SetExitCode(2);
         }
         held += out;
-        if (!record || pending >= kBatch || (!from_file && !InputWaiting())) release();
+        // Answers go out in blocks (one write each, not one a line) unless
+        // the caller is waiting for this one: no more input has come.
+        if (pending >= kBatch || (!record && held.size() >= (std::size_t{1} << 16)) || (!from_file && !InputWaiting())) release();
       };
       auto stream = [&](std::istream& in) {
         std::string text;
