@@ -103,6 +103,8 @@ constexpr std::size_t kMaxRequestBytes = 64 * 1024;
 constexpr int kMaxRequestDepth = 8;
 constexpr std::size_t kMaxStringBytes = 4096;
 std::string ToJson(const Decision& d);
+// The same answer appended to `out` (a batch writes many into one buffer).
+void AppendJson(std::string& out, const Decision& d);
 // The same content as a JSON value, for the evidence ledger to canonicalise
 // without printing and parsing it again.
 nlohmann::json ToJsonValue(const Decision& d);

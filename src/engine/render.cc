@@ -178,15 +178,20 @@ void Write(Writer& w, const Decision& d);
 std::string ToJson(const Decision& d) {
   std::string out;
   out.reserve(2048);
+  AppendJson(out, d);
+  return out;
+}
+
+void AppendJson(std::string& out, const Decision& d) {
+  const std::size_t start = out.size();
   Writer fast(out, false);
   Write(fast, d);
   // One check of the whole answer: it is UTF-8 exactly when every string in
   // it is (the escapes are ASCII). Rarely not: then string by string.
-  if (simdjson::validate_utf8(out.data(), out.size())) return out;
-  out.clear();
+  if (simdjson::validate_utf8(out.data() + start, out.size() - start)) return;
+  out.resize(start);
   Writer checked(out, true);
   Write(checked, d);
-  return out;
 }
 
 namespace {

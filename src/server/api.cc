@@ -259,7 +259,7 @@ class Api {
         ++n;
         if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
         try {
-          out += DecideOne(c, line, false);
+          DecideInto(out, c, line, false);
         } catch (const store::Error& e) {
           out += Json{{"error", {{"code", e.code()}, {"message", e.what()}, {"line", n}}}}.dump(
               -1, ' ', false, Json::error_handler_t::replace);
@@ -834,20 +834,26 @@ class Api {
   // One decide request: a token's names its person (the system asks for
   // someone); a person's is their own unless it says otherwise.
   std::string DecideOne(const Caller& c, std::string_view text, bool refresh = true) {
+    std::string out;
+    DecideInto(out, c, text, refresh);
+    return out;
+  }
+  // Appends the answer to `out` (nothing when it throws).
+  void DecideInto(std::string& out, const Caller& c, std::string_view text, bool refresh = true) {
     if (text.size() > engine::kMaxRequestBytes)
       Fail("E-DEC-009", "要求が大きすぎます（" + std::to_string(engine::kMaxRequestBytes) + " バイトまで）。");
     if (refresh) Refresh();
     // The contract's own parser reads the request once; only a person's
     // request without a subject is parsed here first, to name them in it.
     if (text.find("\"subject\"") != std::string::npos)
-      return engine::ToJson(engine::Decide(*snap_, engine::ParseRequest(*snap_, text)));
+      return engine::AppendJson(out, engine::Decide(*snap_, engine::ParseRequest(*snap_, text)));
     Json raw = Json::parse(text, nullptr, false);
     if (raw.is_discarded() || !raw.is_object()) Fail("E-DEC-001", "要求が JSON のオブジェクトではありません。");
     if (!raw.contains("subject")) {
       if (c.token) Fail("E-API-010", "システムからの判定は、誰のための判定かを subject（職員番号）で示してください。");
       raw["subject"] = c.person;
     }
-    return engine::ToJson(engine::Decide(*snap_, engine::ParseRequest(*snap_, raw.dump())));
+    engine::AppendJson(out, engine::Decide(*snap_, engine::ParseRequest(*snap_, raw.dump())));
   }
   // The compiled registers, again whenever a register changed since.
   void Refresh() {
