@@ -150,6 +150,9 @@ std::string_view FirstRepeated(Element e) {
 // One parser a thread, reused: its buffers grow to the largest request seen
 // (at most kMaxRequestBytes) and are not allocated again.
 Element ParseJson(std::string_view text) {
+  // A file saved by Windows' Notepad or Excel starts with a BOM; JSON
+  // parsers commonly skip it (nlohmann did), and so does this one.
+  if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
   CheckShape(text);
   thread_local simdjson::dom::parser parser;
   Element j;

@@ -196,6 +196,23 @@ TEST(Mutation, UnknownKeysSuggestTheNearestValidOne) {
             std::string::npos);
 }
 
+// What staff's tools write: a request saved with a BOM (Notepad, Excel) or
+// Windows line ends is the same request; a BOM anywhere else is not JSON,
+// and neither is a number JSON cannot hold, nor a key written twice however deep.
+TEST(Limits, WhatWindowsToolsWriteIsReadAndWhatIsNotJsonIsRefused) {
+  const Town& t = Yasuda();
+  const std::string ok = R"({"subject":"000100","action":"transport","resource":{"confidentiality":"C2","owner_unit":"U03"}})";
+  EXPECT_EQ(CodeOf(t, ok), "");
+  EXPECT_EQ(CodeOf(t, "\xEF\xBB\xBF" + ok), "");
+  EXPECT_EQ(CodeOf(t, ok + "\r\n"), "");
+  EXPECT_EQ(CodeOf(t, " \xEF\xBB\xBF" + ok), "E-DEC-001");
+  EXPECT_EQ(CodeOf(t, ok + " " + ok), "E-DEC-001");
+  EXPECT_EQ(CodeOf(t, R"({"subject":"000100","action":"transport","context":{"emergency":1e999}})"), "E-DEC-001");
+  EXPECT_EQ(CodeOf(t, R"({"subject":"000100","action":"transport","context":{"emergency":12}})"), "E-DEC-006");
+  EXPECT_EQ(CodeOf(t, R"({"subject":"000100","action":"transport","resource":{"facets":[{"a":1,"a":2}]}})"), "E-DEC-005");
+  EXPECT_EQ(CodeOf(t, "{\"subject\":\"000100\",\"action\":\"transport\",\"context\":{\"justification\":\"\xff\"}}"), "E-DEC-001");
+}
+
 TEST(Limits, DeepLongAndLargeRequestsAreErrorsNotCrashes) {
   const Town& t = Yasuda();
   for (const char* where : {"context", "resource", "action"}) {
