@@ -11,8 +11,6 @@
 namespace mamori::engine {
 namespace {
 
-using Json = nlohmann::ordered_json;
-
 template <typename V>
 std::vector<std::string> Strings(const V& v) {
   return std::vector<std::string>(v.begin(), v.end());
@@ -29,8 +27,8 @@ std::vector<std::string> Reasons(const Decision& d) {
 
 namespace {
 
-// Built twice over: in insertion order for what callers read (effect first),
-// and as a plain json for the evidence ledger, which canonicalises it.
+// The answer as a JSON value, for the evidence ledger, which canonicalises
+// it (what callers read is written by hand below, in the same shape).
 template <typename Json>
 Json Build(const Decision& d) {
   Json j;
@@ -83,7 +81,6 @@ class Writer {
   // `check`: hold each string to UTF-8 (the slow way, for an answer that
   // turned out not to be); otherwise strings are copied as they are.
   Writer(std::string& out, bool check) : out_(out), check_(check) {}
-  void Raw(std::string_view s) { out_ += s; }
   void Key(std::string_view k) {
     Sep();
     Quoted(k);

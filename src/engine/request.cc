@@ -435,7 +435,11 @@ Request ParseRequest(const Snapshot& s, std::string_view text, Json* raw) {
     }
   }
   // The ledger's copy, as written (already known to be valid and unrepeated).
-  if (raw) *raw = Json::parse(text);
+  if (raw) {
+    *raw = Json::parse(text, nullptr, /*allow_exceptions=*/false);
+    if (raw->is_discarded())  // simdjson read it; should nlohmann not, nothing half-read is recorded
+      Fail("E-DEC-001", "要求を証跡に記録する形で読めません。docs/decide.md の形式で書いてください。");
+  }
   return r;
 }
 
