@@ -20,6 +20,17 @@ namespace {
 
 using mamori::test_util::Running;
 
+// Under AddressSanitizer (make test-asan builds the server the same way) freed
+// memory is held in quarantine and RSS climbs by design, and each request
+// costs several times more: there the run is 200,000 requests, all answered,
+// and leaks are LeakSanitizer's to report. The million and the flat memory
+// are the plain build's.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kSanitized = true;
+#else
+constexpr bool kSanitized = false;
+#endif
+
 long RssKiB(pid_t pid) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/status");
   for (std::string line; std::getline(in, line);)
@@ -98,13 +109,15 @@ TEST(Load, AMillionDecisionsAreAllAnsweredAndMemoryStaysFlat) {
   const long after_warm = RssKiB(s.pid);
   ASSERT_GT(after_warm, 0);
 
-  const std::string rest = Load(t, s.port, token, 900000);
+  const long total = kSanitized ? 200000 : 1000000;
+  const std::string rest = Load(t, s.port, token, total - 100000);
   std::smatch m;
   ASSERT_TRUE(std::regex_search(rest, m, std::regex("requests=([0-9]+) non200=0 socket_errors=0"))) << rest;
-  EXPECT_GE(std::stol(m[1]) + 100000, 1000000) << rest;
+  EXPECT_GE(std::stol(m[1]) + 100000, total) << rest;
   const long after_all = RssKiB(s.pid);
-  std::cout << "VmRSS after 100,000: " << after_warm << " KiB; after 1,000,000: " << after_all << " KiB\n";
-  EXPECT_LT(after_all - after_warm, 28 * 1024) << "VmRSS grew from " << after_warm << " KiB to " << after_all << " KiB";
+  std::cout << "VmRSS after 100,000: " << after_warm << " KiB; after " << total << ": " << after_all << " KiB\n";
+  if (!kSanitized)
+    EXPECT_LT(after_all - after_warm, 28 * 1024) << "VmRSS grew from " << after_warm << " KiB to " << after_all << " KiB";
 }
 
 }  // namespace
