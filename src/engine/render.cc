@@ -1,12 +1,12 @@
 // JSON in and out, and the Japanese explanation. nlohmann/json stays here,
 // off the decision path.
 #include <nlohmann/json.hpp>
-#include <simdjson.h>
 
-#include <cstdint>
-#include <cstring>
+#include <stdexcept>
+#include <type_traits>
 
 #include "engine/snapshot.h"
+#include "ledger/canonical.h"
 
 namespace mamori::engine {
 namespace {
@@ -72,15 +72,15 @@ namespace {
 
 // Why by hand: ToJson is on every decision's way out (the CLI's batch, the
 // API), and building an ordered_json tree of every key only to print it once
-// cost more than deciding twenty times over. This writes the same bytes that
+// cost more than deciding twenty times over. Strings go through the
+// ledger's RFC 8785 writer (one pass: UTF-8 checked, escapes, eight plain
+// bytes at a time). This writes the same bytes that
 // tree's dump() gave — keys in the same order, compact, UTF-8 kept, the same
 // escapes — so what callers read did not change (tests/engine/engine_test.cc
 // holds it to ToJsonValue and to nlohmann's own dump of it).
 class Writer {
  public:
-  // `check`: hold each string to UTF-8 (the slow way, for an answer that
-  // turned out not to be); otherwise strings are copied as they are.
-  Writer(std::string& out, bool check) : out_(out), check_(check) {}
+  explicit Writer(std::string& out) : out_(out) {}
   void Key(std::string_view k) {
     Sep();
     Quoted(k);
@@ -108,6 +108,15 @@ class Writer {
     out_ += c;
     first_ = false;
   }
+  // A member: its key and its value.
+  template <typename V>
+  void Field(std::string_view key, const V& value) {
+    Key(key);
+    if constexpr (std::is_same_v<V, bool>) Bool(value);
+    else if constexpr (std::is_integral_v<V>) Int(value);
+    else if constexpr (std::is_convertible_v<V, std::string_view>) String(value);
+    else Strings(value);
+  }
   template <typename Range>
   void Strings(const Range& r) {
     Open('[');
@@ -120,51 +129,18 @@ class Writer {
     if (!first_) out_ += ',';
     first_ = false;
   }
+  // RFC 8785 escapes a string exactly as nlohmann prints it (the same
+  // short escapes, \u00xx below 0x20), so the ledger's writer, which
+  // validates UTF-8 in the same pass, serves here too. Not UTF-8: U+FFFD for
+  // each bad sequence, as nlohmann's replace handler gives.
   void Quoted(std::string_view s) {
-    if (check_ && !simdjson::validate_utf8(s.data(), s.size())) {  // as nlohmann's error_handler_t::replace does: U+FFFD for each bad sequence
+    try {
+      ledger::AppendCanonicalString(out_, s);
+    } catch (const std::invalid_argument&) {
       out_ += nlohmann::json(std::string(s)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-      return;
     }
-    out_ += '"';
-    std::size_t run = 0;
-    for (std::size_t i = 0; i < s.size(); ++i) {
-      // Eight bytes at a time while none needs an escape (the article texts
-      // are long and have none): a byte below 0x20, a quote or a backslash.
-      while (i + 8 <= s.size()) {
-        std::uint64_t x;
-        std::memcpy(&x, s.data() + i, 8);
-        constexpr std::uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL;
-        auto zero = [&](std::uint64_t v) { return (v - kOnes) & ~v & kHigh; };
-        const std::uint64_t below = (x - kOnes * 0x20) & ~x & kHigh;
-        if (below | zero(x ^ (kOnes * '"')) | zero(x ^ (kOnes * '\\'))) break;
-        i += 8;
-      }
-      if (i >= s.size()) break;
-      const unsigned char c = static_cast<unsigned char>(s[i]);
-      if (c >= 0x20 && c != '"' && c != '\\') continue;
-      out_.append(s.data() + run, i - run);
-      run = i + 1;
-      switch (c) {
-        case '"': out_ += "\\\""; break;
-        case '\\': out_ += "\\\\"; break;
-        case '\b': out_ += "\\b"; break;
-        case '\f': out_ += "\\f"; break;
-        case '\n': out_ += "\\n"; break;
-        case '\r': out_ += "\\r"; break;
-        case '\t': out_ += "\\t"; break;
-        default: {
-          static const char* kHex = "0123456789abcdef";
-          out_ += "\\u00";
-          out_ += kHex[c >> 4];
-          out_ += kHex[c & 15];
-        }
-      }
-    }
-    out_.append(s.data() + run, s.size() - run);
-    out_ += '"';
   }
   std::string& out_;
-  bool check_;
   bool first_ = true;
 };
 
@@ -180,38 +156,23 @@ std::string ToJson(const Decision& d) {
 }
 
 void AppendJson(std::string& out, const Decision& d) {
-  const std::size_t start = out.size();
-  Writer fast(out, false);
-  Write(fast, d);
-  // One check of the whole answer: it is UTF-8 exactly when every string in
-  // it is (the escapes are ASCII). Rarely not: then string by string.
-  if (simdjson::validate_utf8(out.data() + start, out.size() - start)) return;
-  out.resize(start);
-  Writer checked(out, true);
-  Write(checked, d);
+  Writer w(out);
+  Write(w, d);
 }
 
 namespace {
 
 void Write(Writer& w, const Decision& d) {
   w.Open('{');
-  w.Key("effect");
-  w.String(EffectName(d.effect));
-  w.Key("date");
-  w.String(d.date);
-  w.Key("date_defaulted");
-  w.Bool(d.date_defaulted);
-  if (!d.subject_name.empty()) {
-    w.Key("subject_name");
-    w.String(d.subject_name);
-  }
+  w.Field("effect", EffectName(d.effect));
+  w.Field("date", d.date);
+  w.Field("date_defaulted", d.date_defaulted);
+  if (!d.subject_name.empty()) w.Field("subject_name", d.subject_name);
   auto pair = [&](const char* key, std::string_view id, std::string_view name) {
     w.Key(key);
     w.Open('{');
-    w.Key("id");
-    w.String(id);
-    w.Key("name");
-    w.String(name);
+    w.Field("id", id);
+    w.Field("name", name);
     w.Close('}');
   };
   if (!d.resource_id.empty()) pair("resource", d.resource_id, d.resource_name);
@@ -220,19 +181,19 @@ void Write(Writer& w, const Decision& d) {
   w.Open('[');
   for (const auto& a : d.approvals) {
     w.Open('{');
-    w.Key("order"), w.Int(a.order);
-    w.Key("role"), w.String(a.role);
-    w.Key("role_name"), w.String(a.role_name);
-    w.Key("unit"), w.String(a.unit);
-    w.Key("unit_name"), w.String(a.unit_name);
-    w.Key("holders"), w.Strings(a.holders);
-    w.Key("holder_names"), w.Strings(a.holder_names);
-    w.Key("acting"), w.Strings(a.acting);
-    w.Key("any_of"), w.Bool(a.any_of);
-    w.Key("vacant"), w.Bool(a.vacant);
-    w.Key("sod_override"), w.Bool(a.sod_override);
-    w.Key("collective"), w.Bool(a.collective);
-    w.Key("quorum"), w.Int(a.quorum);
+    w.Field("order", a.order);
+    w.Field("role", a.role);
+    w.Field("role_name", a.role_name);
+    w.Field("unit", a.unit);
+    w.Field("unit_name", a.unit_name);
+    w.Field("holders", a.holders);
+    w.Field("holder_names", a.holder_names);
+    w.Field("acting", a.acting);
+    w.Field("any_of", a.any_of);
+    w.Field("vacant", a.vacant);
+    w.Field("sod_override", a.sod_override);
+    w.Field("collective", a.collective);
+    w.Field("quorum", a.quorum);
     w.Close('}');
   }
   w.Close(']');
@@ -241,8 +202,8 @@ void Write(Writer& w, const Decision& d) {
     w.Open('[');
     for (const Entry* e : list) {
       w.Open('{');
-      w.Key(first), w.String(e->first);
-      w.Key(second), w.String(e->second);
+      w.Field(first, e->first);
+      w.Field(second, e->second);
       w.Close('}');
     }
     w.Close(']');
