@@ -628,6 +628,8 @@ class Api {
         h(req, res, c);
       } catch (const store::Error& e) {
         Answer(res, StatusOf(e.code()), {{"code", e.code()}, {"message", e.what()}});
+      } catch (const reiki::Error& e) {  // what the readers below (a workbook, a CSV) refuse, as the CLI shows it
+        Answer(res, StatusOf(e.code()), {{"code", e.code()}, {"message", e.what()}});
       }
     };
   }
@@ -1006,7 +1008,16 @@ class Api {
       if (!kind.empty()) Fail("E-API-400", "ブックは各シートの名前で台帳を示します（kind は CSV のときに使います）。");
       const TempDir dir;
       dir.Write("upload.xlsx", req.body);
-      for (auto& sheet : registry::io::ReadXlsxSheets(dir.path + "/upload.xlsx")) {
+      std::vector<registry::io::Sheet> book;
+      try {
+        book = registry::io::ReadXlsxSheets(dir.path + "/upload.xlsx");
+      } catch (const reiki::Error& e) {  // named as the sender knows it, not by the server's temporary path
+        std::string m = e.what();
+        for (auto at = m.find(dir.path + "/upload.xlsx"); at != std::string::npos; at = m.find(dir.path + "/upload.xlsx"))
+          m.replace(at, dir.path.size() + 12, "送られたブック");
+        Fail(e.code(), m);
+      }
+      for (auto& sheet : book) {
         const auto* k = registry::FindKind(reg.kinds(), registry::io::TrimCell(sheet.name));
         if (!k || sheet.table.header.empty()) {
           notices.push_back("シート「" + sheet.name + "」は、台帳の名前ではないか空のため読みませんでした。");

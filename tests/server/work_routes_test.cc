@@ -145,6 +145,17 @@ TEST(WorkRoutes, OnlyTheRolesTheInstallationNamesImportAndEveryErrorIsPlaced) {
   EXPECT_EQ(out["results"][0]["changed"], 0);
   EXPECT_EQ(out["results"][0]["added"], 0);
 
+  // A workbook cut off half-way (an upload that broke): refused with the
+  // reader's code, named as the sender knows it, nothing changed.
+  r = ciso.Post("/api/v1/registers/import", std::string("PK\x03\x04", 4) + "half-written",
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 400) << r->body;
+  EXPECT_TRUE(Has(r->body, "E-XLSX-")) << r->body;
+  EXPECT_TRUE(Has(r->body, "送られたブック")) << r->body;
+  EXPECT_FALSE(Has(r->body, "/tmp/")) << r->body;
+  EXPECT_EQ(NameOf(ciso, "000023"), "改名 太郎");
+
   // Not a register, or no body: a code, not a guess.
   r = ciso.Post("/api/v1/registers/import?kind=nothing", csv, "text/csv");
   ASSERT_TRUE(r);
