@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/engine.h"
+#include "ledger/canonical.h"
 #include "registry/binding.h"
 #include "registry/registry.h"
 #include "registry/sample.h"
@@ -46,11 +47,21 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto snap = Town();
   std::string_view text(reinterpret_cast<const char*>(data), size);
   try {
-    nlohmann::json raw;
+    std::string raw;
     engine::Request r = engine::ParseRequest(*snap, text, &raw);
     engine::Decision d = engine::Decide(*snap, r);
-    volatile std::size_t sink = engine::ToJson(d).size() + engine::Explain(*snap, r, d).size() +
-                                engine::ToJsonValue(r, d).dump().size() + raw.dump().size();
+    // The ledger's copy written from simdjson's DOM is what ledger::Canonical
+    // makes of nlohmann's reading of the same text, and so is the evidence
+    // written without a tree: a difference would be two forms of one entry.
+    const nlohmann::json tree = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+    if (!tree.is_discarded() && mamori::ledger::Canonical(tree) != raw) __builtin_trap();
+    std::string evidence;
+    engine::AppendEvidence(evidence, *snap, r, d, raw);
+    if (!tree.is_discarded() &&
+        evidence != mamori::ledger::Canonical(
+                        {{"request", tree}, {"as_decided", engine::ToJsonValue(r, d)}, {"decision", engine::EvidenceValue(*snap, d)}}))
+      __builtin_trap();
+    volatile std::size_t sink = engine::ToJson(d).size() + engine::Explain(*snap, r, d).size() + evidence.size();
     (void)sink;
   } catch (const mamori::store::Error&) {
     // Expected: the request is refused with a code.

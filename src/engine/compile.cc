@@ -7,6 +7,8 @@
 #include <unordered_map>
 
 #include "engine/snapshot.h"
+#include "ledger/canonical.h"
+#include "ledger/merkle.h"
 
 namespace mamori::engine {
 
@@ -97,6 +99,14 @@ std::shared_ptr<const Snapshot> Compile(const policy::Pack& pack, const reiki::R
     } catch (const reiki::Error&) {
       text = "（本文で見つかりません）";
     }
+    s.citation_sha256.push_back(ledger::Hex(ledger::Sha256(text)));
+    std::string quoted;
+    try {
+      ledger::AppendCanonicalString(quoted, text);
+    } catch (const std::invalid_argument&) {  // as every answer's writer replaces what is not UTF-8
+      quoted = nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    }
+    s.citation_json.push_back(std::move(quoted));
     s.citations.emplace_back(ref, text);
     return cite_index[ref] = static_cast<int>(s.citations.size()) - 1;
   };

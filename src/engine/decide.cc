@@ -291,6 +291,7 @@ std::string_view EffectName(Effect e) {
 
 Decision Decide(const Snapshot& s, const Request& r) {
   Decision d;
+  d.from = &s;
   const int act = s.ActionOf(r.action);
   if (act < 0)
     throw store::Error("E-DEC-002", "行為「" + r.action + "」はパックにありません。`mamori pack show` で行為の一覧を確認してください。");

@@ -62,6 +62,8 @@ struct ApprovalStep {
   int quorum = 0;             // members who must sit (the text's 定足数), 0 when the text sets none
 };
 
+struct Snapshot;  // compiled pack + registers; immutable once built
+
 struct Decision {
   Effect effect = Effect::kPermit;
   std::string date;             // the day decided for (YYYY-MM-DD, JST)
@@ -75,12 +77,11 @@ struct Decision {
   SmallVec<const Entry*, 8> rules;        // rule id, its reason in Japanese
   std::vector<std::string> reasons;       // reasons beyond the rules' own (default, 第17条, vacancy …)
   std::vector<const Entry*> gaps;         // id, note
+  const Snapshot* from = nullptr;         // what Decide decided it from (citations point into it)
 };
 
 // Every reason, the applied rules' first (what ToJson and Explain print).
 std::vector<std::string> Reasons(const Decision& d);
-
-struct Snapshot;  // compiled pack + registers; immutable once built
 
 // Compiles `pack` (checked clean) with `reg` (its regulation) and the current
 // registers of `store`.
@@ -93,10 +94,24 @@ Decision Decide(const Snapshot& snap, const Request& request);
 // contract and the snapshot's vocabulary: every key known, every value typed
 // and known, size, depth and string length bounded. It throws store::Error
 // (E-DEC-001, 002, 004–009) naming the field, the value and what is valid.
-// `raw`, when given, receives the parsed JSON (for the evidence ledger).
-Request ParseRequest(const Snapshot& snap, std::string_view json, nlohmann::json* raw = nullptr);
+// `raw`, when given, receives the request as written, in the evidence
+// ledger's canonical form (RFC 8785: members sorted, numbers as ECMAScript
+// prints them), made from the parsed text without another parse.
+Request ParseRequest(const Snapshot& snap, std::string_view json, std::string* raw = nullptr);
 // The request as decided, every value an id (what the ledger records beside the raw text).
 nlohmann::json ToJsonValue(const Request& r, const Decision& d);
+// A decision's evidence, appended to `out` in canonical form:
+// {"as_decided": ToJsonValue(r, d), "decision": EvidenceValue(s, d), "request": raw}
+// with `raw` from ParseRequest — byte for byte what ledger::Canonical makes
+// of that tree (tests/engine/evidence_test.cc holds it so), written directly
+// because it is on every recorded decision's way. Throws
+// std::invalid_argument for text that is not UTF-8, as Canonical does.
+void AppendEvidence(std::string& out, const Snapshot& s, const Request& r, const Decision& d, std::string_view raw);
+// The answer as evidence keeps it: ToJsonValue(d) with each citation's text
+// replaced by its SHA-256 ({"ref", "sha256"}), the hash the pack's own entry
+// keeps for that clause. The text is the pack's, recorded once when the pack
+// was applied; copied into every decision it was two thirds of each entry.
+nlohmann::json EvidenceValue(const Snapshot& s, const Decision& d);
 
 // Limits of one request (E-DEC-009).
 constexpr std::size_t kMaxRequestBytes = 64 * 1024;

@@ -2,6 +2,7 @@
 // off the decision path.
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <stdexcept>
 #include <type_traits>
 
@@ -80,7 +81,14 @@ namespace {
 // holds it to ToJsonValue and to nlohmann's own dump of it).
 class Writer {
  public:
-  explicit Writer(std::string& out) : out_(out) {}
+  // `strict`: for the evidence ledger, where text that is not UTF-8 is
+  // refused (std::invalid_argument), never replaced.
+  explicit Writer(std::string& out, bool strict = false) : out_(out), strict_(strict) {}
+  // A value already written (the canonical raw request).
+  void Raw(std::string_view json) {
+    Sep();
+    out_ += json;
+  }
   void Key(std::string_view k) {
     Sep();
     Quoted(k);
@@ -137,10 +145,12 @@ class Writer {
     try {
       ledger::AppendCanonicalString(out_, s);
     } catch (const std::invalid_argument&) {
+      if (strict_) throw;
       out_ += nlohmann::json(std::string(s)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     }
   }
   std::string& out_;
+  bool strict_;
   bool first_ = true;
 };
 
@@ -209,7 +219,20 @@ void Write(Writer& w, const Decision& d) {
     w.Close(']');
   };
   entries("obligations", d.obligations, "id", "text");
-  entries("citations", d.citations, "ref", "text");
+  w.Key("citations");
+  w.Open('[');
+  for (const Entry* c : d.citations) {
+    w.Open('{');
+    w.Field("ref", c->first);
+    w.Key("text");
+    const Snapshot* s = d.from;
+    if (s && c >= s->citations.data() && c < s->citations.data() + s->citations.size())
+      w.Raw(s->citation_json[static_cast<std::size_t>(c - s->citations.data())]);
+    else
+      w.String(c->second);
+    w.Close('}');
+  }
+  w.Close(']');
   w.Key("rules");
   w.Open('[');
   for (const Entry* r : d.rules) w.String(r->first);
@@ -226,6 +249,141 @@ void Write(Writer& w, const Decision& d) {
 }  // namespace
 
 nlohmann::json ToJsonValue(const Decision& d) { return Build<nlohmann::json>(d); }
+
+nlohmann::json EvidenceValue(const Snapshot& s, const Decision& d) {
+  nlohmann::json j = ToJsonValue(d);
+  nlohmann::json citations = nlohmann::json::array();
+  for (const Entry* c : d.citations)
+    citations.push_back({{"ref", c->first}, {"sha256", s.citation_sha256[static_cast<std::size_t>(c - s.citations.data())]}});
+  j["citations"] = std::move(citations);
+  return j;
+}
+
+namespace {
+
+// The members of ToJsonValue(d) and ToJsonValue(r, d) in RFC 8785 order,
+// written in that order by hand (every name is ASCII, so byte order is the
+// canonical order); the maps' names come from the pack and are sorted.
+void WriteCanonical(Writer& w, const Snapshot& s, const Decision& d) {
+  w.Open('{');
+  w.Key("approvals");
+  w.Open('[');
+  for (const auto& a : d.approvals) {
+    w.Open('{');
+    w.Field("acting", a.acting);
+    w.Field("any_of", a.any_of);
+    w.Field("collective", a.collective);
+    w.Field("holder_names", a.holder_names);
+    w.Field("holders", a.holders);
+    w.Field("order", a.order);
+    w.Field("quorum", a.quorum);
+    w.Field("role", a.role);
+    w.Field("role_name", a.role_name);
+    w.Field("sod_override", a.sod_override);
+    w.Field("unit", a.unit);
+    w.Field("unit_name", a.unit_name);
+    w.Field("vacant", a.vacant);
+    w.Close('}');
+  }
+  w.Close(']');
+  auto entries = [&](const char* key, const auto& list, const char* first, const char* second) {
+    w.Key(key);
+    w.Open('[');
+    for (const Entry* e : list) {
+      w.Open('{');
+      w.Field(first, e->first);
+      w.Field(second, e->second);
+      w.Close('}');
+    }
+    w.Close(']');
+  };
+  auto pair = [&](const char* key, std::string_view id, std::string_view name) {
+    w.Key(key);
+    w.Open('{');
+    w.Field("id", id);
+    w.Field("name", name);
+    w.Close('}');
+  };
+  w.Key("citations");
+  w.Open('[');
+  for (const Entry* c : d.citations) {
+    w.Open('{');
+    w.Field("ref", c->first);
+    w.Field("sha256", s.citation_sha256[static_cast<std::size_t>(c - s.citations.data())]);
+    w.Close('}');
+  }
+  w.Close(']');
+  w.Field("date", d.date);
+  w.Field("date_defaulted", d.date_defaulted);
+  w.Field("effect", EffectName(d.effect));
+  entries("gaps", d.gaps, "id", "note");
+  entries("obligations", d.obligations, "id", "text");
+  if (!d.owner_unit.empty()) pair("owner_unit", d.owner_unit, d.owner_unit_name);
+  w.Key("reasons");
+  w.Open('[');
+  for (const Entry* r : d.rules) w.String(r->second);
+  for (const auto& r : d.reasons) w.String(r);
+  w.Close(']');
+  if (!d.resource_id.empty()) pair("resource", d.resource_id, d.resource_name);
+  w.Key("rules");
+  w.Open('[');
+  for (const Entry* r : d.rules) w.String(r->first);
+  w.Close(']');
+  if (!d.subject_name.empty()) w.Field("subject_name", d.subject_name);
+  w.Close('}');
+}
+
+// A map's members in canonical order (std::map's byte order differs from it
+// only for names with supplementary characters, which a pack may hold).
+template <typename Map>
+void WriteMap(Writer& w, std::string_view key, const Map& m) {
+  if (m.empty()) return;
+  SmallVec<typename Map::const_pointer, 8> members;
+  for (const auto& kv : m) members.push_back(&kv);
+  std::sort(members.begin(), members.end(),
+            [](auto a, auto b) { return ledger::CanonicalNameLess(a->first, b->first); });
+  w.Key(key);
+  w.Open('{');
+  for (auto kv : members) w.Field(kv->first, kv->second);
+  w.Close('}');
+}
+
+void WriteCanonical(Writer& w, const Request& r, const Decision& d) {
+  auto optional = [&](std::string_view key, const std::string& v) {
+    if (!v.empty()) w.Field(key, v);
+  };
+  w.Open('{');
+  w.Field("action", r.action);
+  optional("area", r.area);
+  w.Field("date", d.date);
+  w.Field("date_defaulted", d.date_defaulted);
+  if (!r.resource_facets.empty()) w.Field("facets", r.resource_facets);
+  WriteMap(w, "flags", r.flags);
+  optional("from_zone", r.from_zone);
+  optional("justification", r.justification);
+  WriteMap(w, "levels", r.levels);
+  optional("purpose", r.purpose);
+  WriteMap(w, "resource", r.resource);
+  optional("resource_id", r.resource_id);
+  w.Field("subject", r.subject);
+  optional("to_zone", r.to_zone);
+  optional("with", r.with);
+  w.Close('}');
+}
+
+}  // namespace
+
+void AppendEvidence(std::string& out, const Snapshot& s, const Request& r, const Decision& d, std::string_view raw) {
+  Writer w(out, /*strict=*/true);
+  w.Open('{');
+  w.Key("as_decided");
+  WriteCanonical(w, r, d);
+  w.Key("decision");
+  WriteCanonical(w, s, d);
+  w.Key("request");
+  w.Raw(raw);
+  w.Close('}');
+}
 
 std::string Explain(const Snapshot& s, const Request& r, const Decision& d) {
   std::string out;

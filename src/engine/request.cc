@@ -11,8 +11,8 @@
 //
 // simdjson's DOM, not nlohmann's tree, holds the parsed request: this is on
 // every decision's way in (the CLI's batch, the API), and nlohmann's tree of
-// small maps cost several times the decision itself. nlohmann stays for the
-// raw copy the evidence ledger keeps (`raw`), made only when asked for.
+// small maps cost several times the decision itself; the raw copy the
+// evidence ledger keeps (`raw`) is written from the same DOM.
 #include <nlohmann/json.hpp>
 #include <simdjson.h>
 
@@ -21,6 +21,7 @@
 
 #include "engine/small_vec.h"
 #include "engine/snapshot.h"
+#include "ledger/canonical.h"
 #include "registry/io/table_io.h"
 
 namespace mamori::engine {
@@ -163,6 +164,51 @@ Element ParseJson(std::string_view text) {
   if (const auto repeated = FirstRepeated(j); !repeated.empty())
     Fail("E-DEC-005", "キー「" + std::string(repeated) + "」が同じ場所に2回あります。1回だけ書いてください。");
   return j;
+}
+
+// The request in the evidence ledger's canonical form (RFC 8785), straight
+// from the parsed DOM: printing it through a second parser's tree cost more
+// than deciding it. Numbers are read as nlohmann reads them (an integer in
+// int64, else uint64, else a double), so the bytes are those of
+// ledger::Canonical over nlohmann's parse (tests/engine/evidence_test.cc and
+// fuzz/decide_request_fuzz.cc hold them so). Depth is bounded by CheckShape.
+void AppendCanonical(std::string& out, Element v) {
+  switch (v.type()) {
+    case Type::OBJECT: {
+      SmallVec<std::pair<std::string_view, Element>, 8> members;
+      for (auto field : ObjectOf(v)) members.push_back({field.key, field.value});
+      std::sort(members.begin(), members.end(),
+                [](const auto& a, const auto& b) { return ledger::CanonicalNameLess(a.first, b.first); });
+      out += '{';
+      bool first = true;
+      for (const auto& [name, value] : members) {
+        if (!first) out += ',';
+        first = false;
+        ledger::AppendCanonicalString(out, name);
+        out += ':';
+        AppendCanonical(out, value);
+      }
+      out += '}';
+      return;
+    }
+    case Type::ARRAY: {
+      out += '[';
+      bool first = true;
+      for (Element x : ArrayOf(v)) {
+        if (!first) out += ',';
+        first = false;
+        AppendCanonical(out, x);
+      }
+      out += ']';
+      return;
+    }
+    case Type::STRING: ledger::AppendCanonicalString(out, v.get_string().value_unsafe()); return;
+    case Type::INT64: out += std::to_string(v.get_int64().value_unsafe()); return;
+    case Type::UINT64: out += std::to_string(v.get_uint64().value_unsafe()); return;
+    case Type::DOUBLE: ledger::AppendCanonicalNumber(out, v.get_double().value_unsafe()); return;
+    case Type::BOOL: out += v.get_bool().value_unsafe() ? "true" : "false"; return;
+    case Type::NULL_VALUE: out += "null"; return;
+  }
 }
 
 std::string TypeName(Element v) {
@@ -310,7 +356,7 @@ std::string Date(Element v, const Where& where) {
 
 }  // namespace
 
-Request ParseRequest(const Snapshot& s, std::string_view text, Json* raw) {
+Request ParseRequest(const Snapshot& s, std::string_view text, std::string* raw) {
   const Element j = ParseJson(text);
   static const std::vector<std::string> kTop = {"subject", "action", "resource", "context"};
   std::optional<Element> subject, action, resource, context;
@@ -436,9 +482,8 @@ Request ParseRequest(const Snapshot& s, std::string_view text, Json* raw) {
   }
   // The ledger's copy, as written (already known to be valid and unrepeated).
   if (raw) {
-    *raw = Json::parse(text, nullptr, /*allow_exceptions=*/false);
-    if (raw->is_discarded())  // simdjson read it; should nlohmann not, nothing half-read is recorded
-      Fail("E-DEC-001", "要求を証跡に記録する形で読めません。docs/decide.md の形式で書いてください。");
+    raw->clear();
+    AppendCanonical(*raw, j);
   }
   return r;
 }

@@ -102,6 +102,13 @@ struct Snapshot {
   // Stable storage: Decisions point at these entries.
   std::vector<Entry> obligations;  // id, text
   std::vector<Entry> citations;    // ref, text
+  // Parallel to citations: the SHA-256 (hex) of each text, as the pack's
+  // ledger entry keeps it per clause ("clauses"). A recorded decision cites
+  // by ref and hash rather than copying the text into every entry.
+  std::vector<std::string> citation_sha256;
+  // Parallel again: each text as a JSON string, escaped once here rather
+  // than in every answer (the article texts are most of an answer's bytes).
+  std::vector<std::string> citation_json;
   std::vector<Entry> gaps;         // id, note
   Effect pack_default = Effect::kPermit;
   // Person categories bound by the policy without being 職員等 (受託者: 置賜

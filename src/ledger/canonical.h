@@ -19,6 +19,14 @@ std::string Canonical(const nlohmann::json& value);
 // leaving `out` as it was).
 void AppendCanonicalString(std::string& out, std::string_view s);
 
+// The other pieces, for a writer that puts a value in canonical form without
+// building a tree (a decision's evidence, written for every decision
+// recorded): a number as ECMAScript prints it (throws for NaN and infinity),
+// and the order of member names — their UTF-16 code units, which for names
+// without supplementary characters is their byte order. Names must be UTF-8.
+void AppendCanonicalNumber(std::string& out, double x);
+bool CanonicalNameLess(std::string_view a, std::string_view b);
+
 // Whether `text` already is the canonical form of a JSON value made of
 // objects, arrays, strings, integers, booleans and null — the shape of every
 // register row and every case's state and event — so that it can be embedded

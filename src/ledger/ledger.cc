@@ -98,6 +98,21 @@ long long Ledger::Append(std::string_view kind, const nlohmann::json& data, cons
   return RefusingUnwritable(kind, [&] { return AppendCanonical(kind, Canonical(data), actor, at); });
 }
 
+long long Ledger::AppendWritten(std::string_view kind, const std::function<void(std::string&)>& write,
+                               const std::string& actor, const std::string& at) {
+  return RefusingUnwritable(kind, [&] {
+    // One buffer a thread, reused: the decision path appends a kilobyte or two
+    // per entry, and a fresh string each time was an allocation and regrowths.
+    thread_local std::string data;
+    data.clear();
+    write(data);
+    if (IsCanonicalJson(data)) return AppendCanonical(kind, data, actor, at);
+    const nlohmann::json parsed = nlohmann::json::parse(data, nullptr, /*allow_exceptions=*/false);
+    if (parsed.is_discarded()) throw std::logic_error("ledger: a writer wrote what is not JSON for a " + std::string(kind) + " entry");
+    return AppendCanonical(kind, Canonical(parsed), actor, at);
+  });
+}
+
 long long Ledger::AppendCanonical(std::string_view kind, std::string_view data, const std::string& actor,
                                   const std::string& at) {
   const std::uint64_t seq = frontier_.size();

@@ -141,6 +141,15 @@ class Ledger {
   // and nothing is appended.
   long long Append(std::string_view kind, const nlohmann::json& data, const std::string& actor,
                    const std::string& at);
+  // The same, for data that `write` appends to the string it is given in
+  // canonical form itself, with no tree in between: every decision recorded
+  // comes this way, and building and canonicalising a tree of it cost more
+  // than the rest of the append. What it wrote is held to IsCanonicalJson and
+  // canonicalised the slow way when not known to be, so a writer's slip costs
+  // time, never the entry's one byte form. A std::invalid_argument from
+  // `write` (ill-formed UTF-8) is refused as Append refuses it.
+  long long AppendWritten(std::string_view kind, const std::function<void(std::string&)>& write,
+                          const std::string& actor, const std::string& at);
 
   // Replaces the signing key: a new key is made, the change is recorded as an
   // entry signed by the old key, and the old key is kept beside as
