@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "cli/commands.h"
+#include "cli/decide_recorder.h"
 #include "cli/guard.h"
 #include "engine/engine.h"
 #include "registry/binding.h"
@@ -127,6 +128,21 @@ void AddDecideCommand(CLI::App& app) {
         // the caller is waiting for this one: no more input has come.
         if (pending >= kBatch || (!record && held.size() >= (std::size_t{1} << 16)) || (!from_file && !more_read && !InputWaiting())) release();
       };
+      // A recorded stream decides on this thread and records on a second
+      // (cli/decide_recorder.h); a single request, or a stream not recorded,
+      // goes through `one` above.
+      std::optional<DecisionRecorder> recorder;
+      auto recorded_stream = [&] {
+        if (!recorder)
+          recorder.emplace(snap,
+                           DecisionRecorder::Source{[&] {
+                                                      load();
+                                                      return snap;
+                                                    },
+                                                    stale, [&]() -> registry::Bound& { return *bound; }},
+                           actor, explain);
+        return &*recorder;
+      };
       // Lines are cut from the text as it stands, not copied out one by one.
       long line = 0;
       auto lines = [&](std::string_view text) {
@@ -136,7 +152,9 @@ void AddDecideCommand(CLI::App& app) {
           text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
           ++line;
           more_read = !text.empty();
-          if (l.find_first_not_of(" \t\r") != std::string_view::npos) one(l, true, line);
+          if (l.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+          if (record) recorded_stream()->Add(l, line, from_file || more_read || InputWaiting());
+          else one(l, true, line);
         }
       };
       if (input.empty() || input == "-") {
@@ -178,6 +196,7 @@ void AddDecideCommand(CLI::App& app) {
           lines(text);
         }
       }
+      if (recorder) recorder->Finish();
       release();
     });
   });
