@@ -86,6 +86,7 @@ struct DecisionRecorder::Impl {
   std::exception_ptr failed;                          // guarded by mu
 
   std::unique_ptr<Block> filling;  // the deciding thread's
+  std::string out;                 // the recording thread's
   std::thread thread;
 
   std::unique_ptr<Block> Spare() {
@@ -170,7 +171,7 @@ struct DecisionRecorder::Impl {
     }
     tx->Commit();
     tx.reset();
-    std::string out;
+    out.clear();  // kept from block to block: a block's answers are a megabyte or two
     bool refused = false;
     for (std::size_t i = 0; i < b.used; ++i) {
       out += b.lines[i].answer;
