@@ -102,6 +102,60 @@ TEST(Robust, WrongRequestsAreRefusedWithACodeAndChangeNothing) {
   EXPECT_EQ(t.LogSize(), before) << "a refused request wrote evidence";
 }
 
+// A batch large enough to be decided in two halves at once: every line is
+// answered in its place, as /decide answers it alone, and a bad line in
+// either half is numbered by its place in the whole body.
+TEST(Robust, ALargeBatchIsAnsweredLineForLineInOrderAcrossItsHalves) {
+  Town t;
+  const std::string token = t.Token();
+  Running s(t);
+  Browser b(s.port);
+  b.token = token;
+  const std::vector<std::string> kinds = {
+      R"({"subject":"000023","action":"take_out","resource":"A0000022"})",
+      R"({"subject":"000100","action":"transport","resource":{"confidentiality":"C2","owner_unit":"U03"},"context":{"date":"2026-04-01"}})",
+      R"({"subject":"000100","action":"transport","resource":{"confidentiality":"C3","owner_unit":"U03"},"context":{"date":"2026-03-31"}})",
+      R"({"subject":"000050","action":"dispose","resource":"A0000022"})"};
+  std::vector<std::string> single;
+  for (const auto& k : kinds) {
+    auto r = b.Post("/api/v1/decide", k);
+    ASSERT_TRUE(r);
+    single.push_back(r->body);
+  }
+  std::string body;
+  std::vector<int> kind_of;  // per line: which request, -1 a bad line, -2 a blank one
+  for (int i = 1; i <= 3000; ++i) {
+    if (i == 700 || i == 2900) {
+      body += "{\"subject\":\n";
+      kind_of.push_back(-1);
+    } else if (i == 2000) {
+      body += "   \n";
+      kind_of.push_back(-2);
+    } else {
+      body += kinds[i % kinds.size()] + "\n";
+      kind_of.push_back(static_cast<int>(i % kinds.size()));
+    }
+  }
+  ASSERT_GE(body.size(), 256u * 1024) << "too small to be split";
+  auto r = b.Post("/api/v1/decide/batch", body, "application/x-ndjson");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200);
+  std::istringstream lines(r->body);
+  std::size_t at = 0;
+  for (std::string l; std::getline(lines, l); ++at) {
+    while (at < kind_of.size() && kind_of[at] == -2) ++at;  // a blank line has no answer
+    ASSERT_LT(at, kind_of.size());
+    if (kind_of[at] == -1) {
+      const Json j = Json::parse(l);
+      EXPECT_EQ(j["error"]["line"], static_cast<long>(at + 1)) << l;
+      EXPECT_EQ(j["error"]["code"].get<std::string>().rfind("E-DEC-", 0), 0u) << l;
+    } else {
+      EXPECT_EQ(l, single[static_cast<std::size_t>(kind_of[at])]) << "line " << at + 1;
+    }
+  }
+  EXPECT_EQ(at, kind_of.size());
+}
+
 // A client that sends half a request and waits keeps one worker for the read
 // time-out only: others are answered meanwhile, and it is then cut off.
 TEST(Robust, ASlowClientIsCutOffAndOthersAreAnsweredMeanwhile) {
