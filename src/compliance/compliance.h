@@ -283,13 +283,18 @@ std::vector<InspectionForm> InspectionForms(store::Store& store, const policy::P
 // checked first (the 年度, a respondent of `date`, an item of theirs, an
 // answer of the three, an improvement measure for every いいえ); with errors
 // or `dry_run` nothing is written. An answer left blank is not an answer.
+// `by`, when given, is the person who sends the form (over the API): each
+// row must then be an answer of a respondent they are that day (a holder of
+// the role for that unit or system, acting included); a row of another's is
+// an error and `not_theirs` says so — nobody answers for someone else.
 struct InspectionImport {
   int answered = 0, unchanged = 0;
   std::vector<registry::RowError> errors;
+  bool not_theirs = false;
 };
 InspectionImport ImportInspection(store::Store& store, const policy::Pack& pack, const registry::io::Table& table,
                                   const std::string& source, const std::string& actor, const std::string& at,
-                                  const std::string& date, bool dry_run);
+                                  const std::string& date, bool dry_run, const std::string& by = "");
 
 // Per respondent: how many items are answered, how, and the measures of
 // each いいえ (第140条: reported to the committee with the results).

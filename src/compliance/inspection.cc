@@ -83,7 +83,7 @@ std::vector<InspectionForm> InspectionForms(store::Store& store, const policy::P
 
 InspectionImport ImportInspection(store::Store& store, const policy::Pack& pack, const registry::io::Table& table,
                                   const std::string& source, const std::string& actor, const std::string& at,
-                                  const std::string& date, bool dry_run) {
+                                  const std::string& date, bool dry_run, const std::string& by) {
   InspectionImport result;
   std::map<std::string, std::size_t> col;
   for (std::size_t i = 0; i < table.header.size(); ++i) col[registry::io::TrimCell(table.header[i])] = i;
@@ -120,6 +120,16 @@ InspectionImport ImportInspection(store::Store& store, const policy::Pack& pack,
     if (!r) {
       error(scope.empty() ? "役割" : "組織・システムコード",
             "「" + role_text + (scope.empty() ? "" : "・" + scope) + "」は " + date + " に自己点検をする回答者ではありません（票を書き出し直してください）。");
+      continue;
+    }
+    if (!by.empty() && std::none_of(r->scope.holders.begin(), r->scope.holders.end(),
+                                    [&](const registry::Holder& h) { return h.person_id == by; })) {
+      std::string holders;
+      for (const auto& h : r->scope.holders) holders += (holders.empty() ? "" : "・") + h.person_name + "（" + h.person_id + "）";
+      error("役割", "この行は" + r->role->name + (r->scope.name.empty() ? "" : "（" + r->scope.name + "）") + "の回答で、" + date +
+                        " の回答者は" + (holders.empty() ? std::string("いません") : holders + "です") + "。" + by +
+                        " が出せるのは自分が回答者の票だけです。");
+      result.not_theirs = true;
       continue;
     }
     const policy::ChecklistItem* item = nullptr;

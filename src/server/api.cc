@@ -177,6 +177,8 @@ const std::vector<Route>& RouteTable() {
       {"POST", "/api/v1/duties/{id}/done"},
       {"GET", "/api/v1/training"},
       {"GET", "/api/v1/inspection"},
+      {"GET", "/api/v1/inspection/form"},
+      {"POST", "/api/v1/inspection/answers"},
       {"GET", "/api/v1/audits"},
   };
   return r;
@@ -614,6 +616,12 @@ class Api {
       Answer(res, 200, {{"fy", fy.year}, {"fy_name", fy.Wareki()}, {"progress", TableJson(compliance::ProgressTable(progress))},
                         {"measures", TableJson(compliance::MeasuresTable(progress))}});
     });
+    // 自己点検 by its respondents (安田町 第139条): each downloads their own
+    // form and sends it back filled. Nobody answers for another: a row of a
+    // respondent the sender is not that day is refused (403), and the whole
+    // organisation's forms stay with `mamori inspect export|import`.
+    Get(svr, "/api/v1/inspection/form", [this](auto& req, auto& res, Caller& c) { InspectionForm(req, res, c); });
+    Post(svr, "/api/v1/inspection/answers", true, [this](auto& req, auto& res, Caller& c) { InspectionAnswers(req, res, c); });
     // The 年度's audits and their findings: everything for those who see
     // every register, a unit's own findings for one who sees that unit.
     Get(svr, "/api/v1/audits", [this](auto& req, auto& res, Caller& c) {
@@ -1086,6 +1094,62 @@ class Api {
       return;
     }
     Answer(res, 200, {{"dry_run", o.dry_run}, {"results", out}, {"notices", notices}});
+  }
+
+  void InspectionForm(const httplib::Request& req, httplib::Response& res, Caller& c) {
+    RequireSettled(c);
+    const auto fy = FyOf(req);
+    const std::string role = req.get_param_value("role"), scope = req.get_param_value("scope");
+    std::vector<compliance::InspectionForm> mine;
+    std::string choices;
+    for (auto& f : compliance::InspectionForms(*b_.store, b_.pack, fy, AsOfIn(fy))) {
+      const auto& r = f.respondent;
+      if (std::none_of(r.scope.holders.begin(), r.scope.holders.end(), [&](const auto& h) { return h.person_id == c.person; }))
+        continue;
+      choices += (choices.empty() ? "" : "、") + std::string("role=") + r.role->id + (r.scope.id.empty() ? "" : "&scope=" + r.scope.id);
+      if ((role.empty() || role == r.role->id) && (scope.empty() || scope == r.scope.id)) mine.push_back(std::move(f));
+    }
+    if (choices.empty())
+      Fail("E-API-404", c.person + " は " + fy.Wareki() + " の自己点検の回答者ではありません（" + AsOfIn(fy) + " 時点、点検項目のある役割に在任していません）。");
+    if (mine.empty()) Fail("E-API-404", "その役割・組織の票はありません。選べるのは " + choices + " です。");
+    if (mine.size() > 1) Fail("E-API-400", "回答する票が " + std::to_string(mine.size()) + " 件あります。" + choices + " のどれかを付けてください。");
+    const TempDir dir;
+    registry::io::WriteXlsxBook(dir.path + "/form.xlsx", {mine.front().sheet});
+    res.status = 200;
+    res.set_header("Content-Disposition", Attachment("inspection-" + std::to_string(fy.year) + ".xlsx", mine.front().file_name));
+    res.set_content(dir.Read("form.xlsx"), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+  }
+
+  void InspectionAnswers(const httplib::Request& req, httplib::Response& res, Caller& c) {
+    RequireWriter(c);
+    const std::string dry = req.get_param_value("dry_run");
+    if (!dry.empty() && dry != "true" && dry != "false") Fail("E-API-400", "dry_run は true か false です。");
+    if (!req.body.starts_with(std::string_view("PK\x03\x04", 4)))
+      Fail("E-API-400", "記入した自己点検票（xlsx）を本文に入れてください（GET /api/v1/inspection/form で書き出した票）。");
+    const TempDir dir;
+    dir.Write("form.xlsx", req.body);
+    registry::io::Table table;
+    try {
+      table = registry::io::ReadXlsx(dir.path + "/form.xlsx");
+    } catch (const reiki::Error& e) {  // named as the sender knows it, not by the server's temporary path
+      std::string m = e.what();
+      for (auto at = m.find(dir.path + "/form.xlsx"); at != std::string::npos; at = m.find(dir.path + "/form.xlsx"))
+        m.replace(at, dir.path.size() + 10, "送られた票");
+      Fail(e.code(), m);
+    }
+    const auto r = compliance::ImportInspection(*b_.store, b_.pack, table, "送られた票", "api:" + c.person, "", Today(),
+                                                dry == "true", c.person);
+    if (!r.errors.empty()) {
+      Json errors = Json::array();
+      for (const auto& e : r.errors) errors.push_back({{"row", e.row}, {"column", e.column}, {"reason", e.reason}});
+      Answer(res, r.not_theirs ? 403 : 400,
+             {{"code", r.not_theirs ? "E-API-403" : "E-COMP-022"},
+              {"message", r.not_theirs ? "自分が回答者ではない行があるため、何も取り込んでいません。自分の票（GET /api/v1/inspection/form）に記入してください。"
+                                       : std::to_string(r.errors.size()) + " か所の誤りがあるため、何も取り込んでいません。票を直してやり直してください。"},
+              {"errors", errors}});
+      return;
+    }
+    Answer(res, 200, {{"dry_run", dry == "true"}, {"answered", r.answered}, {"unchanged", r.unchanged}});
   }
 
   // Which rows of a register the caller sees: nullopt all of them, or only

@@ -228,6 +228,23 @@ def main():
         do("POST", "/api/v1/duties/training-yearly/done", "/api/v1/duties/{id}/done", {"evidence": [{"type": "file", "value": "/etc/passwd"}]}, ciso, expect=400)
         do("GET", "/api/v1/training?fy=" + urllib.parse.quote("令和8年度"), "/api/v1/training", headers=ciso, expect=200)
         do("GET", "/api/v1/inspection", "/api/v1/inspection", headers={"Authorization": "Bearer " + read_token}, expect=200)
+        xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        # 000022 answers two forms (税務課 and a system): which one is asked.
+        do("GET", "/api/v1/inspection/form", "/api/v1/inspection/form", headers=kachou, expect=400, code="E-API-400")
+        status, hdrs, form = call("GET", "/api/v1/inspection/form?role=security_officer&scope=U03", headers=kachou)
+        check("GET", "/api/v1/inspection/form", status, hdrs, form, "/api/v1/inspection/form")
+        if status != 200:
+            fail("the 課長's own inspection form: %d %s" % (status, form[:300]))
+        do("GET", "/api/v1/inspection/form", "/api/v1/inspection/form", headers={"Authorization": "Bearer " + read_token}, expect=403)
+        status, hdrs, raw = call("POST", "/api/v1/inspection/answers?dry_run=true", form, kachou, xlsx)
+        check("POST", "/api/v1/inspection/answers", status, hdrs, raw, "/api/v1/inspection/answers")
+        if status != 200:
+            fail("the 課長 sending back their own form: %d %s" % (status, raw[:300]))
+        status, hdrs, raw = call("POST", "/api/v1/inspection/answers", form, ciso, xlsx)  # another's form
+        check("POST", "/api/v1/inspection/answers", status, hdrs, raw, "/api/v1/inspection/answers")
+        if status != 403 or json.loads(raw).get("code") != "E-API-403":
+            fail("the CISO sending the 課長's form: expected 403 E-API-403, got %d %s" % (status, raw[:300]))
+        do("POST", "/api/v1/inspection/answers", "/api/v1/inspection/answers", "not a workbook", kachou, xlsx, expect=400)
         do("GET", "/api/v1/audits", "/api/v1/audits", headers=ciso, expect=200)
         do("GET", "/api/v1/audits", "/api/v1/audits", headers=kachou, expect=200)
         # The ledger for the auditor: consistency by size and by a kept head, the export, the witness lines.

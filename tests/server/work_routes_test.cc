@@ -8,9 +8,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <fstream>
+#include <iterator>
 #include <optional>
 
+#include "registry/io/table_io.h"
 #include "server/running.h"
 
 namespace {
@@ -205,6 +208,73 @@ TEST(WorkRoutes, ADutyIsRecordedOnlyByItsHolderAndWithEvidenceThatIsNotAPath) {
   EXPECT_EQ(rec["by"], "000001");
   EXPECT_EQ(rec["evidence"][0]["value"], "研修の日程を全課に通知した");
   EXPECT_EQ(status_of("training-yearly"), "done 第51条第2項");
+}
+
+// 自己点検 over HTTP (安田町 第139条・第140条): the 税務課長 downloads the
+// form they answer as 情報セキュリティ責任者 of 税務課, fills it in Excel
+// (here: the same workbook library), and sends it back. Nobody sends
+// another's form, an いいえ needs its 改善策, and either refusal changes
+// nothing; the accepted answers show in the progress with their measure.
+TEST(WorkRoutes, ARespondentSendsBackOnlyTheirOwnInspectionFormAndEachNoCarriesItsMeasure) {
+  Served w;
+  Town& t = w.t;
+  Browser &ciso = w.ciso, &kachou = w.kachou;
+  namespace io = mamori::registry::io;
+  auto r = kachou.Get("/api/v1/inspection/form?role=security_officer&scope=U03");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  EXPECT_TRUE(Has(r->get_header_value("Content-Disposition"), "filename*=UTF-8''")) << "the form keeps its Japanese name";
+  const std::string path = (t.dir / "form.xlsx").string();
+  std::ofstream(path, std::ios::binary) << r->body;
+  io::Table form = io::ReadXlsx(path);
+  auto col = [&](const std::string& name) {
+    const auto it = std::find(form.header.begin(), form.header.end(), name);
+    EXPECT_NE(it, form.header.end()) << name;
+    return static_cast<std::size_t>(it - form.header.begin());
+  };
+  const std::size_t answer = col("回答"), measure = col("改善策"), role = col("役割");
+  ASSERT_GE(form.rows.size(), 2u);
+  for (auto& row : form.rows) {
+    row.resize(form.header.size());
+    row[answer] = "はい";
+    EXPECT_EQ(row[role], "情報セキュリティ責任者");
+  }
+  form.rows[0][answer] = "いいえ";
+  auto send = [&](Browser& b, const io::Table& table) {
+    io::WriteXlsxBook(path, {io::Sheet{"自己点検", table}});
+    std::ifstream in(path, std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    return b.Post("/api/v1/inspection/answers", bytes, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+  };
+  auto answered = [&] {
+    auto p = ciso.Get("/api/v1/inspection?fy=R8");
+    EXPECT_TRUE(p && p->status == 200);
+    return p ? p->body : std::string();
+  };
+  const std::string before = answered();
+
+  // An いいえ without its 改善策 (第140条): refused, placed, nothing written.
+  r = send(kachou, form);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 400) << r->body;
+  EXPECT_TRUE(Has(r->body, "E-COMP-022")) << r->body;
+  EXPECT_EQ(Json::parse(r->body)["errors"][0]["column"], "改善策");
+  form.rows[0][measure] = "持ち出し簿の記入を課内で確かめ合う";
+  // The CISO is not the 税務課's respondent: 403, each row named, nothing written.
+  r = send(ciso, form);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 403) << r->body;
+  EXPECT_TRUE(Has(r->body, "E-API-403")) << r->body;
+  EXPECT_TRUE(Has(r->body, "000001 が出せるのは自分が回答者の票だけです")) << r->body;
+  EXPECT_EQ(answered(), before);
+
+  r = send(kachou, form);
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  EXPECT_EQ(Json::parse(r->body)["answered"], static_cast<int>(form.rows.size()));
+  const std::string after = answered();
+  EXPECT_NE(after, before);
+  EXPECT_TRUE(Has(after, "持ち出し簿の記入を課内で確かめ合う")) << after;
 }
 
 TEST(WorkRoutes, AKeptHeadProvesTheLogUnchangedAForgedOneDoesNotAndTheExportVerifies) {
