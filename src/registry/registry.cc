@@ -504,7 +504,7 @@ std::vector<SourceSummary> Registry::ImportAll(std::vector<SourceTable> tables, 
   return out;
 }
 
-Table Registry::Export(const Kind& kind, const AsOf& when) {
+Table Registry::Export(const Kind& kind, const AsOf& when, const std::unordered_set<std::string>* owner_units) {
   const std::optional<std::string>& as_of = when.recorded;
   Table t;
   for (const auto& c : kind.columns) {
@@ -526,6 +526,7 @@ Table Registry::Export(const Kind& kind, const AsOf& when) {
   int line = 1;
   for (const auto& row : store_.List(kind.id, as_of)) {
     Json obj = Json::parse(row.data);
+    if (owner_units && !owner_units->count(Field(obj, "owner_unit"))) continue;
     if (when.in_effect && !kind.valid_from.empty() &&
         !store::InForce(Field(obj, kind.valid_from), Field(obj, kind.valid_to), *when.in_effect))
       continue;

@@ -173,7 +173,9 @@ class Registry {
   std::vector<SourceSummary> ImportAll(std::vector<SourceTable> tables, const ImportOptions& options);
 
   // Japanese headers; values as the importer reads them back (round trip).
-  Table Export(const Kind& kind, const AsOf& when = {});
+  // `owner_units`, when given: only the rows whose 所管 (owner_unit) is one of
+  // them — what a 情報セキュリティ責任者 sees of the assets (安田町 第20条第1項).
+  Table Export(const Kind& kind, const AsOf& when = {}, const std::unordered_set<std::string>* owner_units = nullptr);
 
   // Who holds `role` (pack id, name or short name) on `date` (ISO), by the
   // registers as they are, or as recorded by the end of `recorded`.

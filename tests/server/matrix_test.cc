@@ -87,6 +87,9 @@ TEST(Matrix, EachRoleAgainstEachRouteGetsWhatThePolicyGivesItsPosts) {
       {"GET", "/api/v1/registers/assets", "",              {401, 403, 200, 403, 200, 200, 403, 200, 200}},
       {"GET", "/api/v1/registers/assets/A0000022", "",     {401, 403, 200, 403, 200, 200, 403, 200, 200}},
       {"GET", "/api/v1/registers/people/export", "",       {401, 403, 200, 403, 403, 200, 403, 200, 200}},
+      {"GET", "/api/v1/registers/assets/export", "",       {401, 403, 200, 403, 200, 200, 403, 200, 200}},
+      // A respondent's own self-inspection form: 000022 answers two (a 課 and a system), so asks for one.
+      {"GET", "/api/v1/inspection/form?role=security_officer&scope=U03", "", {401, 403, 403, 404, 200, 404, 404, 404, 404}},
       {"GET", "/api/v1/checks", "",                        {401, 403, 200, 403, 403, 200, 403, 200, 200}},
       {"GET", "/api/v1/ledger/head", "",                   {401, 403, 200, 403, 403, 200, 403, 200, 200}},
       {"GET", "/api/v1/ledger/export", "",                 {401, 403, 200, 403, 403, 200, 403, 200, 200}},

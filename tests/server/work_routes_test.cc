@@ -12,6 +12,7 @@
 #include <fstream>
 #include <iterator>
 #include <optional>
+#include <sstream>
 
 #include "registry/io/table_io.h"
 #include "server/running.h"
@@ -208,6 +209,34 @@ TEST(WorkRoutes, ADutyIsRecordedOnlyByItsHolderAndWithEvidenceThatIsNotAPath) {
   EXPECT_EQ(rec["by"], "000001");
   EXPECT_EQ(rec["evidence"][0]["value"], "研修の日程を全課に通知した");
   EXPECT_EQ(status_of("training-yearly"), "done 第51条第2項");
+}
+
+// What a 情報セキュリティ責任者 sees of the assets (第20条第1項) is what they
+// export: the 税務課長's export holds 税務課's rows, as many as their listing,
+// and no other 課's.
+TEST(WorkRoutes, AUnitsOfficerExportsTheirOwnUnitsAssetsOnly) {
+  Served w;
+  Browser &ciso = w.ciso, &kachou = w.kachou;
+  auto listed = kachou.Get("/api/v1/registers/assets?limit=1");
+  ASSERT_TRUE(listed && listed->status == 200);
+  const long total = Json::parse(listed->body)["total"];
+  ASSERT_GT(total, 0);
+  auto all = ciso.Get("/api/v1/registers/assets?limit=1");
+  ASSERT_TRUE(all && all->status == 200);
+  ASSERT_GT(Json::parse(all->body)["total"].get<long>(), total) << "the sample town has other 課's assets";
+  auto r = kachou.Get("/api/v1/registers/assets/export?format=csv");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  std::istringstream lines(r->body);
+  std::string header, line;
+  std::getline(lines, header);
+  long rows = 0;
+  while (std::getline(lines, line)) {
+    if (line.empty() || line == "\r") continue;
+    ++rows;
+    EXPECT_TRUE(Has(line, ",U03,") || Has(line, ",税務課,")) << line;
+  }
+  EXPECT_EQ(rows, total);
 }
 
 // 自己点検 over HTTP (安田町 第139条・第140条): the 税務課長 downloads the
